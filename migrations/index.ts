@@ -1,0 +1,7 @@
+import { CreatePractices1763712000000 } from './1763712000000-create-practices';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
+ * and jest all run exactly the same set; a new migration is added here in the same commit.
+ */
+export const migrations = [CreatePractices1763712000000];

@@ -1,0 +1,55 @@
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { AppModule, type AppModuleOptions } from '../app.module';
+import { requestIdMiddleware } from '../common/http/request-id';
+import { httpLogger } from '../common/logging/http-logger';
+import { NestPinoLogger } from '../common/logging/nest-logger';
+import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
+import { AppValidationPipe } from '../common/validation/validation.pipe';
+import { setupOpenApi } from './openapi';
+
+export const API_PREFIX = 'api/v1';
+export const BODY_LIMIT = '1mb';
+
+/** Builds the fully configured application; used by `main.ts` and by the e2e tests alike. */
+export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    logger: new NestPinoLogger(options.logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const { config, logger } = options;
+
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(httpLogger(logger));
+  app.use(helmet());
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
+  });
+  // Everything under /api may carry client data: no browser or proxy may keep a copy.
+  app.use(`/${API_PREFIX}`, (_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.useBodyParser('json', {
+    limit: BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+  });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(new AppValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(logger));
+  setupOpenApi(app, config.version);
+  await app.init();
+  return app;
+}

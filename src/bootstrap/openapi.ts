@@ -1,0 +1,87 @@
+import type { INestApplication } from '@nestjs/common';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  DocumentBuilder,
+  SwaggerModule,
+  getSchemaPath,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
+
+class FieldErrorSchema {
+  @ApiProperty({ example: 'dateOfBirth', description: 'JSON path of the offending field' })
+  field!: string;
+
+  @ApiProperty({ example: 'must be a valid ISO 8601 date string' })
+  message!: string;
+}
+
+/** RFC 9457 problem details: the body of every error response. */
+export class ProblemDetailsSchema {
+  @ApiProperty({ example: 'urn:family-therapy:problem:validation-error' })
+  type!: string;
+
+  @ApiProperty({ example: 'Invalid request' })
+  title!: string;
+
+  @ApiProperty({ example: 400 })
+  status!: number;
+
+  @ApiProperty({ example: 'The request is not valid; see errors for each field.' })
+  detail!: string;
+
+  @ApiProperty({ example: '/api/v1/clients' })
+  instance!: string;
+
+  @ApiPropertyOptional({ description: 'The X-Request-Id of the request, for support' })
+  requestId?: string;
+
+  @ApiPropertyOptional({
+    type: [FieldErrorSchema],
+    description: 'Field-level errors (validation only)',
+  })
+  errors?: FieldErrorSchema[];
+}
+
+const problemResponse = (description: string) => ({
+  description,
+  content: {
+    'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsSchema) } },
+  },
+});
+
+/** Builds the OpenAPI 3 document from the code and serves it at /docs (UI) and /docs-json. */
+export function setupOpenApi(app: INestApplication, version: string): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Family therapy case management API')
+    .setDescription(
+      'Clients, families, therapy sessions and notes, boundary agreements, trust-rebuilding goals ' +
+        'and a tamper-evident audit trail. Errors are RFC 9457 problem details.',
+    )
+    .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ProblemDetailsSchema, FieldErrorSchema],
+  });
+  addProblemResponses(document);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    useGlobalPrefix: false,
+  });
+  return document;
+}
+
+/** Every operation can fail; each documents its 4XX and 5XX answers as problem details. */
+function addProblemResponses(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      const operation = pathItem[method];
+      if (!operation) continue;
+      operation.responses['4XX'] ??= problemResponse('Client error (problem details)');
+      operation.responses['5XX'] ??= problemResponse(
+        'Server error or database unavailable (problem details)',
+      );
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { QueryFailedError } from 'typeorm';
+import { ProblemError, ServiceUnavailableProblem, type FieldError } from './problem';
+
+/** What a named database constraint means to a caller. Features register theirs at import time. */
+export interface ConstraintMeaning {
+  status: 409 | 422;
+  code: string;
+  detail: string;
+  field?: string;
+}
+
+const constraintMeanings = new Map<string, ConstraintMeaning>();
+
+/**
+ * Registers the caller-facing meaning of a constraint, by the name the migration gave it, so that a
+ * violation maps to a precise problem without parsing SQL or echoing values.
+ */
+export function describeConstraint(name: string, meaning: ConstraintMeaning): void {
+  constraintMeanings.set(name, meaning);
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  message?: string;
+}
+
+// Errors raised by node-postgres itself (not the server) when the connection is gone or stuck.
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+  'Client has encountered a connection error',
+  'Client was closed and is not queryable',
+  'connect ECONNREFUSED',
+  'Cannot use a pool after calling end',
+];
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
+
+/** True when the error means the database is unreachable, restarting or overloaded: an outage. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const pg = driverError(error);
+  if (!pg) return false;
+  const code = pg.code ?? '';
+  if (CONNECTION_CODES.has(code)) return true;
+  // 08: connection exception; 53: insufficient resources; 57P01-57P05: shutdown, cannot connect now;
+  // 57014: statement cancelled (our statement_timeout); 40001/40P01 left after retries; 55P03: lock wait.
+  if (
+    /^(08|53)/.test(code) ||
+    /^57P0/.test(code) ||
+    ['57014', '40001', '40P01', '55P03'].includes(code)
+  ) {
+    return true;
+  }
+  const message = pg.message ?? '';
+  return CONNECTION_MESSAGES.some((fragment) => message.includes(fragment));
+}
+
+/**
+ * Maps a database error to a problem, or returns undefined when it is not one we can explain (it
+ * then becomes a plain 500). The problem never carries SQL, parameters or the values involved.
+ */
+export function databaseProblem(error: unknown): ProblemError | undefined {
+  if (isDatabaseUnavailable(error)) {
+    return new ServiceUnavailableProblem(
+      'The database is unavailable or did not answer in time. Please retry shortly.',
+    );
+  }
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const pg = driverError(error);
+  const code = pg?.code ?? '';
+  const meaning = pg?.constraint ? constraintMeanings.get(pg.constraint) : undefined;
+  if (meaning) {
+    const errors: FieldError[] | undefined = meaning.field
+      ? [{ field: meaning.field, message: meaning.detail }]
+      : undefined;
+    return new ProblemError({
+      status: meaning.status,
+      code: meaning.code,
+      detail: meaning.detail,
+      errors,
+    });
+  }
+  switch (code) {
+    case '23505':
+      return new ProblemError({
+        status: 409,
+        code: 'conflict',
+        detail: 'The request conflicts with an existing record.',
+      });
+    case '23P01':
+      return new ProblemError({
+        status: 409,
+        code: 'conflict',
+        detail: 'The request overlaps an existing record.',
+      });
+    case '23503':
+      return new ProblemError({
+        status: 422,
+        code: 'unknown-reference',
+        detail: 'The request refers to a record that does not exist.',
+      });
+    case '23502':
+    case '23514':
+      return new ProblemError({
+        status: 422,
+        code: 'constraint-violation',
+        detail: 'The request breaks a rule of the record it writes.',
+      });
+    default:
+      // 22xxx: data exceptions (a value out of range or malformed for its column).
+      if (code.startsWith('22')) {
+        return new ProblemError({
+          status: 422,
+          code: 'invalid-value',
+          detail: 'A value in the request is out of range or malformed.',
+        });
+      }
+      return undefined;
+  }
+}
+
+/** The fields of a database error that are safe to log: codes and names, never messages or values. */
+export function loggableDatabaseError(error: unknown): Record<string, unknown> | undefined {
+  const pg = driverError(error);
+  if (!pg) return undefined;
+  const { code, constraint } = pg;
+  const extra = pg as { table?: string; routine?: string };
+  return { code, constraint, table: extra.table, routine: extra.routine };
+}
+
+function driverError(error: unknown): PgError | undefined {
+  if (error instanceof QueryFailedError) return error.driverError as PgError;
+  if (error && typeof error === 'object' && ('code' in error || 'message' in error)) {
+    return error as PgError;
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { version } from '../../package.json';
+import { environmentSchema, type Environment } from './config.schema';
+
+/** Raised when the environment does not describe a runnable API; its message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface DatabaseConfig {
+  /** Set when an external server is used; otherwise the embedded server is started. */
+  url?: string;
+  poolSize: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  ssl: boolean;
+}
+
+export interface EmbeddedDatabaseConfig {
+  dataDir: string;
+  port: number;
+}
+
+/** The validated configuration, built once at start and injected where it is needed. */
+export class AppConfig {
+  readonly version = version;
+  readonly env: Environment['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly embedded: EmbeddedDatabaseConfig;
+  readonly jwtSecret: string;
+  readonly corsOrigins: string[];
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly seedDemo: boolean;
+  readonly demoPassword: string;
+  readonly shutdownDrainMs: number;
+  readonly trustProxy: boolean;
+
+  constructor(env: Environment, jwtSecret: string) {
+    this.env = env.NODE_ENV;
+    this.host = env.HOST;
+    this.port = env.PORT;
+    this.dataDir = resolve(env.DATA_DIR);
+    this.database = {
+      url: env.DATABASE_URL,
+      poolSize: env.DB_POOL_SIZE,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      ssl: env.DB_SSL,
+    };
+    this.embedded = {
+      dataDir: resolve(env.EMBEDDED_PG_DATA_DIR ?? join(this.dataDir, 'postgres')),
+      port: env.EMBEDDED_PG_PORT,
+    };
+    this.jwtSecret = jwtSecret;
+    this.corsOrigins = env.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    this.logLevel = env.LOG_LEVEL;
+    // The demo practice carries well-known passwords: it must never reach a production database.
+    this.seedDemo = env.NODE_ENV === 'production' ? false : (env.SEED_DEMO ?? true);
+    this.demoPassword = env.DEMO_PASSWORD;
+    this.shutdownDrainMs = env.SHUTDOWN_DRAIN_MS;
+    this.trustProxy = env.TRUST_PROXY;
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+}
+
+/**
+ * Validates the environment and builds the configuration. Throws a {@link ConfigError} whose
+ * message is one line naming the offending variable; values are never echoed (they may be secrets).
+ */
+export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid configuration: ${variable} ${describe(issue?.message)}`);
+  }
+  const env = parsed.data;
+  return new AppConfig(env, env.JWT_SECRET ?? developmentSecret(resolve(env.DATA_DIR)));
+}
+
+function describe(message: string | undefined): string {
+  if (!message) return 'is invalid';
+  return /^(is|must)\b/.test(message) ? message : `is invalid (${message})`;
+}
+
+/**
+ * Outside production a missing JWT secret is generated once and kept in the data folder, so that
+ * restarting the API does not log everybody out.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable the API reads. Nothing else in the code reads `process.env`:
+ * it asks the typed {@link AppConfig} built from this schema.
+ */
+export const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_PG_DATA_DIR: z.string().min(1).optional(),
+    EMBEDDED_PG_PORT: port.default(54329),
+    DB_POOL_SIZE: positiveInt.max(200).default(10),
+    DB_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
+    DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10000),
+    DB_SSL: booleanFlag.default(false),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CORS_ORIGINS: z.string().default(''),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    SEED_DEMO: booleanFlag.optional(),
+    DEMO_PASSWORD: z
+      .string()
+      .min(12, 'must be at least 12 characters')
+      .default('riverside-demo-2026'),
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
+    TRUST_PROXY: booleanFlag.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required in production',
+      });
+    }
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;

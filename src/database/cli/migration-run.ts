@@ -1,0 +1,9 @@
+import { runMigrations } from '../migrate';
+import { runWithDatabase } from './run-with-database';
+
+runWithDatabase(async ({ config, url }) => {
+  const applied = await runMigrations(config.database, url);
+  process.stdout.write(
+    applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n',
+  );
+});

@@ -1,0 +1,39 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { migrations } from '../../migrations';
+import { entities } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/**
+ * One definition of the connection, shared by the API, the migration commands and the tests.
+ *
+ * The timeouts turn a hung or vanished database into a prompt error (answered 503) instead of a
+ * request that never returns: `statement_timeout` is enforced by the server, `query_timeout` by the
+ * client when the server does not answer at all, `connectionTimeoutMillis` bounds both connecting
+ * and waiting for a free pooled connection.
+ */
+export function dataSourceOptions(config: DatabaseConfig, url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: false,
+    applicationName: 'family-therapy-api',
+    ssl: config.ssl ? { rejectUnauthorized: true } : false,
+    extra: {
+      max: config.poolSize,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      statement_timeout: config.statementTimeoutMs,
+      query_timeout: config.statementTimeoutMs + 2000,
+      idle_in_transaction_session_timeout: config.statementTimeoutMs * 3,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    },
+  };
+}

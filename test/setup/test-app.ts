@@ -1,0 +1,37 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/bootstrap/create-app';
+import { loadConfig } from '../../src/config/app-config';
+import { createLogger } from '../../src/common/logging/logger';
+import { workerDatabaseUrl } from './test-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  imports?: ModuleMetadata['imports'];
+}
+
+/** The real application, configured exactly as `main.ts` does, on this worker's database. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await workerDatabaseUrl());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: 'test-secret-'.padEnd(48, 'x'),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DB_POOL_SIZE: '4',
+    ...options.env,
+  });
+  const logger = createLogger(config.logLevel);
+  const app = await createApp({ config, logger, databaseUrl, imports: options.imports });
+  const dataSource = app.get<DataSource>(getDataSourceToken());
+  return { app, dataSource, close: () => app.close() };
+}
