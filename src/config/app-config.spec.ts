@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+const SECRET = 'a-production-secret-that-is-long-enough-0123';
+
+describe('loadConfig', () => {
+  const dataDir = () => mkdtempSync(join(tmpdir(), 'config-spec-'));
+
+  it('applies defaults for a development start', () => {
+    const config = loadConfig({ DATA_DIR: dataDir() });
+    expect(config.env).toBe('development');
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.database.url).toBeUndefined();
+    expect(config.embedded.dataDir).toBe(join(config.dataDir, 'postgres'));
+    expect(config.seedDemo).toBe(true);
+    expect(config.corsOrigins).toEqual([]);
+  });
+
+  it('names the variable and never echoes its value', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: dataDir() })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: dataDir() })).toThrow(
+      /^Invalid configuration: PORT /,
+    );
+    const attempt = () => loadConfig({ JWT_SECRET: 'short-secret-value', DATA_DIR: dataDir() });
+    expect(attempt).toThrow('Invalid configuration: JWT_SECRET must be at least 32 characters');
+    expect(attempt).not.toThrow(/short-secret-value/);
+  });
+
+  it('requires a JWT secret and a database URL in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(
+      'Invalid configuration: JWT_SECRET is required in production',
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET })).toThrow(
+      'Invalid configuration: DATABASE_URL is required in production',
+    );
+  });
+
+  it('never seeds the demo practice in production, even when asked', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      DATABASE_URL: 'postgres://db/x',
+      SEED_DEMO: 'true',
+    });
+    expect(config.seedDemo).toBe(false);
+  });
+
+  it('rejects a DATABASE_URL that is not a PostgreSQL URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x', DATA_DIR: dataDir() })).toThrow(
+      'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL',
+    );
+  });
+
+  it('generates a development secret once and keeps it in the data folder', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.jwtSecret).toBe(first.jwtSecret);
+    const file = join(dir, 'jwt-secret');
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.jwtSecret);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('splits CORS origins', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      DATA_DIR: dataDir(),
+    });
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+});
