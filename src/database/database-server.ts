@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import type * as EmbeddedModule from './embedded-postgres';
 
 /** Where the API's database is, and how to stop it if this process started it. */
 export interface DatabaseServer {
@@ -17,6 +17,9 @@ export async function openDatabaseServer(
   if (config.database.url) {
     return { url: config.database.url, embedded: false, stop: () => Promise.resolve() };
   }
+  // Required lazily, so that a deployment with DATABASE_URL never loads the embedded binaries.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startEmbeddedPostgres } = require('./embedded-postgres') as typeof EmbeddedModule;
   const log = logger.child({ component: 'embedded-postgres' });
   log.info(
     { dataDir: config.embedded.dataDir, port: config.embedded.port },
