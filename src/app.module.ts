@@ -9,6 +9,8 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { RequestContextModule } from './common/request-context/request-context.module';
+import { AuditModule } from './audit/audit.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -32,6 +34,11 @@ export class AppModule {
             mount: true,
             generateId: true,
             idGenerator: (request: Request) => request.id as string,
+            setup: (cls, request: Request) => {
+              cls.set('ip', request.ip);
+              const userAgent = request.headers['user-agent'];
+              if (userAgent) cls.set('userAgent', userAgent.slice(0, 512));
+            },
           },
           plugins: [
             new ClsPluginTransactional({
@@ -40,6 +47,8 @@ export class AppModule {
             }),
           ],
         }),
+        RequestContextModule,
+        AuditModule,
         HealthModule,
         ...imports,
       ],

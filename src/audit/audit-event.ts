@@ -1,0 +1,48 @@
+import type { Actor } from '../auth/actor';
+
+/** What was done. Extend this list rather than inventing free-text actions. */
+export const AUDIT_ACTIONS = [
+  'read',
+  'list',
+  'create',
+  'update',
+  'status_change',
+  'deactivate',
+  'reactivate',
+  'sign',
+  'cosign',
+  'export',
+  'login',
+  'login_failed',
+  'logout',
+  'token_refresh',
+  'token_reuse_detected',
+  'password_change',
+  'password_set',
+  'access_denied',
+  'emergency_access',
+  'verify',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+/** Metadata values are codes and counts, never PHI (no names, dates of birth, note text, contacts). */
+export type AuditMetadata = Record<string, string | number | boolean | null>;
+
+/** One audit event to record. Actor, request id, IP and user agent default to the current request. */
+export interface AuditEventInput {
+  action: AuditAction;
+  resourceType: string;
+  resourceId?: string | null;
+  /** The client whose record this touches, for the per-client access log. */
+  clientId?: string | null;
+  outcome?: AuditOutcome;
+  /** Names of the fields that changed — never their values. */
+  changedFields?: string[];
+  metadata?: AuditMetadata;
+  /** Overrides the request's actor (e.g. a login, before anyone is signed in). */
+  actor?: Actor;
+  /** Overrides the actor's practice (e.g. a failed login for a known email). */
+  practiceId?: string | null;
+}
