@@ -39,6 +39,8 @@ export class AppConfig {
   readonly demoPassword: string;
   readonly shutdownDrainMs: number;
   readonly trustProxy: boolean;
+  /** How often the audit sealer links new events into each practice's chain; 0 turns it off. */
+  readonly auditSealIntervalMs: number;
 
   constructor(env: Environment, jwtSecret: string) {
     this.env = env.NODE_ENV;
@@ -66,6 +68,7 @@ export class AppConfig {
     this.demoPassword = env.DEMO_PASSWORD;
     this.shutdownDrainMs = env.SHUTDOWN_DRAIN_MS;
     this.trustProxy = env.TRUST_PROXY;
+    this.auditSealIntervalMs = env.AUDIT_SEAL_INTERVAL_MS;
   }
 
   get isProduction(): boolean {

@@ -39,6 +39,7 @@ export const environmentSchema = z
       .default('riverside-demo-2026'),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
     TRUST_PROXY: booleanFlag.default(false),
+    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
