@@ -1,8 +1,13 @@
 import { CreatePractices1763712000000 } from './1763712000000-create-practices';
 import { CreateAuditEvents1763712100000 } from './1763712100000-create-audit-events';
+import { CreateStaffAndCredentials1763712200000 } from './1763712200000-create-staff-and-credentials';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
  * and jest all run exactly the same set; a new migration is added here in the same commit.
  */
-export const migrations = [CreatePractices1763712000000, CreateAuditEvents1763712100000];
+export const migrations = [
+  CreatePractices1763712000000,
+  CreateAuditEvents1763712100000,
+  CreateStaffAndCredentials1763712200000,
+];

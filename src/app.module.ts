@@ -11,6 +11,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { RequestContextModule } from './common/request-context/request-context.module';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { StaffModule } from './staff/staff.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -49,6 +51,8 @@ export class AppModule {
         }),
         RequestContextModule,
         AuditModule,
+        AuthModule,
+        StaffModule,
         HealthModule,
         ...imports,
       ],

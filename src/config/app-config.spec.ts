@@ -58,10 +58,10 @@ describe('loadConfig', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });
     const second = loadConfig({ DATA_DIR: dir });
-    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
-    expect(second.jwtSecret).toBe(first.jwtSecret);
+    expect(first.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.auth.jwtSecret).toBe(first.auth.jwtSecret);
     const file = join(dir, 'jwt-secret');
-    expect(readFileSync(file, 'utf8').trim()).toBe(first.jwtSecret);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.auth.jwtSecret);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 

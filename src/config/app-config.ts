@@ -18,6 +18,21 @@ export interface DatabaseConfig {
   ssl: boolean;
 }
 
+export interface AuthConfig {
+  jwtSecret: string;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  /** Failed logins in a row that lock an account, and for how long. */
+  lockoutThreshold: number;
+  lockoutSeconds: number;
+  /** Login attempts allowed per window, per client IP and per account (email). */
+  rateWindowSeconds: number;
+  ratePerIp: number;
+  ratePerAccount: number;
+}
+
 export interface EmbeddedDatabaseConfig {
   dataDir: string;
   port: number;
@@ -32,7 +47,7 @@ export class AppConfig {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly embedded: EmbeddedDatabaseConfig;
-  readonly jwtSecret: string;
+  readonly auth: AuthConfig;
   readonly corsOrigins: string[];
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly seedDemo: boolean;
@@ -58,7 +73,18 @@ export class AppConfig {
       dataDir: resolve(env.EMBEDDED_PG_DATA_DIR ?? join(this.dataDir, 'postgres')),
       port: env.EMBEDDED_PG_PORT,
     };
-    this.jwtSecret = jwtSecret;
+    this.auth = {
+      jwtSecret,
+      issuer: 'family-therapy-api',
+      audience: 'family-therapy-api',
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      lockoutThreshold: env.LOGIN_LOCKOUT_THRESHOLD,
+      lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
+      rateWindowSeconds: env.LOGIN_RATE_WINDOW_SECONDS,
+      ratePerIp: env.LOGIN_RATE_LIMIT_PER_IP,
+      ratePerAccount: env.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+    };
     this.corsOrigins = env.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);

@@ -39,6 +39,13 @@ export const environmentSchema = z
       .default('riverside-demo-2026'),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
     TRUST_PROXY: booleanFlag.default(false),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
+    REFRESH_TOKEN_TTL_DAYS: positiveInt.max(365).default(30),
+    LOGIN_LOCKOUT_THRESHOLD: positiveInt.default(5),
+    LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
+    LOGIN_RATE_WINDOW_SECONDS: positiveInt.default(300),
+    LOGIN_RATE_LIMIT_PER_IP: positiveInt.default(50),
+    LOGIN_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(20),
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   })
   .superRefine((env, ctx) => {

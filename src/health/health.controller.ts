@@ -7,6 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/decorators';
 import { ServiceUnavailableProblem } from '../common/problem/problem';
 import { ShutdownState } from './shutdown-state';
 
@@ -16,6 +17,7 @@ class HealthStatus {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

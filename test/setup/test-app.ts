@@ -28,6 +28,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '4',
+    // Every test signs in from 127.0.0.1 against a shared worker database: only the rate-limit
+    // test (on a database of its own) runs with real limits.
+    LOGIN_RATE_LIMIT_PER_IP: '1000000',
+    LOGIN_RATE_LIMIT_PER_ACCOUNT: '1000000',
+    AUDIT_SEAL_INTERVAL_MS: '0',
     ...options.env,
   });
   const logger = createLogger(config.logLevel);

@@ -46,7 +46,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
       key.length === arity &&
       key.every((part) => typeof part === 'string' || typeof part === 'number')
     ) {
-      return key as (string | number)[];
+      return key;
     }
   } catch {
     // fall through to the problem below

@@ -1,0 +1,148 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AppConfig } from '../config/app-config';
+import { STAFF_ROLES, type StaffActor, type StaffRole } from './actor';
+import { UnauthenticatedProblem } from './auth-errors';
+
+export const JWT_ALGORITHM = 'HS256';
+
+interface AccessClaims {
+  sub: string;
+  pid: string;
+  role: StaffRole;
+  typ: 'access';
+}
+
+/** A stored refresh token, looked up by the id part of the presented token. */
+export interface RefreshTokenRow {
+  id: string;
+  practice_id: string;
+  staff_id: string;
+  family_id: string;
+  token_hash: Buffer;
+  /** The staff member's current role and whether they may still sign in. */
+  role: StaffRole;
+  staff_active: boolean;
+  expired: boolean;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+/**
+ * Access tokens are short-lived HS256 JWTs whose algorithm, issuer, audience, expiry and type are
+ * all checked. Refresh tokens are opaque (`<id>.<secret>`): only a SHA-256 of the secret is stored,
+ * each is usable once, and each use issues the next one in the same family.
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+  ) {}
+
+  /** Verifies an access token; any defect at all answers 401, never 500. */
+  verifyAccessToken(token: string): StaffActor {
+    let claims: Partial<AccessClaims>;
+    try {
+      claims = this.jwt.verify<AccessClaims>(token, {
+        algorithms: [JWT_ALGORITHM],
+        issuer: this.config.auth.issuer,
+        audience: this.config.auth.audience,
+      });
+    } catch {
+      throw new UnauthenticatedProblem('The access token is invalid or expired.');
+    }
+    const { sub, pid, role, typ } = claims;
+    if (
+      typ !== 'access' ||
+      typeof sub !== 'string' ||
+      typeof pid !== 'string' ||
+      !STAFF_ROLES.includes(role as StaffRole)
+    ) {
+      throw new UnauthenticatedProblem('The access token is invalid or expired.');
+    }
+    return { kind: 'staff', id: sub, practiceId: pid, role: role as StaffRole };
+  }
+
+  /** Issues an access token and a refresh token (a new family unless `familyId` continues one). */
+  async issue(
+    staff: { id: string; practiceId: string; role: StaffRole },
+    familyId: string = randomUUID(),
+  ): Promise<IssuedTokens> {
+    const claims: AccessClaims = {
+      sub: staff.id,
+      pid: staff.practiceId,
+      role: staff.role,
+      typ: 'access',
+    };
+    const accessToken = await this.jwt.signAsync(claims, {
+      algorithm: JWT_ALGORITHM,
+      issuer: this.config.auth.issuer,
+      audience: this.config.auth.audience,
+      expiresIn: this.config.auth.accessTokenTtlSeconds,
+    });
+    const secret = randomBytes(32).toString('base64url');
+    const [row] = await this.txHost.tx.query<{ id: string }[]>(
+      `INSERT INTO refresh_tokens (practice_id, staff_id, family_id, token_hash, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(days => $5)) RETURNING id`,
+      [staff.practiceId, staff.id, familyId, sha256(secret), this.config.auth.refreshTokenTtlDays],
+    );
+    return {
+      accessToken,
+      refreshToken: `${row.id}.${secret}`,
+      expiresIn: this.config.auth.accessTokenTtlSeconds,
+    };
+  }
+
+  /** Finds and locks the stored token a presented one names; undefined when it is not genuine. */
+  async findForUpdate(presented: string): Promise<RefreshTokenRow | undefined> {
+    const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
+    if (!match) return undefined;
+    const [, id, secret] = match;
+    const [row] = await this.txHost.tx.query<RefreshTokenRow[]>(
+      `SELECT t.id, t.practice_id, t.staff_id, t.family_id, t.token_hash, t.used_at, t.revoked_at,
+              t.expires_at <= now() AS expired, s.role, s.active AS staff_active
+         FROM refresh_tokens t JOIN staff s ON s.practice_id = t.practice_id AND s.id = t.staff_id
+        WHERE t.id = $1 FOR UPDATE OF t`,
+      [id],
+    );
+    if (!row || !timingSafeEqual(row.token_hash, sha256(secret))) return undefined;
+    return row;
+  }
+
+  async markUsed(id: string): Promise<void> {
+    await this.txHost.tx.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [id]);
+  }
+
+  async revokeFamily(practiceId: string, familyId: string, reason: string): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $3
+        WHERE practice_id = $1 AND family_id = $2 AND revoked_at IS NULL`,
+      [practiceId, familyId, reason],
+    );
+  }
+
+  /** Ends every session of a staff member (deactivation, password change). */
+  async revokeAllForStaff(practiceId: string, staffId: string, reason: string): Promise<number> {
+    const result = await this.txHost.tx.query<[unknown[], number]>(
+      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $3
+        WHERE practice_id = $1 AND staff_id = $2 AND revoked_at IS NULL`,
+      [practiceId, staffId, reason],
+    );
+    return result[1];
+  }
+}
+
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

@@ -1,0 +1,33 @@
+import { ProblemError } from '../problem/problem';
+
+/** Strong ETag of a versioned record: changes whenever the record changes. */
+export function etagOf(id: string, version: number): string {
+  return `"${id}.${version}"`;
+}
+
+export class PreconditionFailedProblem extends ProblemError {
+  constructor() {
+    super({
+      status: 412,
+      code: 'precondition-failed',
+      detail:
+        'The record has changed since you read it (If-Match does not match its ETag). Reload and retry.',
+    });
+  }
+}
+
+/**
+ * Honours `If-Match`: returns the version the caller saw (to be used in `WHERE version = $n`, so a
+ * concurrent write between the check and the update still fails), or undefined without the header.
+ * Throws 412 when the header names another version.
+ */
+export function expectedVersion(
+  ifMatch: string | undefined,
+  id: string,
+  current: number,
+): number | undefined {
+  if (ifMatch === undefined) return undefined;
+  const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (tags.includes('*') || tags.includes(etagOf(id, current))) return current;
+  throw new PreconditionFailedProblem();
+}

@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { StaffActor } from '../auth/actor';
+import { CurrentActor } from '../auth/decorators';
+import { MeView } from './dto/staff.dto';
+import { StaffService } from './staff.service';
+
+@ApiTags('staff')
+@ApiBearerAuth('bearer')
+@Controller('me')
+export class MeController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The signed-in staff member and their practice' })
+  @ApiOkResponse({ type: MeView })
+  me(@CurrentActor() actor: StaffActor): Promise<MeView> {
+    return this.staff.me(actor);
+  }
+}

@@ -1,0 +1,119 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { StaffActor } from '../auth/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { etagOf } from '../common/http/etag';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import {
+  CreateStaffDto,
+  CreatedStaffView,
+  ListStaffQueryDto,
+  StaffPage,
+  StaffView,
+  UpdateStaffDto,
+} from './dto/staff.dto';
+import { StaffService } from './staff.service';
+
+@ApiTags('staff')
+@ApiBearerAuth('bearer')
+@Roles('admin')
+@Controller('staff')
+export class StaffController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Add a staff member (with a password, or get a one-time set-password token)',
+  })
+  @ApiCreatedResponse({ type: CreatedStaffView })
+  create(
+    @CurrentActor() actor: StaffActor,
+    @Body() body: CreateStaffDto,
+  ): Promise<CreatedStaffView> {
+    return this.staff.create(actor, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the practice's staff, by name" })
+  @ApiOkResponse({ type: StaffPage })
+  list(@CurrentActor() actor: StaffActor, @Query() query: ListStaffQueryDto): Promise<StaffPage> {
+    return this.staff.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read a staff member (with ETag)' })
+  @ApiOkResponse({ type: StaffView })
+  async get(
+    @CurrentActor() actor: StaffActor,
+    @Param('id', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StaffView> {
+    return withEtag(response, await this.staff.get(actor, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change name, role, supervisor or co-signature requirement' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'ETag from a previous read; 412 if it changed',
+  })
+  @ApiOkResponse({ type: StaffView })
+  async update(
+    @CurrentActor() actor: StaffActor,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: UpdateStaffDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StaffView> {
+    return withEtag(response, await this.staff.update(actor, id, body, ifMatch));
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deactivate: ends sign-in and refresh tokens now (the record stays)' })
+  @ApiOkResponse({ type: StaffView })
+  async deactivate(
+    @CurrentActor() actor: StaffActor,
+    @Param('id', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StaffView> {
+    return withEtag(response, await this.staff.deactivate(actor, id));
+  }
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reactivate a deactivated staff member' })
+  @ApiOkResponse({ type: StaffView })
+  async reactivate(
+    @CurrentActor() actor: StaffActor,
+    @Param('id', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StaffView> {
+    return withEtag(response, await this.staff.reactivate(actor, id));
+  }
+}
+
+function withEtag(response: Response, result: { view: StaffView; version: number }): StaffView {
+  response.setHeader('ETag', etagOf(result.view.id, result.version));
+  return result.view;
+}
