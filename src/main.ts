@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { createLogger } from './common/logging/logger';
 import { openDatabaseServer } from './database/database-server';
 import { runMigrations } from './database/migrate';
-import { DEMO_PRACTICE_NAME, seedDemoPractice } from './seed/demo-seed';
+import { DEMO_LOGINS, DEMO_PRACTICE_NAME, seedDemoPractice } from './seed/demo-seed';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -15,20 +15,20 @@ async function main(): Promise<void> {
     const applied = await runMigrations(config.database, database.url);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.seedDemo) {
-      const { created } = await seedDemoPractice(database.url);
+      const { created } = await seedDemoPractice(database.url, config.demoPassword);
       if (created) logger.info('demo practice seeded');
     }
     const app = await createApp({ config, logger, databaseUrl: database.url });
     installShutdownHandlers(app, database, logger, config.shutdownDrainMs);
     await app.listen(config.port, config.host);
-    printBanner(await app.getUrl(), config.seedDemo);
+    printBanner(await app.getUrl(), config.seedDemo ? config.demoPassword : undefined);
   } catch (error) {
     await database.stop();
     throw error;
   }
 }
 
-function printBanner(url: string, demo: boolean): void {
+function printBanner(url: string, demoPassword: string | undefined): void {
   const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   const lines = [
     '',
@@ -37,7 +37,13 @@ function printBanner(url: string, demo: boolean): void {
     `    Docs:    ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
     `    Health:  ${base}/health/ready`,
   ];
-  if (demo) lines.push(`    Demo practice: ${DEMO_PRACTICE_NAME}`);
+  if (demoPassword) {
+    lines.push(
+      '',
+      `  Demo practice "${DEMO_PRACTICE_NAME}", password ${demoPassword} for every login:`,
+    );
+    for (const login of DEMO_LOGINS) lines.push(`    ${login.email.padEnd(30)} ${login.role}`);
+  }
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
 }

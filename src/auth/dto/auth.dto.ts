@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { NormalizeEmail } from '../../common/validation/transforms';
 import { MIN_PASSWORD_LENGTH } from '../password-hasher';
 
 export class LoginDto {
   @ApiProperty({ example: 'counselor@riverside.example' })
+  @NormalizeEmail()
   @IsEmail()
   @MaxLength(254)
   email!: string;

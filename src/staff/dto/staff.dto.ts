@@ -12,11 +12,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../auth/actor';
+import { NormalizeEmail } from '../../common/validation/transforms';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password-hasher';
 import { PageQueryDto } from '../../common/pagination/cursor';
 
 export class CreateStaffDto {
   @ApiProperty({ example: 'new.counselor@riverside.example' })
+  @NormalizeEmail()
   @IsEmail()
   @MaxLength(254)
   email!: string;
