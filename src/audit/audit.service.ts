@@ -5,7 +5,7 @@ import { anonymousActor } from '../auth/actor';
 import { RequestContext } from '../common/request-context/request-context';
 import { AuditEventInput } from './audit-event';
 
-const COLUMNS = 13;
+const COLUMNS = 14;
 
 /**
  * Records audit events. Inside a `@Transactional()` use case the insert joins that transaction, so
@@ -33,7 +33,7 @@ export class AuditService {
     });
     await this.txHost.tx.query(
       `INSERT INTO audit_events (practice_id, actor_type, actor_id, actor_role, action, resource_type,
-         resource_id, client_id, outcome, changed_fields, request_id, ip, user_agent)
+         resource_id, client_id, outcome, changed_fields, request_id, ip, user_agent, metadata)
        VALUES ${rows.join(', ')}`,
       params,
     );
@@ -56,6 +56,7 @@ export class AuditService {
       this.context.requestId ?? null,
       this.context.ip ?? null,
       this.context.userAgent ?? null,
+      event.metadata ?? {},
     ];
   }
 }
