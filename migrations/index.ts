@@ -1,5 +1,6 @@
 import { CreatePractices1763712000000 } from './1763712000000-create-practices';
 import { CreateAuditEvents1763712100000 } from './1763712100000-create-audit-events';
+import { CreateAuditChain1763712150000 } from './1763712150000-create-audit-chain';
 import { CreateStaffAndCredentials1763712200000 } from './1763712200000-create-staff-and-credentials';
 
 /**
@@ -9,5 +10,6 @@ import { CreateStaffAndCredentials1763712200000 } from './1763712200000-create-s
 export const migrations = [
   CreatePractices1763712000000,
   CreateAuditEvents1763712100000,
+  CreateAuditChain1763712150000,
   CreateStaffAndCredentials1763712200000,
 ];

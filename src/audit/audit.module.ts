@@ -1,9 +1,12 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditSealScheduler } from './audit-seal-scheduler';
+import { AuditSealer } from './audit-sealer';
+import { AuditVerifier } from './audit-verifier';
 import { AuditService } from './audit.service';
 
 @Global()
 @Module({
-  providers: [AuditService],
+  providers: [AuditService, AuditSealer, AuditSealScheduler, AuditVerifier],
   exports: [AuditService],
 })
 export class AuditModule {}
