@@ -2,6 +2,7 @@ import { CreatePractices1763712000000 } from './1763712000000-create-practices';
 import { CreateAuditEvents1763712100000 } from './1763712100000-create-audit-events';
 import { CreateAuditChain1763712150000 } from './1763712150000-create-audit-chain';
 import { CreateStaffAndCredentials1763712200000 } from './1763712200000-create-staff-and-credentials';
+import { CreateClientsAndCareTeams1763712300000 } from './1763712300000-create-clients-and-care-teams';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -12,4 +13,5 @@ export const migrations = [
   CreateAuditEvents1763712100000,
   CreateAuditChain1763712150000,
   CreateStaffAndCredentials1763712200000,
+  CreateClientsAndCareTeams1763712300000,
 ];

@@ -13,6 +13,10 @@ import { RequestContextModule } from './common/request-context/request-context.m
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { StaffModule } from './staff/staff.module';
+import { AccessModule } from './access/access.module';
+import { ClientsModule } from './clients/clients.module';
+import { EmergencyAccessModule } from './emergency-access/emergency-access.module';
+import { FamilyMembersModule } from './family-members/family-members.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -53,6 +57,10 @@ export class AppModule {
         AuditModule,
         AuthModule,
         StaffModule,
+        AccessModule,
+        ClientsModule,
+        EmergencyAccessModule,
+        FamilyMembersModule,
         HealthModule,
         ...imports,
       ],

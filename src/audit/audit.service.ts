@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '@nestjs-cls/transactional';
+import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { anonymousActor } from '../auth/actor';
 import { RequestContext } from '../common/request-context/request-context';
@@ -21,6 +21,14 @@ export class AuditService {
 
   async record(event: AuditEventInput): Promise<void> {
     await this.recordMany([event]);
+  }
+
+  /**
+   * Records an event that must survive even when the surrounding transaction rolls back: a denied
+   * access answered with 404, a failure answered with an error.
+   */
+  async recordIndependently(event: AuditEventInput): Promise<void> {
+    await this.txHost.withTransaction(Propagation.NotSupported, () => this.record(event));
   }
 
   async recordMany(events: AuditEventInput[]): Promise<void> {

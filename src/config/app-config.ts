@@ -54,6 +54,8 @@ export class AppConfig {
   readonly demoPassword: string;
   readonly shutdownDrainMs: number;
   readonly trustProxy: boolean;
+  /** How long a break-the-glass grant lasts. */
+  readonly emergencyAccessMinutes: number;
   /** How often the audit sealer links new events into each practice's chain; 0 turns it off. */
   readonly auditSealIntervalMs: number;
 
@@ -95,6 +97,7 @@ export class AppConfig {
     this.shutdownDrainMs = env.SHUTDOWN_DRAIN_MS;
     this.trustProxy = env.TRUST_PROXY;
     this.auditSealIntervalMs = env.AUDIT_SEAL_INTERVAL_MS;
+    this.emergencyAccessMinutes = env.EMERGENCY_ACCESS_MINUTES;
   }
 
   get isProduction(): boolean {

@@ -1,8 +1,14 @@
+import { types } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+// DATE columns (dates of birth, discharge dates) stay 'YYYY-MM-DD' strings: turning them into a
+// JavaScript Date at local midnight shifts them by a day in some time zones.
+const PG_DATE_OID = 1082;
+types.setTypeParser(PG_DATE_OID, (value) => value);
 
 /**
  * One definition of the connection, shared by the API, the migration commands and the tests.

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { NotFoundProblem } from '../common/problem/problem';
+import type { SqlParams } from '../common/sql/sql-params';
+import { CLIENT_COLUMNS, type ClientRow } from '../clients/client.row';
+import {
+  decideClientAccess,
+  type AccessVia,
+  type ClientAccessFacts,
+  type ClientNeed,
+} from './client-access';
+
+/** Access granted to one client's record, for the use case that asked. */
+export interface ClientGrant {
+  clientId: string;
+  via: AccessVia;
+  /** The client's row as read (and locked, with `forUpdate`) by the access check itself. */
+  client: ClientRow;
+}
+
+export class ClientNotFoundError extends NotFoundProblem {
+  constructor() {
+    super('The client');
+  }
+}
+
+interface FactsRow extends ClientRow {
+  access: Omit<ClientAccessFacts, 'status'>;
+}
+
+/**
+ * The one place every feature asks whether the caller may reach a client's record. Single records
+ * are decided from one query; lists are filtered by the same rule expressed as SQL, so a list can
+ * never show what the detail view would refuse.
+ */
+@Injectable()
+export class ClientAccessService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Decides access to one client, or records the denial and answers 404 (a client of another
+   * practice, or out of reach, is indistinguishable from one that does not exist). With
+   * `forUpdate` the client row stays locked until the caller's transaction ends.
+   */
+  async require(
+    actor: StaffActor,
+    clientId: string,
+    need: ClientNeed,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<ClientGrant> {
+    const [row] = await this.txHost.tx.query<FactsRow[]>(
+      `SELECT ${CLIENT_COLUMNS}, json_build_object(
+              'onCareTeam', EXISTS (SELECT 1 FROM care_team_members m
+                       WHERE m.practice_id = c.practice_id AND m.client_id = c.id AND m.staff_id = $3
+                         AND m.removed_at IS NULL),
+              'supervisesCareTeamMember', EXISTS (SELECT 1 FROM care_team_members m
+                        JOIN staff s ON s.practice_id = m.practice_id AND s.id = m.staff_id
+                       WHERE m.practice_id = c.practice_id AND m.client_id = c.id AND m.removed_at IS NULL
+                         AND s.supervisor_id = $3),
+              'emergencyGrant', EXISTS (SELECT 1 FROM emergency_access_grants g
+                       WHERE g.practice_id = c.practice_id AND g.client_id = c.id AND g.staff_id = $3
+                         AND g.expires_at > now()),
+              'adminClinicalAccess', coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false)
+            ) AS access
+         FROM clients c JOIN practices p ON p.id = c.practice_id
+        WHERE c.practice_id = $1 AND c.id = $2
+        ${options.forUpdate ? 'FOR UPDATE OF c' : ''}`,
+      [actor.practiceId, clientId, actor.id],
+    );
+    const via = row
+      ? decideClientAccess(actor, { status: row.status, ...row.access }, need)
+      : undefined;
+    if (!row || !via) {
+      await this.recordDenial(clientId, need, Boolean(row));
+      throw new ClientNotFoundError();
+    }
+    const { access: _facts, ...client } = row;
+    return { clientId, via, client };
+  }
+
+  /**
+   * SQL predicate over the clients alias `c` that holds for exactly the clients `require` would
+   * allow for `need` (entered-in-error records are left to the caller: lists exclude them).
+   */
+  scope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
+    const practice = params.add(actor.practiceId);
+    const clinical = need === 'readClinical' || need === 'writeClinical';
+    if (actor.role === 'admin' && !clinical) return `c.practice_id = ${practice}`;
+    if (actor.role === 'admin' && need === 'readClinical') {
+      return `c.practice_id = ${practice} AND EXISTS (SELECT 1 FROM practices p WHERE p.id = c.practice_id
+                AND coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false))`;
+    }
+    if (actor.role === 'intake_coordinator' && !clinical) return `c.practice_id = ${practice}`;
+    if (actor.role !== 'counselor' && actor.role !== 'supervisor') return 'false';
+    const me = params.add(actor.id);
+    return `c.practice_id = ${practice} AND c.id IN (
+        SELECT m.client_id FROM care_team_members m
+         WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
+           AND (m.staff_id = ${me} OR m.staff_id IN (
+                 SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me}))
+        UNION ALL
+        SELECT g.client_id FROM emergency_access_grants g
+         WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now())`;
+  }
+
+  private async recordDenial(clientId: string, need: ClientNeed, exists: boolean): Promise<void> {
+    // Only a client of the caller's own practice is named in the event: an id from elsewhere is
+    // not evidence about that client, and another practice's chain is not ours to write to.
+    await this.audit.recordIndependently({
+      action: 'access_denied',
+      resourceType: 'client',
+      resourceId: clientId,
+      clientId: exists ? clientId : null,
+      outcome: 'denied',
+      metadata: { need },
+    });
+  }
+}

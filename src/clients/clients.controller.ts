@@ -1,0 +1,166 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { StaffActor } from '../auth/actor';
+import { CurrentActor } from '../auth/decorators';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { PageQueryDto } from '../common/pagination/cursor';
+import { ClientAccessLogService } from './client-access-log.service';
+import { ClientView } from './client.row';
+import { ClientsQueryService } from './clients-query.service';
+import { ClientsService, type VersionedClient } from './clients.service';
+import { AccessLogPage } from './dto/access-log.dto';
+import {
+  ChangeClientStatusDto,
+  ClientPage,
+  CreateClientDto,
+  EnteredInErrorDto,
+  ListClientsQueryDto,
+  UpdateClientDto,
+} from './dto/client.dto';
+
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'ETag from a previous read; 412 if the record changed',
+};
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retry-safe creation: the same key replays the first answer',
+};
+
+@ApiTags('clients')
+@ApiBearerAuth('bearer')
+@Controller('clients')
+export class ClientsController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly query: ClientsQueryService,
+    private readonly accessLog: ClientAccessLogService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Open a client record (status intake); a counselor creating it becomes its primary counselor',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiCreatedResponse({ type: ClientView })
+  async create(
+    @CurrentActor() actor: StaffActor,
+    @Body() body: CreateClientDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClientView> {
+    const created = await this.clients.create(actor, body, idempotencyKey);
+    if (created.etag) response.setHeader('ETag', created.etag);
+    response.setHeader('Location', `/api/v1/clients/${created.body.id}`);
+    if (created.replayed) response.setHeader('Idempotency-Replayed', 'true');
+    return created.body;
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Clients you may reach: filters, name search (prefix, any name, accents ignored), sort',
+  })
+  @ApiOkResponse({ type: ClientPage })
+  list(
+    @CurrentActor() actor: StaffActor,
+    @Query() query: ListClientsQueryDto,
+  ): Promise<ClientPage> {
+    return this.query.list(actor, query);
+  }
+
+  @Get(':clientId')
+  @ApiOperation({ summary: 'Read a client record (with ETag)' })
+  @ApiOkResponse({ type: ClientView })
+  async get(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClientView> {
+    return withEtag(response, await this.clients.get(actor, clientId));
+  }
+
+  @Patch(':clientId')
+  @ApiOperation({ summary: 'Update demographics and assessment fields' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ClientView })
+  async update(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Body() body: UpdateClientDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClientView> {
+    return withEtag(response, await this.clients.update(actor, clientId, body, ifMatch));
+  }
+
+  @Post(':clientId/status')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Change status: intake → active ⇄ on_hold → discharged (reason and date), re-open',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ClientView })
+  async changeStatus(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Body() body: ChangeClientStatusDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClientView> {
+    return withEtag(response, await this.clients.changeStatus(actor, clientId, body, ifMatch));
+  }
+
+  @Post(':clientId/entered-in-error')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Mark a record created by mistake: it leaves all lists, stays in the audit trail',
+  })
+  @ApiOkResponse({ type: ClientView })
+  async enteredInError(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Body() body: EnteredInErrorDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClientView> {
+    return withEtag(response, await this.clients.markEnteredInError(actor, clientId, body));
+  }
+
+  @Get(':clientId/access-log')
+  @ApiOperation({ summary: "Who read or changed this client's record, when and how" })
+  @ApiOkResponse({ type: AccessLogPage })
+  accessLogOf(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<AccessLogPage> {
+    return this.accessLog.list(actor, clientId, query);
+  }
+}
+
+function withEtag(response: Response, result: VersionedClient): ClientView {
+  response.setHeader('ETag', result.etag);
+  return result.view;
+}

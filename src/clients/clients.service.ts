@@ -1,0 +1,255 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClientAccessService } from '../access/client-access.service';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  IdempotencyService,
+  type CreatedResponse,
+} from '../common/idempotency/idempotency.service';
+import { UnprocessableProblem } from '../common/problem/problem';
+import { SqlParams } from '../common/sql/sql-params';
+import { CareTeamService } from './care-team.service';
+import { assertClientTransition } from './client-status';
+import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
+import {
+  ChangeClientStatusDto,
+  CreateClientDto,
+  EnteredInErrorDto,
+  UpdateClientDto,
+} from './dto/client.dto';
+
+/** A client view with the ETag of the version it shows. */
+export interface VersionedClient {
+  view: ClientView;
+  etag: string;
+}
+
+// DTO field → column, for the fields a PATCH may change.
+const UPDATABLE: Record<keyof UpdateClientDto, string> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  preferredName: 'preferred_name',
+  dateOfBirth: 'date_of_birth',
+  pronouns: 'pronouns',
+  email: 'email',
+  phone: 'phone',
+  presentingConcerns: 'presenting_concerns',
+  trustIndicators: 'trust_indicators',
+  riskFlags: 'risk_flags',
+  substanceUseRecords: 'substance_use_records',
+};
+
+/** Use cases on one client's record. Every read and write passes the access check and is audited. */
+@Injectable()
+export class ClientsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: ClientAccessService,
+    private readonly careTeam: CareTeamService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  create(
+    actor: StaffActor,
+    dto: CreateClientDto,
+    idempotencyKey?: string,
+  ): Promise<CreatedResponse<ClientView> & { replayed: boolean }> {
+    return this.txHost.withTransaction(() =>
+      this.idempotency.run(actor, idempotencyKey, dto, async () => {
+        const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
+        const primaryId = dto.primaryCounselorId ?? (clinician ? actor.id : undefined);
+        if (primaryId)
+          await this.careTeam.assertClinician(actor.practiceId, primaryId, 'primaryCounselorId');
+        const [row] = await this.txHost.tx.query<ClientRow[]>(
+          `WITH number AS (
+             INSERT INTO practice_counters (practice_id, name, value) VALUES ($1, 'client_number', 1)
+             ON CONFLICT (practice_id, name) DO UPDATE SET value = practice_counters.value + 1
+             RETURNING value)
+           INSERT INTO clients AS c (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth,
+             pronouns, email, phone, presenting_concerns, trust_indicators, risk_flags, substance_use_records, created_by)
+           SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM number
+           RETURNING ${CLIENT_COLUMNS}`,
+          [
+            actor.practiceId,
+            dto.firstName.trim(),
+            dto.lastName.trim(),
+            dto.preferredName?.trim() ?? null,
+            dto.dateOfBirth,
+            dto.pronouns ?? null,
+            dto.email ?? null,
+            dto.phone ?? null,
+            dto.presentingConcerns ?? [],
+            dto.trustIndicators ?? [],
+            dto.riskFlags ?? [],
+            dto.substanceUseRecords ?? false,
+            actor.id,
+          ],
+        );
+        const client = row;
+        if (primaryId)
+          await this.careTeam.insertMember(actor, client.id, primaryId, 'primary_counselor');
+        await this.audit.record({
+          action: 'create',
+          resourceType: 'client',
+          resourceId: client.id,
+          clientId: client.id,
+          changedFields: Object.keys(dto),
+        });
+        return { body: toClientView(client), etag: etagOf(client.id, client.version) };
+      }),
+    );
+  }
+
+  async get(actor: StaffActor, clientId: string): Promise<VersionedClient> {
+    const { client, via } = await this.access.require(actor, clientId, 'read');
+    await this.audit.record({
+      action: 'read',
+      resourceType: 'client',
+      resourceId: clientId,
+      clientId,
+      metadata: { via },
+    });
+    return versioned(client);
+  }
+
+  update(
+    actor: StaffActor,
+    clientId: string,
+    dto: UpdateClientDto,
+    ifMatch?: string,
+  ): Promise<VersionedClient> {
+    return this.txHost.withTransaction(async () => {
+      const { client } = await this.access.require(actor, clientId, 'write', { forUpdate: true });
+      const expected = expectedVersion(ifMatch, clientId, client.version) ?? client.version;
+      const params = new SqlParams();
+      const changedFields: string[] = [];
+      const assignments: string[] = [];
+      for (const [field, column] of Object.entries(UPDATABLE) as [
+        keyof UpdateClientDto,
+        keyof ClientRow,
+      ][]) {
+        const value = dto[field];
+        if (value === undefined || sameValue(client[column], value)) continue;
+        changedFields.push(field);
+        assignments.push(
+          `${column} = ${params.add(typeof value === 'string' ? value.trim() : value)}`,
+        );
+      }
+      if (changedFields.length === 0) return versioned(client);
+      const updated = await this.write(clientId, actor.practiceId, expected, assignments, params);
+      await this.audit.record({
+        action: 'update',
+        resourceType: 'client',
+        resourceId: clientId,
+        clientId,
+        changedFields,
+      });
+      return versioned(updated);
+    });
+  }
+
+  changeStatus(
+    actor: StaffActor,
+    clientId: string,
+    dto: ChangeClientStatusDto,
+    ifMatch?: string,
+  ): Promise<VersionedClient> {
+    return this.txHost.withTransaction(async () => {
+      const { client } = await this.access.require(actor, clientId, 'write', { forUpdate: true });
+      const expected = expectedVersion(ifMatch, clientId, client.version) ?? client.version;
+      assertClientTransition(client.status, dto.status);
+      const params = new SqlParams();
+      const assignments = [`status = ${params.add(dto.status)}`];
+      if (dto.status === 'discharged') {
+        const missing = (['reason', 'dischargedOn'] as const).filter((field) => !dto[field]);
+        if (missing.length > 0) {
+          throw new UnprocessableProblem(
+            'discharge-incomplete',
+            'Discharging a client needs a reason and a discharge date.',
+            missing.map((field) => ({ field, message: 'is required when discharging' })),
+          );
+        }
+        assignments.push(
+          `discharge_reason = ${params.add(dto.reason)}`,
+          `discharged_on = ${params.add(dto.dischargedOn)}`,
+        );
+      } else {
+        assignments.push('discharge_reason = NULL', 'discharged_on = NULL');
+      }
+      if (dto.status === 'active') await this.careTeam.assertHasPrimary(actor.practiceId, clientId);
+      const updated = await this.write(clientId, actor.practiceId, expected, assignments, params);
+      await this.audit.record({
+        action: 'status_change',
+        resourceType: 'client',
+        resourceId: clientId,
+        clientId,
+        changedFields:
+          dto.status === 'discharged' ? ['status', 'dischargeReason', 'dischargedOn'] : ['status'],
+        metadata: { from: client.status, to: dto.status },
+      });
+      return versioned(updated);
+    });
+  }
+
+  /** A record created by mistake leaves every list but stays, readable by admins and in the audit trail. */
+  markEnteredInError(
+    actor: StaffActor,
+    clientId: string,
+    dto: EnteredInErrorDto,
+  ): Promise<VersionedClient> {
+    return this.txHost.withTransaction(async () => {
+      const { client } = await this.access.require(actor, clientId, 'write', { forUpdate: true });
+      const params = new SqlParams();
+      const assignments = [
+        `status = 'entered_in_error'`,
+        `error_reason = ${params.add(dto.reason)}`,
+      ];
+      const updated = await this.write(
+        clientId,
+        actor.practiceId,
+        client.version,
+        assignments,
+        params,
+      );
+      await this.audit.record({
+        action: 'status_change',
+        resourceType: 'client',
+        resourceId: clientId,
+        clientId,
+        changedFields: ['status', 'errorReason'],
+        metadata: { from: client.status, to: 'entered_in_error' },
+      });
+      return versioned(updated);
+    });
+  }
+
+  private async write(
+    clientId: string,
+    practiceId: string,
+    expected: number,
+    assignments: string[],
+    params: SqlParams,
+  ): Promise<ClientRow> {
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [[row]] = await this.txHost.tx.query<[ClientRow[], number]>(
+      `UPDATE clients c SET ${assignments.join(', ')}, version = version + 1, updated_at = now(), last_activity_at = now()
+        WHERE c.practice_id = ${params.add(practiceId)} AND c.id = ${params.add(clientId)} AND c.version = ${params.add(expected)}
+        RETURNING ${CLIENT_COLUMNS}`,
+      params.values,
+    );
+    if (!row) throw new PreconditionFailedProblem();
+    return row;
+  }
+}
+
+function versioned(client: ClientRow): VersionedClient {
+  return { view: toClientView(client), etag: etagOf(client.id, client.version) };
+}
+
+function sameValue(current: unknown, next: unknown): boolean {
+  return JSON.stringify(current) === JSON.stringify(typeof next === 'string' ? next.trim() : next);
+}

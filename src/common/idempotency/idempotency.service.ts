@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import type { StaffActor } from '../../auth/actor';
+import { UnprocessableProblem, ValidationProblem } from '../problem/problem';
+
+const KEY_FORMAT = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** What a creating use case answered: replayed as is when the same request comes again. */
+export interface CreatedResponse<T> {
+  body: T;
+  etag?: string;
+}
+
+export class IdempotencyKeyReusedProblem extends UnprocessableProblem {
+  constructor() {
+    super(
+      'idempotency-key-reused',
+      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+      [{ field: 'Idempotency-Key', message: 'was used with a different request' }],
+    );
+  }
+}
+
+/**
+ * `Idempotency-Key` for creating POSTs. Must run inside the use case's transaction: the key row is
+ * inserted first, so a concurrent retry with the same key waits on it and then replays the first
+ * answer; a failed attempt rolls the key back with everything else, so a retry runs afresh.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  async run<T>(
+    actor: StaffActor,
+    key: string | undefined,
+    request: unknown,
+    create: () => Promise<CreatedResponse<T>>,
+  ): Promise<CreatedResponse<T> & { replayed: boolean }> {
+    if (key === undefined) return { ...(await create()), replayed: false };
+    if (!KEY_FORMAT.test(key)) {
+      throw new ValidationProblem([
+        { field: 'Idempotency-Key', message: 'must be 1-200 letters, digits or ._:-' },
+      ]);
+    }
+    const requestHash = createHash('sha256').update(canonicalJson(request)).digest();
+    const inserted = await this.txHost.tx.query<unknown[]>(
+      `INSERT INTO idempotency_keys (practice_id, actor_id, key, request_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [actor.practiceId, actor.id, key, requestHash],
+    );
+    if (inserted.length === 0) {
+      const [stored] = await this.txHost.tx.query<
+        { request_hash: Buffer; response_body: CreatedResponse<T> }[]
+      >(
+        `SELECT request_hash, response_body FROM idempotency_keys WHERE practice_id = $1 AND actor_id = $2 AND key = $3`,
+        [actor.practiceId, actor.id, key],
+      );
+      if (!stored || !stored.request_hash.equals(requestHash))
+        throw new IdempotencyKeyReusedProblem();
+      return { ...stored.response_body, replayed: true };
+    }
+    const response = await create();
+    await this.txHost.tx.query(
+      `UPDATE idempotency_keys SET status_code = 201, response_body = $4
+        WHERE practice_id = $1 AND actor_id = $2 AND key = $3`,
+      [actor.practiceId, actor.id, key, JSON.stringify(response)],
+    );
+    return { ...response, replayed: false };
+  }
+}
+
+/** JSON with object keys sorted, so that the same request always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../common/pagination/cursor';
+import { IsProse } from '../common/validation/decorators';
+
+export class RequestEmergencyAccessDto {
+  @ApiProperty({
+    minLength: 20,
+    example: 'Client called in crisis; primary counselor unreachable tonight.',
+  })
+  @IsProse(20, 2000)
+  reason!: string;
+}
+
+export class EmergencyGrantView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({ format: 'uuid' }) staffId!: string;
+  @ApiProperty() staffName!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'date-time' }) grantedAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty() active!: boolean;
+}
+
+export class ListEmergencyGrantsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() clientId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() staffId?: string;
+
+  @ApiPropertyOptional({ description: 'Only grants still in force' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class EmergencyGrantPage {
+  @ApiProperty({ type: [EmergencyGrantView] }) data!: EmergencyGrantView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { StaffActor } from '../auth/actor';
+import { CurrentActor } from '../auth/decorators';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import {
+  CreateFamilyMemberDto,
+  FamilyMemberView,
+  UpdateFamilyMemberDto,
+} from './family-member.dto';
+import { FamilyMembersService } from './family-members.service';
+
+@ApiTags('family members')
+@ApiBearerAuth('bearer')
+@Controller('clients/:clientId/family-members')
+export class FamilyMembersController {
+  constructor(private readonly members: FamilyMembersService) {}
+
+  @Post()
+  @ApiOperation({ summary: "Add a family member (a party of the client's agreements and goals)" })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: FamilyMemberView })
+  async add(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Body() body: CreateFamilyMemberDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FamilyMemberView> {
+    const created = await this.members.add(actor, clientId, body, key);
+    if (created.etag) response.setHeader('ETag', created.etag);
+    if (created.replayed) response.setHeader('Idempotency-Replayed', 'true');
+    return created.body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The client's family members" })
+  @ApiOkResponse({ type: [FamilyMemberView] })
+  list(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+  ): Promise<FamilyMemberView[]> {
+    return this.members.list(actor, clientId);
+  }
+
+  @Get(':memberId')
+  @ApiOperation({ summary: 'Read a family member (with ETag)' })
+  @ApiOkResponse({ type: FamilyMemberView })
+  async get(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('memberId', UuidParamPipe) memberId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FamilyMemberView> {
+    const { view, etag } = await this.members.get(actor, clientId, memberId);
+    response.setHeader('ETag', etag);
+    return view;
+  }
+
+  @Patch(':memberId')
+  @ApiOperation({
+    summary: 'Update: participation, consent, emergency contact, deceased, no contact…',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: FamilyMemberView })
+  async update(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('memberId', UuidParamPipe) memberId: string,
+    @Body() body: UpdateFamilyMemberDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FamilyMemberView> {
+    const { view, etag } = await this.members.update(actor, clientId, memberId, body, ifMatch);
+    response.setHeader('ETag', etag);
+    return view;
+  }
+}

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClientAccessService } from '../access/client-access.service';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  IdempotencyService,
+  type CreatedResponse,
+} from '../common/idempotency/idempotency.service';
+import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
+import { SqlParams } from '../common/sql/sql-params';
+import {
+  CreateFamilyMemberDto,
+  FamilyMemberView,
+  UpdateFamilyMemberDto,
+} from './family-member.dto';
+
+interface MemberRow {
+  id: string;
+  client_id: string;
+  first_name: string;
+  last_name: string | null;
+  relationship: string;
+  date_of_birth: string | null;
+  pronouns: string | null;
+  email: string | null;
+  phone: string | null;
+  participation: string;
+  consent_to_contact: boolean;
+  emergency_contact: boolean;
+  deceased: boolean;
+  deceased_on: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS: Record<keyof CreateFamilyMemberDto, keyof MemberRow> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  relationship: 'relationship',
+  dateOfBirth: 'date_of_birth',
+  pronouns: 'pronouns',
+  email: 'email',
+  phone: 'phone',
+  participation: 'participation',
+  consentToContact: 'consent_to_contact',
+  emergencyContact: 'emergency_contact',
+  deceased: 'deceased',
+  deceasedOn: 'deceased_on',
+};
+const SELECT = `id, client_id, first_name, last_name, relationship, date_of_birth, pronouns, email, phone, participation,
+  consent_to_contact, emergency_contact, deceased, deceased_on, version, created_at, updated_at`;
+
+export interface VersionedMember {
+  view: FamilyMemberView;
+  etag: string;
+}
+
+/** A client's family members: reachable exactly when their client is. */
+@Injectable()
+export class FamilyMembersService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: ClientAccessService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  add(
+    actor: StaffActor,
+    clientId: string,
+    dto: CreateFamilyMemberDto,
+    key?: string,
+  ): Promise<CreatedResponse<FamilyMemberView> & { replayed: boolean }> {
+    return this.txHost.withTransaction(() =>
+      this.idempotency.run(actor, key, { clientId, ...dto }, async () => {
+        await this.access.require(actor, clientId, 'write', { forUpdate: true });
+        assertDeceasedConsistent(dto.deceased ?? false, dto.deceasedOn ?? null);
+        const params = new SqlParams();
+        const fields = (Object.keys(COLUMNS) as (keyof CreateFamilyMemberDto)[]).filter(
+          (field) => dto[field] !== undefined,
+        );
+        const columns = ['practice_id', 'client_id', ...fields.map((field) => COLUMNS[field])];
+        const values = [
+          params.add(actor.practiceId),
+          params.add(clientId),
+          ...fields.map((field) => params.add(clean(dto[field]))),
+        ];
+        const [row] = await this.txHost.tx.query<MemberRow[]>(
+          `INSERT INTO family_members (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${SELECT}`,
+          params.values,
+        );
+        await this.touchClient(actor.practiceId, clientId);
+        await this.audit.record({
+          action: 'create',
+          resourceType: 'family_member',
+          resourceId: row.id,
+          clientId,
+          changedFields: fields,
+        });
+        return { body: toView(row), etag: etagOf(row.id, row.version) };
+      }),
+    );
+  }
+
+  async list(actor: StaffActor, clientId: string): Promise<FamilyMemberView[]> {
+    await this.access.require(actor, clientId, 'read');
+    const rows = await this.txHost.tx.query<MemberRow[]>(
+      `SELECT ${SELECT} FROM family_members WHERE practice_id = $1 AND client_id = $2 ORDER BY created_at, id LIMIT 500`,
+      [actor.practiceId, clientId],
+    );
+    await this.audit.record({
+      action: 'list',
+      resourceType: 'family_member',
+      clientId,
+      metadata: { count: rows.length },
+    });
+    return rows.map(toView);
+  }
+
+  async get(actor: StaffActor, clientId: string, memberId: string): Promise<VersionedMember> {
+    await this.access.require(actor, clientId, 'read');
+    const row = await this.load(actor.practiceId, clientId, memberId);
+    await this.audit.record({
+      action: 'read',
+      resourceType: 'family_member',
+      resourceId: memberId,
+      clientId,
+    });
+    return { view: toView(row), etag: etagOf(row.id, row.version) };
+  }
+
+  update(
+    actor: StaffActor,
+    clientId: string,
+    memberId: string,
+    dto: UpdateFamilyMemberDto,
+    ifMatch?: string,
+  ): Promise<VersionedMember> {
+    return this.txHost.withTransaction(async () => {
+      await this.access.require(actor, clientId, 'write', { forUpdate: true });
+      const current = await this.load(actor.practiceId, clientId, memberId);
+      const expected = expectedVersion(ifMatch, memberId, current.version) ?? current.version;
+      assertDeceasedConsistent(
+        dto.deceased ?? current.deceased,
+        dto.deceasedOn !== undefined ? dto.deceasedOn : current.deceased_on,
+      );
+      const params = new SqlParams();
+      const changed = (Object.keys(COLUMNS) as (keyof UpdateFamilyMemberDto)[]).filter(
+        (field) =>
+          dto[field] !== undefined &&
+          JSON.stringify(clean(dto[field])) !== JSON.stringify(current[COLUMNS[field]]),
+      );
+      if (changed.length === 0)
+        return { view: toView(current), etag: etagOf(current.id, current.version) };
+      const assignments = changed.map(
+        (field) => `${COLUMNS[field]} = ${params.add(clean(dto[field]))}`,
+      );
+      const [[row]] = await this.txHost.tx.query<[MemberRow[], number]>(
+        `UPDATE family_members SET ${assignments.join(', ')}, version = version + 1, updated_at = now()
+          WHERE practice_id = ${params.add(actor.practiceId)} AND client_id = ${params.add(clientId)}
+            AND id = ${params.add(memberId)} AND version = ${params.add(expected)}
+          RETURNING ${SELECT}`,
+        params.values,
+      );
+      if (!row) throw new PreconditionFailedProblem();
+      await this.touchClient(actor.practiceId, clientId);
+      await this.audit.record({
+        action: 'update',
+        resourceType: 'family_member',
+        resourceId: memberId,
+        clientId,
+        changedFields: changed,
+      });
+      return { view: toView(row), etag: etagOf(row.id, row.version) };
+    });
+  }
+
+  private async load(practiceId: string, clientId: string, memberId: string): Promise<MemberRow> {
+    const [row] = await this.txHost.tx.query<MemberRow[]>(
+      `SELECT ${SELECT} FROM family_members WHERE practice_id = $1 AND client_id = $2 AND id = $3`,
+      [practiceId, clientId, memberId],
+    );
+    if (!row) throw new NotFoundProblem('The family member');
+    return row;
+  }
+
+  private async touchClient(practiceId: string, clientId: string): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE clients SET last_activity_at = now() WHERE practice_id = $1 AND id = $2`,
+      [practiceId, clientId],
+    );
+  }
+}
+
+function assertDeceasedConsistent(deceased: boolean, deceasedOn: string | null): void {
+  if (!deceased && deceasedOn) {
+    throw new UnprocessableProblem(
+      'deceased-date-without-deceased',
+      'A date of death needs deceased: true.',
+      [{ field: 'deceasedOn', message: 'requires deceased to be true' }],
+    );
+  }
+}
+
+function clean(value: unknown): unknown {
+  return typeof value === 'string' ? value.trim() : value;
+}
+
+function toView(row: MemberRow): FamilyMemberView {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    relationship: row.relationship,
+    dateOfBirth: row.date_of_birth,
+    pronouns: row.pronouns,
+    email: row.email,
+    phone: row.phone,
+    participation: row.participation,
+    consentToContact: row.consent_to_contact,
+    emergencyContact: row.emergency_contact,
+    deceased: row.deceased,
+    deceasedOn: row.deceased_on,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
