@@ -105,6 +105,7 @@ export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplica
     const [row] = await this.dataSource.query<{ horizon: string }[]>(
       `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
     );
+    if (!row) throw new Error('pg_current_snapshot() returned no row');
     return row.horizon;
   }
 

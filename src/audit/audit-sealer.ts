@@ -133,8 +133,9 @@ export class AuditSealer {
             WHERE l.chain_id = $1::uuid ORDER BY l.seq DESC LIMIT 1) AS last ON true`,
       [chainId],
     );
+    if (!row) throw new Error('the chain head query returned no row');
     const head =
-      row?.seq && row.event_tx_id && row.event_id && row.link_hash
+      row.seq && row.event_tx_id && row.event_id && row.link_hash
         ? {
             seq: Number(row.seq),
             txId: row.event_tx_id,
@@ -189,7 +190,8 @@ export class AuditSealer {
         columns.linkHash,
       ],
     );
-    const last = events[events.length - 1];
+    const last = events.at(-1);
+    if (!last) throw new Error('appendLinks needs at least one event');
     return { seq, txId: last.tx_id, eventId: last.id, linkHash: prevHash };
   }
 }

@@ -85,28 +85,32 @@ export class AuditVerifier {
         // The head said there were more links: some were removed from the end.
         return this.broken(expectedSeq - 1, null);
       }
-      const badIndex = links.findIndex((link, index) => {
-        const previous = index === 0 ? prevHash : links[index - 1].link_hash;
-        return (
+      // The first link of the batch that does not hold, if any.
+      let bad: { link: LinkRow; index: number } | null = null;
+      let previous = prevHash;
+      for (const [index, link] of links.entries()) {
+        if (
           Number(link.seq) !== expectedSeq + index ||
           !link.prev_hash.equals(previous) ||
           !link.link_intact ||
           !link.event_intact
-        );
-      });
-      const last = links[links.length - 1];
-      const upTo = badIndex === -1 ? positionOf(last) : positionOf(links[badIndex]);
-      const orphan = await this.firstUnlinkedEvent(chainId, prevPosition, upTo);
+        ) {
+          bad = { link, index };
+          break;
+        }
+        previous = link.link_hash;
+      }
+      const upTo = bad?.link ?? links.at(-1);
+      if (!upTo) break;
+      const orphan = await this.firstUnlinkedEvent(chainId, prevPosition, positionOf(upTo));
       if (orphan) {
         const before = links.filter((link) => comparePositions(positionOf(link), orphan) < 0);
         return this.broken(expectedSeq - 1 + before.length, orphan.eventId);
       }
-      if (badIndex !== -1) {
-        return this.broken(expectedSeq - 1 + badIndex, links[badIndex].event_id);
-      }
+      if (bad) return this.broken(expectedSeq - 1 + bad.index, bad.link.event_id);
       expectedSeq += links.length;
-      prevHash = last.link_hash;
-      prevPosition = positionOf(last);
+      prevHash = previous;
+      prevPosition = positionOf(upTo);
     }
     return { ok: true, checked: lastSeq, firstBrokenEventId: null };
   }
