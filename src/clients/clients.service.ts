@@ -11,6 +11,7 @@ import {
 } from '../common/idempotency/idempotency.service';
 import { UnprocessableProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
+import { providedFields } from '../common/validation/transforms';
 import { CareTeamService } from './care-team.service';
 import { assertClientTransition } from './client-status';
 import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
@@ -97,7 +98,7 @@ export class ClientsService {
           resourceType: 'client',
           resourceId: client.id,
           clientId: client.id,
-          changedFields: Object.keys(dto),
+          changedFields: providedFields(dto),
         });
         return { body: toClientView(client), etag: etagOf(client.id, client.version) };
       }),

@@ -11,6 +11,7 @@ import {
 } from '../common/idempotency/idempotency.service';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
+import { providedFields } from '../common/validation/transforms';
 import {
   CreateFamilyMemberDto,
   FamilyMemberView,
@@ -80,9 +81,7 @@ export class FamilyMembersService {
         await this.access.require(actor, clientId, 'write', { forUpdate: true });
         assertDeceasedConsistent(dto.deceased ?? false, dto.deceasedOn ?? null);
         const params = new SqlParams();
-        const fields = (Object.keys(COLUMNS) as (keyof CreateFamilyMemberDto)[]).filter(
-          (field) => dto[field] !== undefined,
-        );
+        const fields = providedFields(dto);
         const columns = ['practice_id', 'client_id', ...fields.map((field) => COLUMNS[field])];
         const values = [
           params.add(actor.practiceId),

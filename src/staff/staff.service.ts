@@ -7,6 +7,7 @@ import type { StaffActor } from '../auth/actor';
 import { PasswordHasher } from '../auth/password-hasher';
 import { sha256, TokenService } from '../auth/token.service';
 import { PreconditionFailedProblem, expectedVersion } from '../common/http/etag';
+import { providedFields } from '../common/validation/transforms';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
 import {
   CreateStaffDto,
@@ -60,7 +61,7 @@ export class StaffService {
         action: 'create',
         resourceType: 'staff',
         resourceId: staff.id,
-        changedFields: Object.keys(dto).filter((field) => field !== 'password'),
+        changedFields: providedFields(dto).filter((field) => field !== 'password'),
       });
       return created;
     });

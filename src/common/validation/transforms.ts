@@ -5,3 +5,11 @@ export const NormalizeEmail = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
   );
+
+/**
+ * The fields a caller actually sent. A transformed DTO has every declared property, undefined
+ * when absent, so `Object.keys(dto)` would name fields nobody touched.
+ */
+export function providedFields<T extends object>(dto: T): (keyof T & string)[] {
+  return (Object.keys(dto) as (keyof T & string)[]).filter((field) => dto[field] !== undefined);
+}
