@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { hashPassword } from '../auth/password-hasher';
 import { provisionPractice, type NewStaff } from '../practices/practice-provisioning';
+import { seedDemoClients } from './demo-clients';
 
 /** Fixed id so that seeding is idempotent and the demo practice is easy to find. */
 export const DEMO_PRACTICE_ID = '00000000-0000-4000-8000-000000000001';
@@ -37,7 +38,7 @@ export interface DemoSeedResult {
 }
 
 /**
- * Seeds the demo practice and its staff on first run (what already exists is left alone). Never
+ * Seeds the demo practice, its staff and its clients (with their families) on first run (what already exists is left alone). Never
  * called in production (see AppConfig.seedDemo).
  */
 export async function seedDemoPractice(url: string, password: string): Promise<DemoSeedResult> {
@@ -51,7 +52,15 @@ export async function seedDemoPractice(url: string, password: string): Promise<D
       { id: DEMO_PRACTICE_ID, name: DEMO_PRACTICE_NAME, timeZone: 'America/Chicago' },
       staff,
     );
-    return { created: result.practiceCreated || result.staffCreated.length > 0 };
+    await client.query('BEGIN');
+    try {
+      const clients = await seedDemoClients(client, DEMO_PRACTICE_ID);
+      await client.query('COMMIT');
+      return { created: result.practiceCreated || result.staffCreated.length > 0 || clients > 0 };
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
   } finally {
     await client.end();
   }

@@ -59,11 +59,38 @@ describe('provisioning', () => {
       },
     ]);
     for (const demo of DEMO_LOGINS) await login(demo.email, 'demo-password-for-tests').expect(200);
+    const clients = await testApp.dataSource.query<
+      { name: string; status: string; primary: string | null; family: number }[]
+    >(
+      `SELECT c.first_name || ' ' || c.last_name AS name, c.status,
+              (SELECT s.email FROM care_team_members m JOIN staff s ON s.id = m.staff_id
+                WHERE m.client_id = c.id AND m.role = 'primary_counselor') AS primary,
+              (SELECT count(*)::int FROM family_members f WHERE f.client_id = c.id) AS family
+         FROM clients c WHERE c.practice_id = $1 ORDER BY c.client_number`,
+      [DEMO_PRACTICE_ID],
+    );
+    expect(clients).toEqual([
+      { name: 'Maya Okafor', status: 'active', primary: 'counselor@riverside.example', family: 2 },
+      { name: 'Elena Marsh', status: 'active', primary: 'trainee@riverside.example', family: 1 },
+      {
+        name: 'Ruth Lindqvist',
+        status: 'active',
+        primary: 'supervisor@riverside.example',
+        family: 2,
+      },
+      {
+        name: 'Samuel Nguyễn',
+        status: 'on_hold',
+        primary: 'counselor@riverside.example',
+        family: 1,
+      },
+      { name: 'Priya Raman', status: 'intake', primary: null, family: 1 },
+    ]);
     const [audited] = await testApp.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM audit_events WHERE practice_id = $1 AND actor_type = 'system' AND action = 'create'`,
       [DEMO_PRACTICE_ID],
     );
-    expect(audited!.n).toBe(6);
+    expect(audited!.n).toBe(6 + 5 + 7);
   });
 
   const practiceCreate = (...args: string[]) =>

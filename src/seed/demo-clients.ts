@@ -1,0 +1,212 @@
+import type { Client } from 'pg';
+
+interface DemoFamilyMember {
+  firstName: string;
+  lastName: string;
+  relationship: string;
+  participation: string;
+  consentToContact?: boolean;
+  emergencyContact?: boolean;
+}
+
+interface DemoClient {
+  firstName: string;
+  lastName: string;
+  preferredName?: string;
+  dateOfBirth: string;
+  pronouns: string;
+  status: 'intake' | 'active' | 'on_hold';
+  presentingConcerns: string[];
+  trustIndicators: string[];
+  substanceUseRecords: boolean;
+  primaryEmail?: string;
+  coTherapistEmail?: string;
+  family: DemoFamilyMember[];
+}
+
+/** The families of the articles in shared/seeds: recovery, betrayal, estrangement, grief. */
+const DEMO_CLIENTS: DemoClient[] = [
+  {
+    firstName: 'Maya',
+    lastName: 'Okafor',
+    dateOfBirth: '1999-06-14',
+    pronouns: 'she/her',
+    status: 'active',
+    presentingConcerns: ['substance_use_recovery', 'parent_child_conflict'],
+    trustIndicators: ['difficulty_opening_up'],
+    substanceUseRecords: true,
+    primaryEmail: 'counselor@riverside.example',
+    family: [
+      {
+        firstName: 'Grace',
+        lastName: 'Okafor',
+        relationship: 'mother',
+        participation: 'participating',
+        consentToContact: true,
+        emergencyContact: true,
+      },
+      {
+        firstName: 'Daniel',
+        lastName: 'Okafor',
+        relationship: 'father',
+        participation: 'declined',
+      },
+    ],
+  },
+  {
+    firstName: 'Elena',
+    lastName: 'Marsh',
+    dateOfBirth: '1986-02-03',
+    pronouns: 'she/her',
+    status: 'active',
+    presentingConcerns: ['trust_after_betrayal', 'communication'],
+    trustIndicators: ['suspicion', 'jealousy_possessiveness', 'avoidance_of_intimacy'],
+    substanceUseRecords: false,
+    primaryEmail: 'trainee@riverside.example',
+    coTherapistEmail: 'counselor@riverside.example',
+    family: [
+      {
+        firstName: 'Tomás',
+        lastName: 'Marsh',
+        relationship: 'spouse',
+        participation: 'participating',
+        consentToContact: true,
+      },
+    ],
+  },
+  {
+    firstName: 'Ruth',
+    lastName: 'Lindqvist',
+    dateOfBirth: '1958-09-22',
+    pronouns: 'she/her',
+    status: 'active',
+    presentingConcerns: ['estrangement', 'grief'],
+    trustIndicators: [],
+    substanceUseRecords: false,
+    primaryEmail: 'supervisor@riverside.example',
+    family: [
+      { firstName: 'Jonah', lastName: 'Lindqvist', relationship: 'son', participation: 'invited' },
+      {
+        firstName: 'Ada',
+        lastName: 'Lindqvist',
+        relationship: 'daughter',
+        participation: 'participating',
+        consentToContact: true,
+        emergencyContact: true,
+      },
+    ],
+  },
+  {
+    firstName: 'Samuel',
+    lastName: 'Nguyễn',
+    preferredName: 'Sam',
+    dateOfBirth: '2001-12-05',
+    pronouns: 'he/him',
+    status: 'on_hold',
+    presentingConcerns: ['grief', 'communication'],
+    trustIndicators: ['difficulty_opening_up'],
+    substanceUseRecords: false,
+    primaryEmail: 'counselor@riverside.example',
+    family: [
+      {
+        firstName: 'Linh',
+        lastName: 'Nguyễn',
+        relationship: 'mother',
+        participation: 'participating',
+      },
+    ],
+  },
+  {
+    firstName: 'Priya',
+    lastName: 'Raman',
+    dateOfBirth: '1993-07-30',
+    pronouns: 'she/her',
+    status: 'intake',
+    presentingConcerns: ['trust_after_betrayal'],
+    trustIndicators: ['suspicion'],
+    substanceUseRecords: false,
+    family: [
+      { firstName: 'Arjun', lastName: 'Raman', relationship: 'partner', participation: 'invited' },
+    ],
+  },
+];
+
+/**
+ * Seeds the demo clients, their families and care teams, once (only while the practice has no
+ * client), inside the caller's transaction.
+ */
+export async function seedDemoClients(client: Client, practiceId: string): Promise<number> {
+  const existing = await client.query(`SELECT 1 FROM clients WHERE practice_id = $1 LIMIT 1`, [
+    practiceId,
+  ]);
+  if (existing.rowCount) return 0;
+  for (const demo of DEMO_CLIENTS) {
+    const created = await client.query<{ id: string }>(
+      `WITH number AS (
+         INSERT INTO practice_counters (practice_id, name, value) VALUES ($1, 'client_number', 1)
+         ON CONFLICT (practice_id, name) DO UPDATE SET value = practice_counters.value + 1 RETURNING value)
+       INSERT INTO clients (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth, pronouns,
+                            status, presenting_concerns, trust_indicators, substance_use_records)
+       SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM number RETURNING id`,
+      [
+        practiceId,
+        demo.firstName,
+        demo.lastName,
+        demo.preferredName ?? null,
+        demo.dateOfBirth,
+        demo.pronouns,
+        demo.status,
+        demo.presentingConcerns,
+        demo.trustIndicators,
+        demo.substanceUseRecords,
+      ],
+    );
+    const clientId = created.rows[0]!.id;
+    await audit(client, practiceId, 'client', clientId, clientId);
+    const team: [string | undefined, string][] = [
+      [demo.primaryEmail, 'primary_counselor'],
+      [demo.coTherapistEmail, 'co_therapist'],
+    ];
+    for (const [email, role] of team) {
+      if (!email) continue;
+      await client.query(
+        `INSERT INTO care_team_members (practice_id, client_id, staff_id, role)
+         SELECT $1, $2, id, $4 FROM staff WHERE practice_id = $1 AND email = $3`,
+        [practiceId, clientId, email, role],
+      );
+    }
+    for (const member of demo.family) {
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO family_members (practice_id, client_id, first_name, last_name, relationship, participation,
+                                     consent_to_contact, emergency_contact)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [
+          practiceId,
+          clientId,
+          member.firstName,
+          member.lastName,
+          member.relationship,
+          member.participation,
+          member.consentToContact ?? false,
+          member.emergencyContact ?? false,
+        ],
+      );
+      await audit(client, practiceId, 'family_member', inserted.rows[0]!.id, clientId);
+    }
+  }
+  return DEMO_CLIENTS.length;
+}
+
+async function audit(
+  client: Client,
+  practiceId: string,
+  resourceType: string,
+  resourceId: string,
+  clientId: string,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, resource_id, client_id, outcome, metadata)
+     VALUES ($1, 'system', 'create', $2, $3, $4, 'success', '{"source":"demo_seed"}')`,
+    [practiceId, resourceType, resourceId, clientId],
+  );
+}
