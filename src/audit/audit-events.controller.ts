@@ -1,5 +1,5 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StaffActor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { Page } from '../common/pagination/cursor';
@@ -44,8 +44,13 @@ export class AuditEventsController {
       "and a cell a spreadsheet would run as a formula is prefixed with `'`: use NDJSON for " +
       'exact values. A response cut short by an error ends without completing, never cleanly.',
   })
-  @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ description: 'One event per line (NDJSON) or per record (CSV, with a header)' })
+  @ApiOkResponse({
+    description: 'One event per line (NDJSON), or one per record after a header row (CSV)',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   export(
     @CurrentActor() actor: StaffActor,
     @Query() query: ExportAuditEventsDto,

@@ -187,6 +187,29 @@ describe('audit trail: sealing', () => {
     });
   });
 
+  it('links more events than one batch holds, ties on the transaction id included', async () => {
+    const practice = await createPractice(testApp.dataSource);
+    // Two transactions of 2,300 events each: batches of 2,000 end inside a transaction.
+    for (let round = 0; round < 2; round += 1) {
+      await testApp.dataSource.query(
+        `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, outcome)
+         SELECT $1, 'system', 'read', 'client', 'success' FROM generate_series(1, 2300)`,
+        [practice.id],
+      );
+    }
+    await h.settle(practice.id);
+
+    const links = await h.links(practice.id);
+    expect(links).toHaveLength(4600);
+    expect(links.at(-1)?.seq).toBe(4600);
+    expect(await h.get().verifier.verify(practice.id)).toEqual({
+      ok: true,
+      checked: 4600,
+      firstBrokenEventId: null,
+      unsealed: 0,
+    });
+  });
+
   it('leaves no event and no link for an audited transaction that rolls back', async () => {
     const practice = await createPractice(testApp.dataSource);
     const { txHost } = h.get();

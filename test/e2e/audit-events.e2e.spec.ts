@@ -427,6 +427,33 @@ describe('audit events API', () => {
       expect(rows[2]?.userAgent).toBe(`'=HYPERLINK("x")`);
     });
 
+    it('streams a range larger than one read batch, each event once, oldest first', async () => {
+      // 1,500 events, the first 700 at one instant, so that a batch boundary falls inside a tie.
+      await testApp.dataSource.query(
+        `INSERT INTO audit_events (practice_id, occurred_at, actor_type, action, resource_type, outcome)
+         SELECT $1, '2021-07-01T10:00:00Z'::timestamptz + make_interval(secs => greatest(g - 700, 0)),
+                'system', 'read', 'client', 'success'
+           FROM generate_series(1, 1500) AS g`,
+        [practiceId],
+      );
+      const response = await http()
+        .get('/api/v1/audit-events/export')
+        .query({ from: '2021-07-01T00:00:00Z', to: '2021-07-02T00:00:00Z' })
+        .set('Authorization', adminAuth)
+        .buffer(true)
+        .parse(asText)
+        .expect(200);
+
+      const events = (response.body as string)
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: string; occurredAt: string });
+      expect(events).toHaveLength(1500);
+      expect(new Set(events.map((event) => event.id)).size).toBe(1500);
+      const key = (event: { id: string; occurredAt: string }) => `${event.occurredAt} ${event.id}`;
+      expect(events.map(key)).toEqual(events.map(key).sort());
+    });
+
     it('refuses a missing or reversed range and an unknown format', async () => {
       const bad: [Record<string, string>, string][] = [
         [{ to: range.to }, 'from'],
@@ -442,6 +469,18 @@ describe('audit events API', () => {
         expect({ query, status: response.status }).toEqual({ query, status: 400 });
         expect(fieldsOf(response)).toContain(field);
       }
+    });
+  });
+
+  it('documents the three routes in OpenAPI, behind the bearer scheme', async () => {
+    const { body } = await http().get('/docs-json').expect(200);
+    const paths = (body as { paths: Record<string, { get: Record<string, unknown> }> }).paths;
+    for (const path of ['', '/export', '/verify']) {
+      const operation = paths[`/api/v1/audit-events${path}`]?.get;
+      expect(operation).toMatchObject({ tags: ['audit'], security: [{ bearer: [] }] });
+    }
+    expect(paths['/api/v1/audit-events/export']?.get).toMatchObject({
+      responses: { 200: { content: { 'application/x-ndjson': {}, 'text/csv': {} } } },
     });
   });
 
