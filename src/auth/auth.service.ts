@@ -222,7 +222,7 @@ export class AuthService {
           WHERE t.id = $1 AND t.used_at IS NULL AND t.expires_at > now() FOR UPDATE OF t`,
         [match[1]],
       );
-      if (!token || !sha256(match[2]).equals(token.token_hash))
+      if (!token || !sha256(match[2]!).equals(token.token_hash))
         throw new InvalidPasswordTokenProblem();
       await this.txHost.tx.query(
         `UPDATE password_tokens SET used_at = now() WHERE practice_id = $1 AND staff_id = $2 AND used_at IS NULL`,

@@ -99,7 +99,7 @@ export class TokenService {
     );
     return {
       accessToken,
-      refreshToken: `${row.id}.${secret}`,
+      refreshToken: `${row!.id}.${secret}`,
       expiresIn: this.config.auth.accessTokenTtlSeconds,
     };
   }
@@ -116,7 +116,7 @@ export class TokenService {
         WHERE t.id = $1 FOR UPDATE OF t`,
       [id],
     );
-    if (!row || !timingSafeEqual(row.token_hash, sha256(secret))) return undefined;
+    if (!row || !timingSafeEqual(row.token_hash, sha256(secret!))) return undefined;
     return row;
   }
 

@@ -87,7 +87,7 @@ export class CareTeamService {
           WHERE m.id = $1`,
         [id],
       );
-      return toView(row);
+      return toView(row!);
     });
   }
 
@@ -147,7 +147,7 @@ export class CareTeamService {
        RETURNING id`,
       [actor.practiceId, clientId, staffId, role, actor.id],
     );
-    return row.id;
+    return row!.id;
   }
 
   async assertHasPrimary(practiceId: string, clientId: string): Promise<void> {

@@ -90,7 +90,7 @@ export class ClientsService {
             actor.id,
           ],
         );
-        const client = row;
+        const client = row!;
         if (primaryId)
           await this.careTeam.insertMember(actor, client.id, primaryId, 'primary_counselor');
         await this.audit.record({

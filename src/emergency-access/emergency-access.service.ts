@@ -92,9 +92,9 @@ export class EmergencyAccessService {
         resourceType: 'client',
         resourceId: clientId,
         clientId,
-        metadata: { grantId: row.id, minutes: this.config.emergencyAccessMinutes },
+        metadata: { grantId: row!.id, minutes: this.config.emergencyAccessMinutes },
       });
-      return toView(row);
+      return toView(row!);
     });
   }
 

@@ -96,11 +96,11 @@ export class FamilyMembersService {
         await this.audit.record({
           action: 'create',
           resourceType: 'family_member',
-          resourceId: row.id,
+          resourceId: row!.id,
           clientId,
           changedFields: fields,
         });
-        return { body: toView(row), etag: etagOf(row.id, row.version) };
+        return { body: toView(row!), etag: etagOf(row!.id, row!.version) };
       }),
     );
   }

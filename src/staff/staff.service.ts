@@ -185,7 +185,7 @@ export class StaffService {
     >(`SELECT id, name, time_zone FROM practices WHERE id = $1`, [actor.practiceId]);
     return {
       ...toView(staff),
-      practice: { id: practice.id, name: practice.name, timeZone: practice.time_zone },
+      practice: { id: practice!.id, name: practice!.name, timeZone: practice!.time_zone },
     };
   }
 
@@ -236,8 +236,8 @@ export class StaffService {
       [practiceId, staffId, sha256(secret), SET_PASSWORD_TOKEN_DAYS],
     );
     return {
-      setPasswordToken: `${row.id}.${secret}`,
-      setPasswordExpiresAt: row.expires_at.toISOString(),
+      setPasswordToken: `${row!.id}.${secret}`,
+      setPasswordExpiresAt: row!.expires_at.toISOString(),
     };
   }
 }

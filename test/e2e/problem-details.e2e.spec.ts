@@ -117,6 +117,15 @@ describe('problem details (RFC 9457)', () => {
     ]);
   });
 
+  it('refuses lone surrogates (which make some validators throw) with 400 naming the field', async () => {
+    const response = await post('{"title":"x","count":1,"email":"\\ud800@example.org"}').expect(
+      400,
+    );
+    expect(response.body.errors).toEqual([
+      { field: 'email', message: 'must be well-formed Unicode text' },
+    ]);
+  });
+
   it('refuses absurdly deep nesting with 400, not a stack overflow', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const response = await post(`{"title":"x","count":1,"members":${deep}}`).expect(400);

@@ -47,8 +47,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * One iterative walk over the payload before class-transformer's recursive one: a 1 MB body can
- * nest hundreds of thousands of levels (a stack overflow, so a 500), and keys such as `__proto__`
- * would otherwise be dropped silently or set an object's prototype instead of being refused.
+ * nest hundreds of thousands of levels (a stack overflow, so a 500), keys such as `__proto__`
+ * would otherwise be dropped silently or set an object's prototype instead of being refused, and
+ * lone surrogates make some validators throw instead of answering.
  */
 function assertSafeShape(root: unknown): void {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [
@@ -56,6 +57,12 @@ function assertSafeShape(root: unknown): void {
   ];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
+    // A lone surrogate is not text: some validators throw on it (a 500) instead of refusing it.
+    if (typeof value === 'string' && !value.isWellFormed()) {
+      throw new ValidationProblem([
+        { field: path || '(body)', message: 'must be well-formed Unicode text' },
+      ]);
+    }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_JSON_DEPTH) {
       throw new ValidationProblem(
@@ -76,7 +83,7 @@ function assertSafeShape(root: unknown): void {
     }
     for (const key of Object.keys(value)) {
       const field = path ? `${path}.${key}` : key;
-      if (FORBIDDEN_KEYS.has(key)) {
+      if (FORBIDDEN_KEYS.has(key) || !key.isWellFormed()) {
         throw new ValidationProblem([{ field, message: 'is not an allowed property name' }]);
       }
       stack.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
