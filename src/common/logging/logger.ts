@@ -37,7 +37,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
-      mixin() {
+      mixin(mergeObject) {
+        // pino-http binds the request id to its own lines already.
+        if ('res' in mergeObject || 'req' in mergeObject) return {};
         const requestId = currentRequestId();
         return requestId ? { requestId } : {};
       },
