@@ -14,6 +14,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { StaffModule } from './staff/staff.module';
 import { AccessModule } from './access/access.module';
+import { TherapySessionsModule } from './therapy-sessions/therapy-sessions.module';
 import { ClientsModule } from './clients/clients.module';
 import { EmergencyAccessModule } from './emergency-access/emergency-access.module';
 import { FamilyMembersModule } from './family-members/family-members.module';
@@ -61,6 +62,7 @@ export class AppModule {
         ClientsModule,
         EmergencyAccessModule,
         FamilyMembersModule,
+        TherapySessionsModule,
         HealthModule,
         ...imports,
       ],

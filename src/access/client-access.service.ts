@@ -89,15 +89,24 @@ export class ClientAccessService {
    * allow for `need` (entered-in-error records are left to the caller: lists exclude them).
    */
   scope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
-    const practice = params.add(actor.practiceId);
     const clinical = need === 'readClinical' || need === 'writeClinical';
-    if (actor.role === 'admin' && !clinical) return `c.practice_id = ${practice}`;
-    if (actor.role === 'admin' && need === 'readClinical') {
-      return `c.practice_id = ${practice} AND EXISTS (SELECT 1 FROM practices p WHERE p.id = c.practice_id
-                AND coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false))`;
+    switch (actor.role) {
+      case 'counselor':
+      case 'supervisor':
+        return this.caseload(actor, params);
+      case 'intake_coordinator':
+        return clinical ? 'false' : `c.practice_id = ${params.add(actor.practiceId)}`;
+      case 'admin':
+        if (!clinical) return `c.practice_id = ${params.add(actor.practiceId)}`;
+        if (need === 'writeClinical') return 'false';
+        return `c.practice_id = ${params.add(actor.practiceId)} AND EXISTS (SELECT 1 FROM practices p
+                  WHERE p.id = c.practice_id AND coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false))`;
     }
-    if (actor.role === 'intake_coordinator' && !clinical) return `c.practice_id = ${practice}`;
-    if (actor.role !== 'counselor' && actor.role !== 'supervisor') return 'false';
+  }
+
+  /** A clinician's caseload: their care teams, their supervisees' care teams, their emergency grants. */
+  private caseload(actor: StaffActor, params: SqlParams): string {
+    const practice = params.add(actor.practiceId);
     const me = params.add(actor.id);
     return `c.practice_id = ${practice} AND c.id IN (
         SELECT m.client_id FROM care_team_members m

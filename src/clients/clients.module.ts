@@ -16,6 +16,6 @@ import { ClientsService } from './clients.service';
     CareTeamService,
     IdempotencyService,
   ],
-  exports: [IdempotencyService],
+  exports: [IdempotencyService, CareTeamService],
 })
 export class ClientsModule {}

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import { AUDIT_ACTIONS, type AuditAction } from '../audit-event';
-import { IsTimestamp } from './is-timestamp';
+import { IsTimestamp } from '../../common/validation/is-timestamp';
 
 /** Filters of the audit log. Every filter narrows; the practice is always the caller's. */
 export class ListAuditEventsDto extends PageQueryDto {

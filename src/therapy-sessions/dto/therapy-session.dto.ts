@@ -1,0 +1,147 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsUrl,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination/cursor';
+import { IsCalendarDate, IsPlainText, IsProse } from '../../common/validation/decorators';
+import { IsTimestamp } from '../../common/validation/is-timestamp';
+import { MODALITIES, SESSION_STATUSES, SETTINGS, TherapySessionView } from '../therapy-session.row';
+
+export class ScheduleSessionDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() clientId!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Defaults to the caller when a clinician schedules',
+  })
+  @IsOptional()
+  @IsUUID()
+  counselorId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() coTherapistId?: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T17:00:00-06:00' })
+  @IsTimestamp()
+  startsAt!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T17:50:00-06:00' })
+  @IsTimestamp()
+  endsAt!: string;
+
+  @ApiProperty({ enum: MODALITIES }) @IsIn(MODALITIES) modality!: string;
+  @ApiProperty({ enum: SETTINGS }) @IsIn(SETTINGS) setting!: string;
+  @ApiPropertyOptional({ example: 'Room 2' }) @IsOptional() @IsPlainText(1, 200) location?: string;
+
+  @ApiPropertyOptional({ example: 'https://meet.example.org/abc' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true })
+  telehealthUrl?: string;
+}
+
+export class RecurrenceDto {
+  @ApiProperty({ enum: ['weekly', 'biweekly'] }) @IsIn(['weekly', 'biweekly']) frequency!:
+    'weekly' | 'biweekly';
+
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'Last day an occurrence may fall on (practice time zone)',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  until?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 52 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(52)
+  count?: number;
+}
+
+export class ScheduleSeriesDto extends ScheduleSessionDto {
+  @ApiProperty({ type: RecurrenceDto })
+  @ValidateNested()
+  @Type(() => RecurrenceDto)
+  recurrence!: RecurrenceDto;
+
+  @ApiPropertyOptional({
+    description: 'Create the free occurrences and report the conflicting ones (otherwise 409)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  skipConflicts?: boolean;
+}
+
+export class RescheduleSessionDto {
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() endsAt!: string;
+}
+
+export class CancelSessionDto {
+  @ApiProperty({ example: 'Client is ill' }) @IsProse(3, 2000) reason!: string;
+}
+
+export class AttendeeDto {
+  @ApiProperty({ enum: ['client', 'family_member'] }) @IsIn(['client', 'family_member']) party!:
+    'client' | 'family_member';
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Required for a family member: one of this client’s',
+  })
+  @IsOptional()
+  @IsUUID()
+  familyMemberId?: string;
+}
+
+export class CompleteSessionDto {
+  @ApiProperty({
+    type: [AttendeeDto],
+    description: 'Who came: the client and/or their family members',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AttendeeDto)
+  attendees!: AttendeeDto[];
+}
+
+export class ListSessionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() counselorId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() clientId?: string;
+  @ApiPropertyOptional({ enum: SESSION_STATUSES })
+  @IsOptional()
+  @IsIn(SESSION_STATUSES)
+  status?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsTimestamp() from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsTimestamp() to?: string;
+}
+
+export class SessionPage {
+  @ApiProperty({ type: [TherapySessionView] }) data!: TherapySessionView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class SkippedOccurrenceView {
+  @ApiProperty({ format: 'date-time' }) startsAt!: string;
+  @ApiProperty({ format: 'uuid' }) conflictingSessionId!: string;
+}
+
+export class SeriesView {
+  @ApiProperty({ format: 'uuid' }) seriesId!: string;
+  @ApiProperty({ type: [TherapySessionView] }) sessions!: TherapySessionView[];
+  @ApiProperty({ type: [SkippedOccurrenceView] }) skipped!: SkippedOccurrenceView[];
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClientAccessService } from '../access/client-access.service';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import { SqlParams } from '../common/sql/sql-params';
+import { ListSessionsQueryDto } from './dto/therapy-session.dto';
+import {
+  SESSION_COLUMNS,
+  toSessionView,
+  type TherapySessionRow,
+  type TherapySessionView,
+} from './therapy-session.row';
+
+/** The calendar: sessions of the clients the caller may reach clinically, in start order. */
+@Injectable()
+export class TherapySessionsQueryService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: ClientAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: StaffActor, query: ListSessionsQueryDto): Promise<Page<TherapySessionView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const params = new SqlParams();
+    const where = [
+      this.access.scope(actor, params, 'readClinical'),
+      `c.status <> 'entered_in_error'`,
+    ];
+    if (query.counselorId) {
+      const counselor = params.add(query.counselorId);
+      where.push(`(s.counselor_id = ${counselor} OR s.co_therapist_id = ${counselor})`);
+    }
+    if (query.clientId) where.push(`s.client_id = ${params.add(query.clientId)}`);
+    if (query.status) where.push(`s.status = ${params.add(query.status)}`);
+    if (query.from) where.push(`s.starts_at >= ${params.add(query.from)}::timestamptz`);
+    if (query.to) where.push(`s.starts_at < ${params.add(query.to)}::timestamptz`);
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, 2);
+      where.push(`(s.starts_at, s.id) > (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
+    }
+    const rows = await this.txHost.tx.query<(TherapySessionRow & { cursor_key: string })[]>(
+      `SELECT ${SESSION_COLUMNS}, to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key
+         FROM therapy_sessions s JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
+        WHERE s.practice_id = ${params.add(actor.practiceId)} AND ${where.join(' AND ')}
+        ORDER BY s.starts_at, s.id LIMIT ${params.add(limit + 1)}`,
+      params.values,
+    );
+    const page = toPage(rows, limit, (row) => [row.cursor_key, row.id]);
+    const clients = [...new Set(page.data.map((row) => row.client_id))];
+    await this.audit.recordMany(
+      clients.map((clientId) => ({
+        action: 'list' as const,
+        resourceType: 'therapy_session',
+        clientId,
+      })),
+    );
+    return { data: page.data.map(toSessionView), nextCursor: page.nextCursor };
+  }
+}

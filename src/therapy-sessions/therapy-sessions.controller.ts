@@ -1,0 +1,155 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { StaffActor } from '../auth/actor';
+import { CurrentActor } from '../auth/decorators';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import {
+  CancelSessionDto,
+  CompleteSessionDto,
+  ListSessionsQueryDto,
+  RescheduleSessionDto,
+  ScheduleSeriesDto,
+  ScheduleSessionDto,
+  SeriesView,
+  SessionPage,
+} from './dto/therapy-session.dto';
+import { SessionSeriesService } from './session-series.service';
+import { TherapySessionView } from './therapy-session.row';
+import { TherapySessionsQueryService } from './therapy-sessions-query.service';
+import { TherapySessionsService, type VersionedSession } from './therapy-sessions.service';
+
+@ApiTags('therapy sessions')
+@ApiBearerAuth('bearer')
+@Controller('therapy-sessions')
+export class TherapySessionsController {
+  constructor(
+    private readonly sessions: TherapySessionsService,
+    private readonly series: SessionSeriesService,
+    private readonly query: TherapySessionsQueryService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Schedule a session (409 names the session in the way when someone is double-booked)',
+  })
+  @ApiCreatedResponse({ type: TherapySessionView })
+  @ApiConflictResponse({
+    description: 'Double-booking: `conflictingSessionId` names the session in the way',
+  })
+  async schedule(
+    @CurrentActor() actor: StaffActor,
+    @Body() body: ScheduleSessionDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TherapySessionView> {
+    const created = await this.sessions.schedule(actor, body);
+    response.setHeader('Location', `/api/v1/therapy-sessions/${created.view.id}`);
+    return withEtag(response, created);
+  }
+
+  @Post('series')
+  @ApiOperation({
+    summary: 'Schedule a weekly or fortnightly series; conflicts are reported per occurrence',
+  })
+  @ApiCreatedResponse({ type: SeriesView })
+  scheduleSeries(
+    @CurrentActor() actor: StaffActor,
+    @Body() body: ScheduleSeriesDto,
+  ): Promise<SeriesView> {
+    return this.series.schedule(actor, body);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Calendar: sessions you may see, by start time; filter by counselor, client, status, time range',
+  })
+  @ApiOkResponse({ type: SessionPage })
+  list(
+    @CurrentActor() actor: StaffActor,
+    @Query() query: ListSessionsQueryDto,
+  ): Promise<SessionPage> {
+    return this.query.list(actor, query);
+  }
+
+  @Get(':sessionId')
+  @ApiOperation({ summary: 'Read a session (with ETag)' })
+  @ApiOkResponse({ type: TherapySessionView })
+  async get(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TherapySessionView> {
+    return withEtag(response, await this.sessions.get(actor, id));
+  }
+
+  @Post(':sessionId/reschedule')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move a scheduled session' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: TherapySessionView })
+  async reschedule(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) id: string,
+    @Body() body: RescheduleSessionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TherapySessionView> {
+    return withEtag(response, await this.sessions.reschedule(actor, id, body, ifMatch));
+  }
+
+  @Post(':sessionId/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Cancel with a reason (a late cancel inside the practice's cancellation window)",
+  })
+  @ApiOkResponse({ type: TherapySessionView })
+  async cancel(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) id: string,
+    @Body() body: CancelSessionDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TherapySessionView> {
+    return withEtag(response, await this.sessions.cancel(actor, id, body.reason));
+  }
+
+  @Post(':sessionId/no-show')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark a started session as a no-show' })
+  @ApiOkResponse({ type: TherapySessionView })
+  async noShow(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TherapySessionView> {
+    return withEtag(response, await this.sessions.markNoShow(actor, id));
+  }
+
+  @Post(':sessionId/complete')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Complete with attendees: the client and/or family members of that client',
+  })
+  @ApiOkResponse({ type: TherapySessionView })
+  async complete(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) id: string,
+    @Body() body: CompleteSessionDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TherapySessionView> {
+    return withEtag(response, await this.sessions.complete(actor, id, body));
+  }
+}
+
+function withEtag(response: Response, session: VersionedSession): TherapySessionView {
+  response.setHeader('ETag', session.etag);
+  return session.view;
+}

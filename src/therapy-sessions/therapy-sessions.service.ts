@@ -1,0 +1,372 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClientAccessService } from '../access/client-access.service';
+import type { ClientNeed } from '../access/client-access';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { CareTeamService } from '../clients/care-team.service';
+import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import { UnprocessableProblem } from '../common/problem/problem';
+import {
+  CompleteSessionDto,
+  RescheduleSessionDto,
+  ScheduleSessionDto,
+} from './dto/therapy-session.dto';
+import {
+  isOverlapViolation,
+  SessionNotFoundError,
+  SessionOverlapError,
+  SessionStatusError,
+  SessionTimesError,
+} from './session-errors';
+import {
+  SESSION_COLUMNS,
+  toSessionView,
+  type TherapySessionRow,
+  type TherapySessionView,
+} from './therapy-session.row';
+
+export interface VersionedSession {
+  view: TherapySessionView;
+  etag: string;
+}
+
+const MAX_DURATION_MS = 12 * 60 * 60 * 1000;
+
+/** Scheduling and the life of one therapy session. Access follows the session's client. */
+@Injectable()
+export class TherapySessionsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: ClientAccessService,
+    private readonly careTeam: CareTeamService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async schedule(actor: StaffActor, dto: ScheduleSessionDto): Promise<VersionedSession> {
+    assertTimes(dto.startsAt, dto.endsAt);
+    const staff = await this.bookedStaff(actor, dto);
+    return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
+      this.txHost.withTransaction(async () => {
+        await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
+        const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
+          `WITH s AS (
+             INSERT INTO therapy_sessions (practice_id, client_id, counselor_id, co_therapist_id, starts_at, ends_at,
+                                           modality, setting, location, telehealth_url, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+           SELECT ${SESSION_COLUMNS} FROM s`,
+          [
+            actor.practiceId,
+            dto.clientId,
+            staff[0],
+            staff[1] ?? null,
+            dto.startsAt,
+            dto.endsAt,
+            dto.modality,
+            dto.setting,
+            dto.location ?? null,
+            dto.telehealthUrl ?? null,
+            actor.id,
+          ],
+        );
+        const session = row!;
+        await this.audit.record({
+          action: 'create',
+          resourceType: 'therapy_session',
+          resourceId: session.id,
+          clientId: session.client_id,
+        });
+        return versioned(session);
+      }),
+    );
+  }
+
+  async get(actor: StaffActor, sessionId: string): Promise<VersionedSession> {
+    const session = await this.load(actor, sessionId, 'readClinical');
+    await this.audit.record({
+      action: 'read',
+      resourceType: 'therapy_session',
+      resourceId: sessionId,
+      clientId: session.client_id,
+    });
+    return versioned(session);
+  }
+
+  async reschedule(
+    actor: StaffActor,
+    sessionId: string,
+    dto: RescheduleSessionDto,
+    ifMatch?: string,
+  ): Promise<VersionedSession> {
+    assertTimes(dto.startsAt, dto.endsAt);
+    const current = await this.load(actor, sessionId, 'writeClinical');
+    const staff = [current.counselor_id, current.co_therapist_id].filter((id): id is string =>
+      Boolean(id),
+    );
+    return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
+      this.txHost.withTransaction(async () => {
+        const session = await this.load(actor, sessionId, 'writeClinical', true);
+        const expected = expectedVersion(ifMatch, sessionId, session.version) ?? session.version;
+        if (session.status !== 'scheduled')
+          throw new SessionStatusError(session.status, 'rescheduled');
+        const updated = await this.update(
+          actor.practiceId,
+          sessionId,
+          expected,
+          `starts_at = $4, ends_at = $5`,
+          [dto.startsAt, dto.endsAt],
+        );
+        await this.audit.record({
+          action: 'update',
+          resourceType: 'therapy_session',
+          resourceId: sessionId,
+          clientId: session.client_id,
+          changedFields: ['startsAt', 'endsAt'],
+        });
+        return versioned(updated);
+      }),
+    );
+  }
+
+  /** A cancellation inside the practice's window (default 24 h before the start) is a late cancel. */
+  cancel(actor: StaffActor, sessionId: string, reason: string): Promise<VersionedSession> {
+    return this.transition(actor, sessionId, 'cancelled', async (session) => {
+      if (session.status !== 'scheduled') throw new SessionStatusError(session.status, 'cancelled');
+      return this.update(
+        actor.practiceId,
+        sessionId,
+        session.version,
+        `status = CASE WHEN now() > starts_at - make_interval(hours => (
+             SELECT coalesce((p.settings ->> 'cancellationWindowHours')::int, 24) FROM practices p WHERE p.id = practice_id))
+           THEN 'late_cancel' ELSE 'cancelled' END,
+         cancel_reason = $4, cancelled_at = now(), cancelled_by = $5`,
+        [reason.trim(), actor.id],
+      );
+    });
+  }
+
+  markNoShow(actor: StaffActor, sessionId: string): Promise<VersionedSession> {
+    return this.transition(actor, sessionId, 'no_show', async (session) => {
+      if (session.status !== 'scheduled')
+        throw new SessionStatusError(session.status, 'marked as a no-show');
+      if (session.starts_at.getTime() > Date.now()) {
+        throw new UnprocessableProblem(
+          'session-not-started',
+          'A session can be marked as a no-show only once it has started.',
+        );
+      }
+      return this.update(actor.practiceId, sessionId, session.version, `status = 'no_show'`, []);
+    });
+  }
+
+  complete(
+    actor: StaffActor,
+    sessionId: string,
+    dto: CompleteSessionDto,
+  ): Promise<VersionedSession> {
+    return this.transition(actor, sessionId, 'completed', async (session) => {
+      if (session.status !== 'scheduled') throw new SessionStatusError(session.status, 'completed');
+      if (session.starts_at.getTime() > Date.now()) {
+        throw new UnprocessableProblem(
+          'session-not-started',
+          'A session can be completed only once it has started.',
+        );
+      }
+      await this.recordAttendees(session, dto);
+      await this.txHost.tx.query(
+        `UPDATE clients SET last_activity_at = now() WHERE practice_id = $1 AND id = $2`,
+        [session.practice_id, session.client_id],
+      );
+      return this.update(
+        actor.practiceId,
+        sessionId,
+        session.version,
+        `status = 'completed', completed_at = now()`,
+        [],
+      );
+    });
+  }
+
+  /** Loads a session the caller may reach (`need` on its client), or 404 — audited either way by the access check. */
+  async load(
+    actor: StaffActor,
+    sessionId: string,
+    need: ClientNeed,
+    forUpdate = false,
+  ): Promise<TherapySessionRow> {
+    const [found] = await this.txHost.tx.query<{ client_id: string }[]>(
+      `SELECT client_id FROM therapy_sessions WHERE practice_id = $1 AND id = $2`,
+      [actor.practiceId, sessionId],
+    );
+    if (!found) throw new SessionNotFoundError();
+    await this.access.require(actor, found.client_id, need);
+    const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
+      `SELECT ${SESSION_COLUMNS} FROM therapy_sessions s WHERE s.practice_id = $1 AND s.id = $2 ${forUpdate ? 'FOR UPDATE OF s' : ''}`,
+      [actor.practiceId, sessionId],
+    );
+    if (!row) throw new SessionNotFoundError();
+    return row;
+  }
+
+  private async transition(
+    actor: StaffActor,
+    sessionId: string,
+    to: string,
+    apply: (session: TherapySessionRow) => Promise<TherapySessionRow>,
+  ): Promise<VersionedSession> {
+    return this.txHost.withTransaction(async () => {
+      const session = await this.load(actor, sessionId, 'writeClinical', true);
+      const updated = await apply(session);
+      await this.audit.record({
+        action: 'status_change',
+        resourceType: 'therapy_session',
+        resourceId: sessionId,
+        clientId: session.client_id,
+        changedFields: ['status'],
+        metadata: { from: session.status, to: updated.status, requested: to },
+      });
+      return versioned(updated);
+    });
+  }
+
+  private async update(
+    practiceId: string,
+    sessionId: string,
+    expected: number,
+    assignments: string,
+    values: unknown[],
+  ): Promise<TherapySessionRow> {
+    // A data-modifying CTE under a SELECT: TypeORM returns plain rows (not [rows, count]).
+    const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
+      `WITH s AS (
+         UPDATE therapy_sessions SET ${assignments}, version = version + 1, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING *)
+       SELECT ${SESSION_COLUMNS} FROM s`,
+      [practiceId, sessionId, expected, ...values],
+    );
+    if (!row) throw new PreconditionFailedProblem();
+    return row;
+  }
+
+  private async recordAttendees(
+    session: TherapySessionRow,
+    dto: CompleteSessionDto,
+  ): Promise<void> {
+    const seen = new Set<string>();
+    const members: (string | null)[] = [];
+    dto.attendees.forEach((attendee, index) => {
+      const id = attendee.party === 'client' ? null : (attendee.familyMemberId ?? '');
+      if (attendee.party === 'family_member' && !attendee.familyMemberId) {
+        throw new UnprocessableProblem(
+          'attendee-incomplete',
+          'A family member attendee needs its familyMemberId.',
+          [
+            {
+              field: `attendees[${index}].familyMemberId`,
+              message: 'is required for a family member',
+            },
+          ],
+        );
+      }
+      if (!seen.has(id ?? 'client')) members.push(id);
+      seen.add(id ?? 'client');
+    });
+    const familyIds = members.filter((id): id is string => id !== null);
+    const known = await this.txHost.tx.query<{ id: string }[]>(
+      `SELECT id FROM family_members WHERE practice_id = $1 AND client_id = $2 AND id = ANY($3)`,
+      [session.practice_id, session.client_id, familyIds],
+    );
+    const knownIds = new Set(known.map((row) => row.id));
+    const strangers = dto.attendees
+      .map((attendee, index) => ({ attendee, index }))
+      .filter(
+        ({ attendee }) =>
+          attendee.party === 'family_member' && !knownIds.has(attendee.familyMemberId ?? ''),
+      );
+    if (strangers.length > 0) {
+      throw new UnprocessableProblem(
+        'attendee-not-family',
+        'Attendees must be the client or family members of this client.',
+        strangers.map(({ index }) => ({
+          field: `attendees[${index}].familyMemberId`,
+          message: 'is not a family member of this client',
+        })),
+      );
+    }
+    await this.txHost.tx.query(
+      `INSERT INTO session_attendees (practice_id, session_id, client_id, family_member_id)
+       SELECT $1, $2, $3, member FROM unnest($4::uuid[]) AS member`,
+      [session.practice_id, session.id, session.client_id, members],
+    );
+  }
+
+  /** The counselor (the caller, when a clinician schedules without naming one) and co-therapist. */
+  async bookedStaff(actor: StaffActor, dto: ScheduleSessionDto): Promise<string[]> {
+    const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
+    const counselorId = dto.counselorId ?? (clinician ? actor.id : undefined);
+    if (!counselorId) {
+      throw new UnprocessableProblem('counselor-required', 'Name the session’s counselor.', [
+        { field: 'counselorId', message: 'is required' },
+      ]);
+    }
+    await this.careTeam.assertClinician(actor.practiceId, counselorId, 'counselorId');
+    if (dto.coTherapistId) {
+      if (dto.coTherapistId === counselorId) {
+        throw new UnprocessableProblem(
+          'co-therapist-is-counselor',
+          'The co-therapist must be someone else.',
+          [{ field: 'coTherapistId', message: 'must differ from the counselor' }],
+        );
+      }
+      await this.careTeam.assertClinician(actor.practiceId, dto.coTherapistId, 'coTherapistId');
+    }
+    return dto.coTherapistId ? [counselorId, dto.coTherapistId] : [counselorId];
+  }
+
+  /**
+   * Runs a booking; when the exclusion constraint refuses it (someone was faster), answers 409
+   * naming the session in the way — looked up after the failed transaction has rolled back.
+   */
+  async withOverlapAnswer<T>(
+    practiceId: string,
+    staff: string[],
+    startsAt: string,
+    endsAt: string,
+    book: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await book();
+    } catch (error) {
+      if (!isOverlapViolation(error)) throw error;
+      throw new SessionOverlapError(
+        await this.conflictingSession(practiceId, staff, startsAt, endsAt),
+      );
+    }
+  }
+
+  async conflictingSession(
+    practiceId: string,
+    staff: string[],
+    startsAt: string,
+    endsAt: string,
+  ): Promise<string | null> {
+    const [row] = await this.txHost.tx.query<{ session_id: string }[]>(
+      `SELECT session_id FROM session_staff_bookings
+        WHERE practice_id = $1 AND staff_id = ANY($2) AND time_range && tstzrange($3, $4, '[)')
+        ORDER BY lower(time_range) LIMIT 1`,
+      [practiceId, staff, startsAt, endsAt],
+    );
+    return row?.session_id ?? null;
+  }
+}
+
+function versioned(row: TherapySessionRow): VersionedSession {
+  return { view: toSessionView(row), etag: etagOf(row.id, row.version) };
+}
+
+export function assertTimes(startsAt: string, endsAt: string): void {
+  const duration = Date.parse(endsAt) - Date.parse(startsAt);
+  if (!(duration > 0)) throw new SessionTimesError('must be after startsAt');
+  if (duration > MAX_DURATION_MS) throw new SessionTimesError('a session lasts at most 12 hours');
+}
