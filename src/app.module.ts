@@ -15,6 +15,7 @@ import { AuthModule } from './auth/auth.module';
 import { StaffModule } from './staff/staff.module';
 import { AccessModule } from './access/access.module';
 import { TherapySessionsModule } from './therapy-sessions/therapy-sessions.module';
+import { SessionNotesModule } from './session-notes/session-notes.module';
 import { ClientsModule } from './clients/clients.module';
 import { EmergencyAccessModule } from './emergency-access/emergency-access.module';
 import { FamilyMembersModule } from './family-members/family-members.module';
@@ -63,6 +64,7 @@ export class AppModule {
         EmergencyAccessModule,
         FamilyMembersModule,
         TherapySessionsModule,
+        SessionNotesModule,
         HealthModule,
         ...imports,
       ],

@@ -1,0 +1,123 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { StaffActor } from '../auth/actor';
+import { CurrentActor } from '../auth/decorators';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { NoteSigningService } from './note-signing.service';
+import {
+  AddendumDto,
+  CreateSessionNoteDto,
+  ReturnNoteDto,
+  SessionNoteView,
+  UpdateSessionNoteDto,
+} from './session-note.dto';
+import { SessionNotesService, type VersionedNote } from './session-notes.service';
+
+@ApiTags('session notes')
+@ApiBearerAuth('bearer')
+@Controller('therapy-sessions/:sessionId/note')
+export class SessionNotesController {
+  constructor(
+    private readonly notes: SessionNotesService,
+    private readonly signing: NoteSigningService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Start the note of a completed session (SOAP, DAP, BIRP or free)' })
+  @ApiCreatedResponse({ type: SessionNoteView })
+  async create(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) sessionId: string,
+    @Body() body: CreateSessionNoteDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionNoteView> {
+    return withEtag(response, await this.notes.create(actor, sessionId, body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Read the note with its addenda' })
+  @ApiOkResponse({ type: SessionNoteView })
+  async get(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) sessionId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionNoteView> {
+    return withEtag(response, await this.notes.get(actor, sessionId));
+  }
+
+  @Patch()
+  @ApiOperation({ summary: 'Save the draft (author only, until signed)' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: SessionNoteView })
+  async update(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) sessionId: string,
+    @Body() body: UpdateSessionNoteDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionNoteView> {
+    return withEtag(response, await this.notes.update(actor, sessionId, body, ifMatch));
+  }
+
+  @Post('sign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign and lock the note (a trainee’s note then awaits co-signature)' })
+  @ApiOkResponse({ type: SessionNoteView })
+  async sign(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) sessionId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionNoteView> {
+    return withEtag(response, await this.signing.sign(actor, sessionId));
+  }
+
+  @Post('cosign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Co-sign a supervisee’s note' })
+  @ApiOkResponse({ type: SessionNoteView })
+  async cosign(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) sessionId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionNoteView> {
+    return withEtag(response, await this.signing.cosign(actor, sessionId));
+  }
+
+  @Post('return')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Return a supervisee’s note to its author with a comment' })
+  @ApiOkResponse({ type: SessionNoteView })
+  async returnToAuthor(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) sessionId: string,
+    @Body() body: ReturnNoteDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionNoteView> {
+    return withEtag(response, await this.signing.returnToAuthor(actor, sessionId, body.comment));
+  }
+
+  @Post('addenda')
+  @ApiOperation({ summary: 'Append a dated, signed addendum to a signed note' })
+  @ApiCreatedResponse({ type: SessionNoteView })
+  async addendum(
+    @CurrentActor() actor: StaffActor,
+    @Param('sessionId', UuidParamPipe) sessionId: string,
+    @Body() body: AddendumDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionNoteView> {
+    return withEtag(response, await this.signing.addAddendum(actor, sessionId, body.text));
+  }
+}
+
+function withEtag(response: Response, note: VersionedNote): SessionNoteView {
+  response.setHeader('ETag', note.etag);
+  return note.view;
+}
