@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PartyView, toPartyView } from '../parties/party';
 
 export const MODALITIES = ['individual', 'couple', 'family', 'group'] as const;
 export const SETTINGS = ['in_person', 'telehealth', 'phone'] as const;
@@ -41,12 +42,6 @@ export const SESSION_COLUMNS = `s.id, s.practice_id, s.client_id, s.counselor_id
   (SELECT array_agg(a.family_member_id ORDER BY a.family_member_id NULLS FIRST) FROM session_attendees a
     WHERE a.practice_id = s.practice_id AND a.session_id = s.id) AS attendees`;
 
-export class AttendeeView {
-  @ApiProperty({ enum: ['client', 'family_member'] }) party!: 'client' | 'family_member';
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) familyMemberId!:
-    string | null;
-}
-
 export class TherapySessionView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;
@@ -66,7 +61,7 @@ export class TherapySessionView {
     string | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) completedAt!:
     string | null;
-  @ApiProperty({ type: [AttendeeView] }) attendees!: AttendeeView[];
+  @ApiProperty({ type: [PartyView] }) attendees!: PartyView[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
@@ -88,11 +83,7 @@ export function toSessionView(row: TherapySessionRow): TherapySessionView {
     cancelReason: row.cancel_reason,
     cancelledAt: row.cancelled_at?.toISOString() ?? null,
     completedAt: row.completed_at?.toISOString() ?? null,
-    attendees: (row.attendees ?? []).map((familyMemberId) =>
-      familyMemberId
-        ? { party: 'family_member' as const, familyMemberId }
-        : { party: 'client' as const, familyMemberId: null },
-    ),
+    attendees: (row.attendees ?? []).map(toPartyView),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

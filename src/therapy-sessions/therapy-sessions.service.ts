@@ -8,6 +8,7 @@ import type { StaffActor } from '../auth/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
 import { UnprocessableProblem } from '../common/problem/problem';
+import { resolveParties } from '../parties/party';
 import {
   CompleteSessionDto,
   RescheduleSessionDto,
@@ -253,51 +254,17 @@ export class TherapySessionsService {
     session: TherapySessionRow,
     dto: CompleteSessionDto,
   ): Promise<void> {
-    const seen = new Set<string>();
-    const members: (string | null)[] = [];
-    dto.attendees.forEach((attendee, index) => {
-      const id = attendee.party === 'client' ? null : (attendee.familyMemberId ?? '');
-      if (attendee.party === 'family_member' && !attendee.familyMemberId) {
-        throw new UnprocessableProblem(
-          'attendee-incomplete',
-          'A family member attendee needs its familyMemberId.',
-          [
-            {
-              field: `attendees[${index}].familyMemberId`,
-              message: 'is required for a family member',
-            },
-          ],
-        );
-      }
-      if (!seen.has(id ?? 'client')) members.push(id);
-      seen.add(id ?? 'client');
-    });
-    const familyIds = members.filter((id): id is string => id !== null);
-    const known = await this.txHost.tx.query<{ id: string }[]>(
-      `SELECT id FROM family_members WHERE practice_id = $1 AND client_id = $2 AND id = ANY($3)`,
-      [session.practice_id, session.client_id, familyIds],
+    const parties = await resolveParties(
+      this.txHost.tx,
+      session.practice_id,
+      session.client_id,
+      dto.attendees,
+      'attendees',
     );
-    const knownIds = new Set(known.map((row) => row.id));
-    const strangers = dto.attendees
-      .map((attendee, index) => ({ attendee, index }))
-      .filter(
-        ({ attendee }) =>
-          attendee.party === 'family_member' && !knownIds.has(attendee.familyMemberId ?? ''),
-      );
-    if (strangers.length > 0) {
-      throw new UnprocessableProblem(
-        'attendee-not-family',
-        'Attendees must be the client or family members of this client.',
-        strangers.map(({ index }) => ({
-          field: `attendees[${index}].familyMemberId`,
-          message: 'is not a family member of this client',
-        })),
-      );
-    }
     await this.txHost.tx.query(
       `INSERT INTO session_attendees (practice_id, session_id, client_id, family_member_id)
        SELECT $1, $2, $3, member FROM unnest($4::uuid[]) AS member`,
-      [session.practice_id, session.id, session.client_id, members],
+      [session.practice_id, session.id, session.client_id, parties],
     );
   }
 

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
+import { PartyDto } from '../../parties/party';
 import { IsCalendarDate, IsPlainText, IsProse } from '../../common/validation/decorators';
 import { IsTimestamp } from '../../common/validation/is-timestamp';
 import { MODALITIES, SESSION_STATUSES, SETTINGS, TherapySessionView } from '../therapy-session.row';
@@ -93,30 +94,17 @@ export class CancelSessionDto {
   @ApiProperty({ example: 'Client is ill' }) @IsProse(3, 2000) reason!: string;
 }
 
-export class AttendeeDto {
-  @ApiProperty({ enum: ['client', 'family_member'] }) @IsIn(['client', 'family_member']) party!:
-    'client' | 'family_member';
-
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Required for a family member: one of this client’s',
-  })
-  @IsOptional()
-  @IsUUID()
-  familyMemberId?: string;
-}
-
 export class CompleteSessionDto {
   @ApiProperty({
-    type: [AttendeeDto],
+    type: [PartyDto],
     description: 'Who came: the client and/or their family members',
   })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
-  @Type(() => AttendeeDto)
-  attendees!: AttendeeDto[];
+  @Type(() => PartyDto)
+  attendees!: PartyDto[];
 }
 
 export class ListSessionsQueryDto extends PageQueryDto {
