@@ -19,6 +19,8 @@ import { SessionNotesModule } from './session-notes/session-notes.module';
 import { ClientsModule } from './clients/clients.module';
 import { EmergencyAccessModule } from './emergency-access/emergency-access.module';
 import { FamilyMembersModule } from './family-members/family-members.module';
+import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
+import { PsychotherapyNotesModule } from './psychotherapy-notes/psychotherapy-notes.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -63,6 +65,8 @@ export class AppModule {
         ClientsModule,
         EmergencyAccessModule,
         FamilyMembersModule,
+        CalendarFeedsModule,
+        PsychotherapyNotesModule,
         TherapySessionsModule,
         SessionNotesModule,
         HealthModule,
