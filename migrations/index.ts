@@ -4,6 +4,7 @@ import { CreateAuditChain1763712150000 } from './1763712150000-create-audit-chai
 import { CreateStaffAndCredentials1763712200000 } from './1763712200000-create-staff-and-credentials';
 import { CreateClientsAndCareTeams1763712300000 } from './1763712300000-create-clients-and-care-teams';
 import { CreateTherapySessionsAndNotes1763712400000 } from './1763712400000-create-therapy-sessions-and-notes';
+import { CreateBoundaryAgreements1763712500000 } from './1763712500000-create-boundary-agreements';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -16,4 +17,5 @@ export const migrations = [
   CreateStaffAndCredentials1763712200000,
   CreateClientsAndCareTeams1763712300000,
   CreateTherapySessionsAndNotes1763712400000,
+  CreateBoundaryAgreements1763712500000,
 ];
