@@ -49,6 +49,8 @@ export class ClientAccessLogService {
     const where = [
       `e.practice_id = ${params.add(actor.practiceId)}`,
       `e.client_id = ${params.add(clientId)}`,
+      // Psychotherapy notes are their author's alone: even that one exists is shown to no one else.
+      `(e.resource_type <> 'psychotherapy_note' OR e.actor_id = ${params.add(actor.id)})`,
     ];
     if (query.cursor) {
       const [at, id] = decodeCursor(query.cursor, 2);

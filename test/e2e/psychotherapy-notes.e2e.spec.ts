@@ -448,4 +448,28 @@ describe('psychotherapy notes', () => {
     expect(total!.n).toBeGreaterThan(20);
     expect(await auditRowsContaining(MARKER)).toEqual([]);
   });
+
+  it("does not reveal a psychotherapy note's existence in the client's access log to anyone but its author", async () => {
+    const own = await createClient(testApp.dataSource, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    await http()
+      .post(notesOf(own.id))
+      .set('Authorization', auth.counselor)
+      .send({ text: TEXT })
+      .expect(201);
+    const noteEventsSeenBy = async (who: string) => {
+      const response = await http()
+        .get(`/api/v1/clients/${own.id}/access-log?limit=200`)
+        .set('Authorization', who)
+        .expect(200);
+      return (response.body.data as { resourceType: string }[]).filter(
+        (entry) => entry.resourceType === 'psychotherapy_note',
+      ).length;
+    };
+    expect(await noteEventsSeenBy(auth.supervisor)).toBe(0);
+    expect(await noteEventsSeenBy(auth.admin)).toBe(0);
+    expect(await noteEventsSeenBy(auth.counselor)).toBe(1);
+  });
 });

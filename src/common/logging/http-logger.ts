@@ -2,6 +2,18 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
+// Paths that carry a secret of their own (a calendar feed's token is its only credential).
+const SECRET_PATHS: [RegExp, string][] = [[/(\/calendar-feeds\/)[^/]+\.ics$/, '$1[redacted].ics']];
+
+/** The request path as it may be logged: no query string, no secrets. */
+export function loggablePath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return SECRET_PATHS.reduce(
+    (current, [pattern, replacement]) => current.replace(pattern, replacement),
+    path,
+  );
+}
+
 /**
  * One log line per request: method, route path (never the query string, which can carry names
  * being searched), status and duration. Bodies are never logged.
@@ -17,7 +29,7 @@ export function httpLogger(logger: Logger): RequestHandler {
     serializers: {
       req: (request: { method: string; url: string }) => ({
         method: request.method,
-        path: request.url.split('?')[0],
+        path: loggablePath(request.url),
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       err: (error: { type?: string }) => ({ type: error.type }),

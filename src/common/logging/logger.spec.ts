@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
+import { loggablePath } from './http-logger';
 import { createLogger } from './logger';
 
 /** Raw log lines as written (not parsed: JSON.parse would hide a duplicated key). */
@@ -60,5 +61,17 @@ describe(createLogger.name, () => {
     });
     expect(JSON.parse(raw[0]!)).toMatchObject({ msg: 'inside a request', requestId: 'req-42' });
     expect(raw[1]!.match(/"requestId"/g)).toHaveLength(1);
+  });
+});
+
+describe(loggablePath.name, () => {
+  it('drops the query string and redacts secret path segments', () => {
+    expect(loggablePath('/api/v1/clients?search=Okafor')).toBe('/api/v1/clients');
+    expect(loggablePath('/api/v1/calendar-feeds/Zm9vYmFyYmF6cXV4.ics')).toBe(
+      '/api/v1/calendar-feeds/[redacted].ics',
+    );
+    expect(loggablePath('/api/v1/calendar-feeds/8f1c2d3e-aaaa-bbbb-cccc-1234567890ab')).toBe(
+      '/api/v1/calendar-feeds/8f1c2d3e-aaaa-bbbb-cccc-1234567890ab',
+    );
   });
 });
