@@ -5,6 +5,7 @@ import { CreateStaffAndCredentials1763712200000 } from './1763712200000-create-s
 import { CreateClientsAndCareTeams1763712300000 } from './1763712300000-create-clients-and-care-teams';
 import { CreateTherapySessionsAndNotes1763712400000 } from './1763712400000-create-therapy-sessions-and-notes';
 import { CreateBoundaryAgreements1763712500000 } from './1763712500000-create-boundary-agreements';
+import { CreateTrustGoals1763712600000 } from './1763712600000-create-trust-goals';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -18,4 +19,5 @@ export const migrations = [
   CreateClientsAndCareTeams1763712300000,
   CreateTherapySessionsAndNotes1763712400000,
   CreateBoundaryAgreements1763712500000,
+  CreateTrustGoals1763712600000,
 ];
