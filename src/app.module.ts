@@ -14,6 +14,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { StaffModule } from './staff/staff.module';
 import { AccessModule } from './access/access.module';
+import { BoundaryAgreementsModule } from './boundary-agreements/boundary-agreements.module';
 import { TherapySessionsModule } from './therapy-sessions/therapy-sessions.module';
 import { SessionNotesModule } from './session-notes/session-notes.module';
 import { ClientsModule } from './clients/clients.module';
@@ -62,6 +63,7 @@ export class AppModule {
         AuthModule,
         StaffModule,
         AccessModule,
+        BoundaryAgreementsModule,
         ClientsModule,
         EmergencyAccessModule,
         FamilyMembersModule,

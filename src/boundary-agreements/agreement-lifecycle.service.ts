@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { expectedVersion } from '../common/http/etag';
+import { describeConstraint } from '../common/problem/database-errors';
+import { ConflictProblem, UnprocessableProblem } from '../common/problem/problem';
+import { toPartyView } from '../parties/party';
+import { assertAgreementTransition } from './agreement-status';
+import { missingAcknowledgments } from './agreement.row';
+import { AcknowledgeDto, AgreementStatus } from './boundary-agreement.dto';
+import {
+  BoundaryAgreementsService,
+  versioned,
+  type VersionedAgreement,
+} from './boundary-agreements.service';
+
+describeConstraint('uq_boundary_acknowledgments_party', {
+  status: 409,
+  code: 'already-acknowledged',
+  detail: 'This party has already acknowledged this version.',
+  field: 'party',
+});
+
+/** Status changes and acknowledgments: an agreement is active only once every party has acknowledged its terms. */
+@Injectable()
+export class AgreementLifecycleService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly agreements: BoundaryAgreementsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  changeStatus(
+    actor: StaffActor,
+    clientId: string,
+    agreementId: string,
+    to: AgreementStatus,
+    ifMatch?: string,
+  ): Promise<VersionedAgreement> {
+    return this.txHost.withTransaction(async () => {
+      const agreement = await this.agreements.lockForWrite(actor, clientId, agreementId);
+      expectedVersion(ifMatch, agreementId, agreement.version);
+      assertAgreementTransition(agreement.status, to);
+      if (to === 'proposed' && agreement.items.length === 0) {
+        throw new UnprocessableProblem(
+          'agreement-without-items',
+          'An agreement is proposed with at least one boundary.',
+          [{ field: 'items', message: 'must contain at least one boundary' }],
+        );
+      }
+      if (to === 'active') {
+        const missing = missingAcknowledgments(agreement);
+        if (missing.length > 0) {
+          throw new ConflictProblem(
+            'acknowledgments-missing',
+            `Every party must acknowledge version ${agreement.current_version} before the agreement is active.`,
+            {
+              currentStatus: agreement.status,
+              requestedStatus: to,
+              missingParties: missing.map(toPartyView),
+            },
+          );
+        }
+      }
+      await this.txHost.tx.query(
+        `UPDATE boundary_agreements SET status = $3, version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2`,
+        [actor.practiceId, agreementId, to],
+      );
+      await this.audit.record({
+        action: 'status_change',
+        resourceType: 'boundary_agreement',
+        resourceId: agreementId,
+        clientId,
+        changedFields: ['status'],
+        metadata: { from: agreement.status, to },
+      });
+      return versioned(await this.agreements.load(actor.practiceId, clientId, agreementId));
+    });
+  }
+
+  /** Records a party's acknowledgment of the version in force (proposed or under review). */
+  acknowledge(
+    actor: StaffActor,
+    clientId: string,
+    agreementId: string,
+    dto: AcknowledgeDto,
+  ): Promise<VersionedAgreement> {
+    return this.txHost.withTransaction(async () => {
+      const agreement = await this.agreements.lockForWrite(actor, clientId, agreementId);
+      if (agreement.status !== 'proposed' && agreement.status !== 'under_review') {
+        throw new ConflictProblem(
+          'agreement-not-open-for-acknowledgment',
+          'Parties acknowledge a proposed agreement, or new terms under review.',
+          {
+            currentStatus: agreement.status,
+          },
+        );
+      }
+      const party = dto.party.party === 'client' ? null : (dto.party.familyMemberId ?? '');
+      if (!agreement.parties.some((known) => known === party)) {
+        throw new UnprocessableProblem(
+          'not-a-party',
+          'Only a party of the agreement acknowledges it.',
+          [{ field: 'party', message: 'is not a party of this agreement' }],
+        );
+      }
+      await this.txHost.tx.query(
+        `INSERT INTO boundary_acknowledgments (practice_id, agreement_id, version_number, family_member_id, method, acknowledged_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7)`,
+        [
+          actor.practiceId,
+          agreementId,
+          agreement.current_version,
+          party,
+          dto.method,
+          dto.acknowledgedAt ?? null,
+          actor.id,
+        ],
+      );
+      await this.txHost.tx.query(
+        `UPDATE boundary_agreements SET version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2`,
+        [actor.practiceId, agreementId],
+      );
+      await this.audit.record({
+        action: 'create',
+        resourceType: 'boundary_acknowledgment',
+        resourceId: agreementId,
+        clientId,
+        metadata: {
+          version: agreement.current_version,
+          method: dto.method,
+          party: party ?? 'client',
+        },
+      });
+      return versioned(await this.agreements.load(actor.practiceId, clientId, agreementId));
+    });
+  }
+}

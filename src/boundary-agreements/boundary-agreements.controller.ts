@@ -1,0 +1,227 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { StaffActor } from '../auth/actor';
+import { CurrentActor } from '../auth/decorators';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { AgreementLifecycleService } from './agreement-lifecycle.service';
+import {
+  AcknowledgeDto,
+  AgreementPage,
+  AgreementVersionView,
+  AgreementView,
+  ChangeAgreementStatusDto,
+  CreateAgreementDto,
+  ListAgreementsQueryDto,
+  ListViolationsQueryDto,
+  ReportViolationDto,
+  UpdateAgreementDto,
+  ViolationPage,
+  ViolationView,
+} from './boundary-agreement.dto';
+import { BoundaryAgreementsQueryService } from './boundary-agreements-query.service';
+import { BoundaryAgreementsService, type VersionedAgreement } from './boundary-agreements.service';
+import { BoundaryViolationsService } from './boundary-violations.service';
+
+@ApiTags('boundary agreements')
+@ApiBearerAuth('bearer')
+@Controller('clients/:clientId/boundary-agreements')
+export class BoundaryAgreementsController {
+  constructor(
+    private readonly agreements: BoundaryAgreementsService,
+    private readonly lifecycle: AgreementLifecycleService,
+    private readonly violations: BoundaryViolationsService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Draft an agreement among two or more parties of the client' })
+  @ApiCreatedResponse({ type: AgreementView })
+  async create(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Body() body: CreateAgreementDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AgreementView> {
+    return withEtag(response, await this.agreements.create(actor, clientId, body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The client's agreements" })
+  @ApiOkResponse({ type: [AgreementView] })
+  list(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+  ): Promise<AgreementView[]> {
+    return this.agreements.listForClient(actor, clientId);
+  }
+
+  @Get(':agreementId')
+  @ApiOperation({
+    summary:
+      'Read an agreement: its current terms, acknowledgments and violation counts (with ETag)',
+  })
+  @ApiOkResponse({ type: AgreementView })
+  async get(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AgreementView> {
+    return withEtag(response, await this.agreements.get(actor, clientId, id));
+  }
+
+  @Patch(':agreementId')
+  @ApiOperation({
+    summary:
+      'Change title or review date; new items make a new version (acknowledgments start over)',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: AgreementView })
+  async update(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Body() body: UpdateAgreementDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AgreementView> {
+    return withEtag(response, await this.agreements.update(actor, clientId, id, body, ifMatch));
+  }
+
+  @Post(':agreementId/status')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'draft → proposed → active → under_review → active | retired (active needs every acknowledgment)',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: AgreementView })
+  async changeStatus(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Body() body: ChangeAgreementStatusDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AgreementView> {
+    return withEtag(
+      response,
+      await this.lifecycle.changeStatus(actor, clientId, id, body.status, ifMatch),
+    );
+  }
+
+  @Post(':agreementId/acknowledgments')
+  @ApiOperation({ summary: "Record a party's acknowledgment of the current version" })
+  @ApiCreatedResponse({ type: AgreementView })
+  async acknowledge(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Body() body: AcknowledgeDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AgreementView> {
+    return withEtag(response, await this.lifecycle.acknowledge(actor, clientId, id, body));
+  }
+
+  @Get(':agreementId/versions')
+  @ApiOperation({ summary: 'The versions of the terms' })
+  versions(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+  ): Promise<{ number: number; createdAt: string }[]> {
+    return this.agreements.listVersions(actor, clientId, id);
+  }
+
+  @Get(':agreementId/versions/:number')
+  @ApiOperation({ summary: 'One version of the terms, with its acknowledgments' })
+  @ApiOkResponse({ type: AgreementVersionView })
+  version(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Param('number', ParseIntPipe) number: number,
+  ): Promise<AgreementVersionView> {
+    return this.agreements.getVersion(actor, clientId, id, number);
+  }
+
+  @Post(':agreementId/violations')
+  @ApiOperation({ summary: 'Log a crossed boundary against its item' })
+  @ApiCreatedResponse({ type: ViolationView })
+  report(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Body() body: ReportViolationDto,
+  ): Promise<ViolationView> {
+    return this.violations.report(actor, clientId, id, body);
+  }
+
+  @Get(':agreementId/violations')
+  @ApiOperation({ summary: 'Violations of the agreement (filter by item), newest first' })
+  @ApiOkResponse({ type: ViolationPage })
+  violationsOf(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Query() query: ListViolationsQueryDto,
+  ): Promise<ViolationPage> {
+    return this.violations.list(actor, clientId, id, query);
+  }
+
+  @Post(':agreementId/violations/:violationId/resolve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark a violation resolved' })
+  @ApiOkResponse({ type: ViolationView })
+  resolve(
+    @CurrentActor() actor: StaffActor,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Param('violationId', UuidParamPipe) violationId: string,
+  ): Promise<ViolationView> {
+    return this.violations.resolve(actor, clientId, id, violationId);
+  }
+}
+
+@ApiTags('boundary agreements')
+@ApiBearerAuth('bearer')
+@Controller('boundary-agreements')
+export class BoundaryReviewsController {
+  constructor(private readonly query: BoundaryAgreementsQueryService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Agreements across your caseload; reviewDue=true for those due for review',
+  })
+  @ApiOkResponse({ type: AgreementPage })
+  list(
+    @CurrentActor() actor: StaffActor,
+    @Query() query: ListAgreementsQueryDto,
+  ): Promise<AgreementPage> {
+    return this.query.list(actor, query);
+  }
+}
+
+function withEtag(response: Response, agreement: VersionedAgreement): AgreementView {
+  response.setHeader('ETag', agreement.etag);
+  return agreement.view;
+}
