@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { hashPassword } from '../auth/password-hasher';
 import { provisionPractice, type NewStaff } from '../practices/practice-provisioning';
+import { seedDemoBoundaries } from './demo-boundaries';
 import { seedDemoClients } from './demo-clients';
 
 /** Fixed id so that seeding is idempotent and the demo practice is easy to find. */
@@ -55,8 +56,12 @@ export async function seedDemoPractice(url: string, password: string): Promise<D
     await client.query('BEGIN');
     try {
       const clients = await seedDemoClients(client, DEMO_PRACTICE_ID);
+      const agreements = await seedDemoBoundaries(client, DEMO_PRACTICE_ID);
       await client.query('COMMIT');
-      return { created: result.practiceCreated || result.staffCreated.length > 0 || clients > 0 };
+      return {
+        created:
+          result.practiceCreated || result.staffCreated.length > 0 || clients + agreements > 0,
+      };
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;

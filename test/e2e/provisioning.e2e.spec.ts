@@ -90,7 +90,18 @@ describe('provisioning', () => {
       `SELECT count(*)::int AS n FROM audit_events WHERE practice_id = $1 AND actor_type = 'system' AND action = 'create'`,
       [DEMO_PRACTICE_ID],
     );
-    expect(audited!.n).toBe(6 + 5 + 7);
+    expect(audited!.n).toBe(6 + 5 + 7 + 2);
+    const [agreement] = await testApp.dataSource.query<
+      { status: string; items: number; violations: number; acks: number }[]
+    >(
+      `SELECT a.status,
+              (SELECT count(*)::int FROM boundary_items i WHERE i.agreement_id = a.id) AS items,
+              (SELECT count(*)::int FROM boundary_violations v WHERE v.agreement_id = a.id) AS violations,
+              (SELECT count(*)::int FROM boundary_acknowledgments k WHERE k.agreement_id = a.id) AS acks
+         FROM boundary_agreements a WHERE a.practice_id = $1`,
+      [DEMO_PRACTICE_ID],
+    );
+    expect(agreement).toEqual({ status: 'active', items: 3, violations: 1, acks: 2 });
   });
 
   const practiceCreate = (...args: string[]) =>
