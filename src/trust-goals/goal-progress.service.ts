@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import {
+  IdempotencyService,
+  type CreatedResponse,
+} from '../common/idempotency/idempotency.service';
+import { describeConstraint } from '../common/problem/database-errors';
+import { UnprocessableProblem, type FieldError } from '../common/problem/problem';
+import { providedFields } from '../common/validation/transforms';
+import { resolveParties } from '../parties/party';
+import { AddCheckInDto, AddSetbackDto, CheckInView, SetbackView } from './dto/goal-records.dto';
+import { assertGoalParties, assertNotFuture } from './goal-parties';
+import { assertGoalState, UNDER_WAY } from './goal-status';
+import {
+  checkInJson,
+  setbackJson,
+  toCheckInView,
+  toSetbackView,
+  type CheckInJson,
+  type SetbackJson,
+} from './trust-goal.row';
+import { TrustGoalsService } from './trust-goals.service';
+
+describeConstraint('fk_goal_check_ins_session', {
+  status: 422,
+  code: 'session-not-of-client',
+  detail: 'The session is not one of this client’s sessions.',
+  field: 'sessionId',
+});
+describeConstraint('ck_goal_check_in_ratings_party', {
+  status: 422,
+  code: 'party-not-of-goal',
+  detail: 'Ratings are given by the goal’s two parties.',
+  field: 'ratings',
+});
+describeConstraint('fk_goal_setbacks_boundary_violation', {
+  status: 422,
+  code: 'violation-not-of-client',
+  detail: 'The boundary violation is not one logged for this client.',
+  field: 'boundaryViolationId',
+});
+describeConstraint('fk_goal_setbacks_commitment', {
+  status: 422,
+  code: 'commitment-not-of-goal',
+  detail: 'The commitment is not one of this goal’s.',
+  field: 'commitmentId',
+});
+
+type Created<T> = CreatedResponse<T> & { replayed: boolean };
+
+/**
+ * The record of a goal under way: check-ins and setbacks. Both are append-only (the database
+ * refuses to change or remove them): a setback is part of the story, never a reset of it.
+ */
+@Injectable()
+export class GoalProgressService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly goals: TrustGoalsService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  /** A dated check-in: each party's rating, commitments kept and missed since the last one. */
+  addCheckIn(
+    actor: StaffActor,
+    clientId: string,
+    goalId: string,
+    dto: AddCheckInDto,
+    key?: string,
+  ): Promise<Created<CheckInView>> {
+    return this.txHost.withTransaction(() =>
+      this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
+        const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+        assertGoalState(goal.lifecycle_status, UNDER_WAY, 'take a check-in');
+        assertNotFuture(dto.occurredAt, 'occurredAt');
+        const ratings = dto.ratings ?? [];
+        await resolveParties(this.txHost.tx, actor.practiceId, clientId, ratings, 'ratings');
+        const parties = assertGoalParties(
+          goal,
+          ratings.map((party, index) => ({ party, field: `ratings[${index}]` })),
+        );
+        const [checkIn] = await this.txHost.tx.query<{ id: string }[]>(
+          `INSERT INTO goal_check_ins (practice_id, client_id, goal_id, occurred_at, session_id, commitments_kept,
+                                       commitments_missed, note, recorded_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+          [
+            actor.practiceId,
+            clientId,
+            goalId,
+            dto.occurredAt,
+            dto.sessionId ?? null,
+            dto.commitmentsKept ?? 0,
+            dto.commitmentsMissed ?? 0,
+            dto.note?.trim() ?? null,
+            actor.id,
+          ],
+        );
+        await this.txHost.tx.query(
+          `INSERT INTO goal_check_in_ratings (practice_id, goal_id, check_in_id, family_member_id, rating)
+           SELECT $1, $2, $3, party, rating FROM unnest($4::uuid[], $5::smallint[]) AS r (party, rating)`,
+          [actor.practiceId, goalId, checkIn!.id, parties, ratings.map((r) => r.rating)],
+        );
+        await this.goals.bump(goal);
+        await this.goals.touchClient(goal);
+        await this.audit.record({
+          action: 'create',
+          resourceType: 'goal_check_in',
+          resourceId: checkIn!.id,
+          clientId,
+          changedFields: providedFields(dto),
+          metadata: { goalId, ratings: ratings.length },
+        });
+        const [row] = await this.txHost.tx.query<{ item: CheckInJson }[]>(
+          `SELECT ${checkInJson('ci', 'p.time_zone')} AS item
+             FROM goal_check_ins ci JOIN practices p ON p.id = ci.practice_id
+            WHERE ci.practice_id = $1 AND ci.id = $2`,
+          [actor.practiceId, checkIn!.id],
+        );
+        return { body: toCheckInView(row!.item) };
+      }),
+    );
+  }
+
+  /** Relapse, broken commitment, boundary violation (linked), escalated conflict, discovered lie… */
+  addSetback(
+    actor: StaffActor,
+    clientId: string,
+    goalId: string,
+    dto: AddSetbackDto,
+    key?: string,
+  ): Promise<Created<SetbackView>> {
+    return this.txHost.withTransaction(() =>
+      this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
+        const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+        assertGoalState(goal.lifecycle_status, UNDER_WAY, 'record a setback');
+        assertNotFuture(dto.occurredAt, 'occurredAt');
+        assertLinks(dto);
+        const [row] = await this.txHost.tx.query<{ item: SetbackJson }[]>(
+          `WITH s AS (
+             INSERT INTO goal_setbacks (practice_id, client_id, goal_id, kind, severity, occurred_at, description,
+                                        response_plan, boundary_violation_id, commitment_id, recorded_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+           SELECT ${setbackJson('s', 'p.time_zone')} AS item FROM s JOIN practices p ON p.id = s.practice_id`,
+          [
+            actor.practiceId,
+            clientId,
+            goalId,
+            dto.kind,
+            dto.severity,
+            dto.occurredAt,
+            dto.description.trim(),
+            dto.responsePlan.trim(),
+            dto.boundaryViolationId ?? null,
+            dto.commitmentId ?? null,
+            actor.id,
+          ],
+        );
+        await this.goals.bump(goal);
+        await this.goals.touchClient(goal);
+        // The kind and severity stay out of the audit metadata: "relapse" is clinical content.
+        await this.audit.record({
+          action: 'create',
+          resourceType: 'goal_setback',
+          resourceId: row!.item.id,
+          clientId,
+          changedFields: providedFields(dto),
+          metadata: { goalId },
+        });
+        return { body: toSetbackView(row!.item) };
+      }),
+    );
+  }
+}
+
+/** A boundary-violation setback names the violation; a broken commitment may name the commitment. */
+function assertLinks(dto: AddSetbackDto): void {
+  const errors: FieldError[] = [];
+  if (dto.kind === 'boundary_violation' && !dto.boundaryViolationId) {
+    errors.push({ field: 'boundaryViolationId', message: 'is required for a boundary violation' });
+  }
+  if (dto.kind !== 'boundary_violation' && dto.boundaryViolationId) {
+    errors.push({
+      field: 'boundaryViolationId',
+      message: 'is only given for a boundary violation',
+    });
+  }
+  if (dto.kind !== 'broken_commitment' && dto.commitmentId) {
+    errors.push({ field: 'commitmentId', message: 'is only given for a broken commitment' });
+  }
+  if (errors.length > 0) {
+    throw new UnprocessableProblem(
+      'setback-links',
+      'The setback’s links do not match its kind.',
+      errors,
+    );
+  }
+}

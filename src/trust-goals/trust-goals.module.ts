@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
+import { GoalPlanService } from './goal-plan.service';
+import { GoalProgressService } from './goal-progress.service';
+import { GoalRecordsController } from './goal-records.controller';
+import { GoalTimelineService } from './goal-timeline.service';
+import { TrustGoalsController } from './trust-goals.controller';
+import { TrustGoalsService } from './trust-goals.service';
+
+@Module({
+  imports: [ClientsModule],
+  controllers: [TrustGoalsController, GoalRecordsController],
+  providers: [TrustGoalsService, GoalPlanService, GoalProgressService, GoalTimelineService],
+})
+export class TrustGoalsModule {}

@@ -1,0 +1,373 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClientAccessService } from '../access/client-access.service';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  IdempotencyService,
+  type CreatedResponse,
+} from '../common/idempotency/idempotency.service';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination/cursor';
+import { describeConstraint } from '../common/problem/database-errors';
+import { UnprocessableProblem, ValidationProblem } from '../common/problem/problem';
+import { SqlParams } from '../common/sql/sql-params';
+import { providedFields } from '../common/validation/transforms';
+import { resolveParties } from '../parties/party';
+import {
+  ChangeGoalStatusDto,
+  CreateTrustGoalDto,
+  FiguresQueryDto,
+  ListTrustGoalsQueryDto,
+  TrustGoalPage,
+  TrustGoalView,
+  UpdateTrustGoalDto,
+} from './dto/trust-goal.dto';
+import { GoalNotFoundError } from './goal-errors';
+import { assertGoalState, planStatusChange, PLANNABLE } from './goal-status';
+import type { LifecycleStatus } from './goal-vocabulary';
+import {
+  GOAL_COLUMNS,
+  GOAL_DETAIL_COLUMNS,
+  goalParties,
+  toGoalView,
+  type GoalDetailRow,
+  type GoalRow,
+} from './trust-goal.row';
+import { computeTrustMetrics, DEFAULT_TREND_WINDOW } from './trust-metrics';
+
+describeConstraint('ck_trust_goals_dates', {
+  status: 422,
+  code: 'invalid-goal-dates',
+  detail: 'The target date cannot be before the start date.',
+  field: 'targetDate',
+});
+
+export interface VersionedGoal {
+  view: TrustGoalView;
+  etag: string;
+}
+
+const COLUMNS: Record<keyof UpdateTrustGoalDto, string> = {
+  strategy: 'strategy',
+  description: 'description',
+  baselineRating: 'baseline_rating',
+  targetRating: 'target_rating',
+  startDate: 'start_date',
+  targetDate: 'target_date',
+  priority: 'priority',
+};
+/** Closing a goal ends its commitments: nobody keeps a promise to a goal that is over. */
+const CLOSED: readonly LifecycleStatus[] = ['completed', 'cancelled', 'entered_in_error'];
+
+/** Trust-rebuilding goals of a client: clinical content, reached exactly when the client's clinical record is. */
+@Injectable()
+export class TrustGoalsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: ClientAccessService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  create(
+    actor: StaffActor,
+    clientId: string,
+    dto: CreateTrustGoalDto,
+    key?: string,
+  ): Promise<CreatedResponse<TrustGoalView> & { replayed: boolean }> {
+    return this.txHost.withTransaction(() =>
+      this.idempotency.run(actor, key, { clientId, ...dto }, async () => {
+        await this.access.require(actor, clientId, 'writeClinical', { forUpdate: true });
+        const parties = await resolveParties(
+          this.txHost.tx,
+          actor.practiceId,
+          clientId,
+          dto.parties,
+          'parties',
+        );
+        if (parties.length < 2) {
+          throw new UnprocessableProblem('parties-not-distinct', 'A goal is between two parties.', [
+            { field: 'parties[1]', message: 'must be a different party from parties[0]' },
+          ]);
+        }
+        const [row] = await this.txHost.tx.query<{ id: string }[]>(
+          `INSERT INTO trust_goals (practice_id, client_id, party_a_family_member_id, party_b_family_member_id, strategy,
+                                    description, lifecycle_status, baseline_rating, target_rating, start_date,
+                                    target_date, priority, created_by)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
+                  coalesce($10::date, (now() AT TIME ZONE p.time_zone)::date), $11, $12, $13
+             FROM practices p WHERE p.id = $1
+           RETURNING id`,
+          [
+            actor.practiceId,
+            clientId,
+            parties[0],
+            parties[1],
+            dto.strategy,
+            dto.description.trim(),
+            dto.lifecycleStatus ?? 'proposed',
+            dto.baselineRating,
+            dto.targetRating,
+            dto.startDate ?? null,
+            dto.targetDate ?? null,
+            dto.priority ?? 'medium',
+            actor.id,
+          ],
+        );
+        await this.touchClient({ practice_id: actor.practiceId, client_id: clientId });
+        await this.audit.record({
+          action: 'create',
+          resourceType: 'trust_goal',
+          resourceId: row!.id,
+          clientId,
+          changedFields: providedFields(dto),
+        });
+        const { view, etag } = await this.versioned(actor, clientId, row!.id);
+        return { body: view, etag };
+      }),
+    );
+  }
+
+  async list(
+    actor: StaffActor,
+    clientId: string,
+    query: ListTrustGoalsQueryDto,
+  ): Promise<TrustGoalPage> {
+    await this.access.require(actor, clientId, 'readClinical');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const params = new SqlParams();
+    const where = [
+      `g.practice_id = ${params.add(actor.practiceId)}`,
+      `g.client_id = ${params.add(clientId)}`,
+    ];
+    where.push(
+      query.lifecycleStatus
+        ? `g.lifecycle_status = ${params.add(query.lifecycleStatus)}`
+        : `g.lifecycle_status <> 'entered_in_error'`,
+    );
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, 2);
+      where.push(
+        `(g.created_at, g.id) > (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`,
+      );
+    }
+    const rows = await this.txHost.tx.query<(GoalDetailRow & { cursor_at: string })[]>(
+      `SELECT ${GOAL_DETAIL_COLUMNS},
+              to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM trust_goals g JOIN practices p ON p.id = g.practice_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY g.created_at, g.id LIMIT ${params.add(limit + 1)}`,
+      params.values,
+    );
+    const page = toPage(rows, limit, (row) => [row.cursor_at, row.id]);
+    await this.audit.record({
+      action: 'list',
+      resourceType: 'trust_goal',
+      clientId,
+      metadata: { count: page.data.length },
+    });
+    return {
+      data: page.data.map((row) => withFigures(row).view),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async get(
+    actor: StaffActor,
+    clientId: string,
+    goalId: string,
+    figures: FiguresQueryDto = {},
+  ): Promise<VersionedGoal> {
+    await this.access.require(actor, clientId, 'readClinical');
+    const goal = await this.versioned(actor, clientId, goalId, figures);
+    await this.audit.record({
+      action: 'read',
+      resourceType: 'trust_goal',
+      resourceId: goalId,
+      clientId,
+    });
+    return goal;
+  }
+
+  /** Edits a goal being planned or under way; If-Match keeps two edits from overwriting each other. */
+  update(
+    actor: StaffActor,
+    clientId: string,
+    goalId: string,
+    dto: UpdateTrustGoalDto,
+    ifMatch?: string,
+  ): Promise<VersionedGoal> {
+    return this.txHost.withTransaction(async () => {
+      const goal = await this.lockForWrite(actor, clientId, goalId);
+      const expected = expectedVersion(ifMatch, goal.id, goal.version) ?? goal.version;
+      assertGoalState(goal.lifecycle_status, PLANNABLE, 'be edited');
+      const fields = providedFields(dto);
+      if (fields.length === 0) {
+        throw new ValidationProblem([
+          { field: '(body)', message: 'must change at least one field' },
+        ]);
+      }
+      const params = new SqlParams();
+      const assignments = fields.map((field) => {
+        const value = dto[field];
+        return `${COLUMNS[field]} = ${params.add(typeof value === 'string' ? value.trim() : value)}`;
+      });
+      await this.bump(goal, expected, assignments.join(', '), params);
+      await this.audit.record({
+        action: 'update',
+        resourceType: 'trust_goal',
+        resourceId: goalId,
+        clientId,
+        changedFields: fields,
+      });
+      return this.versioned(actor, clientId, goalId);
+    });
+  }
+
+  /**
+   * Moves the lifecycle and/or sets the clinician's achievement status (see goal-status.ts). The
+   * suggested status is only ever applied through this call.
+   */
+  changeStatus(
+    actor: StaffActor,
+    clientId: string,
+    goalId: string,
+    dto: ChangeGoalStatusDto,
+    ifMatch?: string,
+  ): Promise<VersionedGoal> {
+    return this.txHost.withTransaction(async () => {
+      const goal = await this.lockForWrite(actor, clientId, goalId);
+      const expected = expectedVersion(ifMatch, goal.id, goal.version) ?? goal.version;
+      const next = planStatusChange(
+        { lifecycleStatus: goal.lifecycle_status, achievementStatus: goal.achievement_status },
+        dto,
+      );
+      const params = new SqlParams();
+      const assignments: string[] = [];
+      const changed: string[] = [];
+      if (dto.lifecycleStatus) {
+        assignments.push(
+          `lifecycle_status = ${params.add(next.lifecycleStatus)}`,
+          `status_reason = ${params.add(dto.reason?.trim() ?? null)}`,
+        );
+        changed.push('lifecycleStatus', 'statusReason');
+      }
+      if (dto.achievementStatus) {
+        assignments.push(
+          `achievement_status = ${params.add(next.achievementStatus)}`,
+          `achievement_set_by = ${params.add(actor.id)}`,
+          `achievement_set_at = now()`,
+        );
+        changed.push('achievementStatus');
+      }
+      await this.bump(goal, expected, assignments.join(', '), params);
+      const ended =
+        dto.lifecycleStatus && CLOSED.includes(next.lifecycleStatus)
+          ? await this.endCommitments(goal)
+          : 0;
+      await this.audit.record({
+        action: 'status_change',
+        resourceType: 'trust_goal',
+        resourceId: goalId,
+        clientId,
+        changedFields: changed,
+        metadata: {
+          from: goal.lifecycle_status,
+          to: next.lifecycleStatus,
+          achievementFrom: goal.achievement_status,
+          achievementTo: next.achievementStatus,
+          commitmentsEnded: ended,
+        },
+      });
+      return this.versioned(actor, clientId, goalId);
+    });
+  }
+
+  /**
+   * For a write under the goal: checks `writeClinical` on the client (audited 404 otherwise),
+   * then locks the goal row until the transaction ends, or answers 404.
+   */
+  async lockForWrite(actor: StaffActor, clientId: string, goalId: string): Promise<GoalRow> {
+    await this.access.require(actor, clientId, 'writeClinical');
+    const [goal] = await this.txHost.tx.query<GoalRow[]>(
+      `SELECT ${GOAL_COLUMNS} FROM trust_goals g
+        WHERE g.practice_id = $1 AND g.client_id = $2 AND g.id = $3 FOR UPDATE`,
+      [actor.practiceId, clientId, goalId],
+    );
+    if (!goal) throw new GoalNotFoundError();
+    return goal;
+  }
+
+  /**
+   * A new version of the goal: its ETag covers its commitments, milestones and derived figures,
+   * so every write under it (a check-in, a paused commitment) changes the ETag too.
+   */
+  async bump(
+    goal: GoalRow,
+    expected = goal.version,
+    assignments = '',
+    params = new SqlParams(),
+  ): Promise<void> {
+    const practice = params.add(goal.practice_id);
+    const id = params.add(goal.id);
+    const version = params.add(expected);
+    const rows = await this.txHost.tx.query<{ id: string }[]>(
+      `WITH g AS (
+         UPDATE trust_goals SET ${assignments ? `${assignments}, ` : ''}version = version + 1, updated_at = now()
+          WHERE practice_id = ${practice} AND id = ${id} AND version = ${version} RETURNING id)
+       SELECT id FROM g`,
+      params.values,
+    );
+    if (rows.length === 0) throw new PreconditionFailedProblem();
+  }
+
+  /** Progress on a goal is activity on the client's case (the clients list sorts by it). */
+  async touchClient(goal: Pick<GoalRow, 'practice_id' | 'client_id'>): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE clients SET last_activity_at = now() WHERE practice_id = $1 AND id = $2`,
+      [goal.practice_id, goal.client_id],
+    );
+  }
+
+  private async endCommitments(goal: GoalRow): Promise<number> {
+    const rows = await this.txHost.tx.query<{ id: string }[]>(
+      `WITH c AS (
+         UPDATE goal_commitments SET status = 'ended', ended_at = now(), status_changed_at = now(),
+                version = version + 1, updated_at = now()
+          WHERE practice_id = $1 AND goal_id = $2 AND status <> 'ended' RETURNING id)
+       SELECT id FROM c`,
+      [goal.practice_id, goal.id],
+    );
+    return rows.length;
+  }
+
+  private async versioned(
+    actor: StaffActor,
+    clientId: string,
+    goalId: string,
+    figures: FiguresQueryDto = {},
+  ): Promise<VersionedGoal> {
+    const [row] = await this.txHost.tx.query<GoalDetailRow[]>(
+      `SELECT ${GOAL_DETAIL_COLUMNS} FROM trust_goals g JOIN practices p ON p.id = g.practice_id
+        WHERE g.practice_id = $1 AND g.client_id = $2 AND g.id = $3`,
+      [actor.practiceId, clientId, goalId],
+    );
+    if (!row) throw new GoalNotFoundError();
+    return withFigures(row, figures);
+  }
+}
+
+function withFigures(row: GoalDetailRow, query: FiguresQueryDto = {}): VersionedGoal {
+  const trendWindow = query.trendWindow ?? DEFAULT_TREND_WINDOW;
+  const figures = computeTrustMetrics({
+    parties: goalParties(row),
+    targetRating: row.target_rating,
+    checkIns: row.check_ins,
+    today: row.today,
+    trendWindow,
+    reliabilityWindowDays: query.reliabilityWindowDays,
+  });
+  return { view: toGoalView(row, figures, trendWindow), etag: etagOf(row.id, row.version) };
+}
