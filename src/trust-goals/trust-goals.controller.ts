@@ -34,7 +34,8 @@ import {
   UpdateTrustGoalDto,
 } from './dto/trust-goal.dto';
 import { GoalTimelineService } from './goal-timeline.service';
-import { TrustGoalsService, type VersionedGoal } from './trust-goals.service';
+import { TrustGoalsQueryService, type VersionedGoal } from './trust-goals-query.service';
+import { TrustGoalsService } from './trust-goals.service';
 
 @ApiTags('trust goals')
 @ApiBearerAuth('bearer')
@@ -42,6 +43,7 @@ import { TrustGoalsService, type VersionedGoal } from './trust-goals.service';
 export class TrustGoalsController {
   constructor(
     private readonly goals: TrustGoalsService,
+    private readonly reads: TrustGoalsQueryService,
     private readonly timelines: GoalTimelineService,
   ) {}
 
@@ -76,7 +78,7 @@ export class TrustGoalsController {
     @Param('clientId', UuidParamPipe) clientId: string,
     @Query() query: ListTrustGoalsQueryDto,
   ): Promise<TrustGoalPage> {
-    return this.goals.list(actor, clientId, query);
+    return this.reads.list(actor, clientId, query);
   }
 
   @Get(':goalId')
@@ -92,7 +94,7 @@ export class TrustGoalsController {
     @Query() figures: FiguresQueryDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TrustGoalView> {
-    return withEtag(response, await this.goals.get(actor, clientId, goalId, figures));
+    return withEtag(response, await this.reads.get(actor, clientId, goalId, figures));
   }
 
   @Patch(':goalId')

@@ -5,11 +5,18 @@ import { GoalProgressService } from './goal-progress.service';
 import { GoalRecordsController } from './goal-records.controller';
 import { GoalTimelineService } from './goal-timeline.service';
 import { TrustGoalsController } from './trust-goals.controller';
+import { TrustGoalsQueryService } from './trust-goals-query.service';
 import { TrustGoalsService } from './trust-goals.service';
 
 @Module({
   imports: [ClientsModule],
   controllers: [TrustGoalsController, GoalRecordsController],
-  providers: [TrustGoalsService, GoalPlanService, GoalProgressService, GoalTimelineService],
+  providers: [
+    TrustGoalsService,
+    TrustGoalsQueryService,
+    GoalPlanService,
+    GoalProgressService,
+    GoalTimelineService,
+  ],
 })
 export class TrustGoalsModule {}

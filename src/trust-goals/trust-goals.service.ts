@@ -4,12 +4,11 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import { expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
 import {
   IdempotencyService,
   type CreatedResponse,
 } from '../common/idempotency/idempotency.service';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination/cursor';
 import { describeConstraint } from '../common/problem/database-errors';
 import { UnprocessableProblem, ValidationProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
@@ -18,24 +17,14 @@ import { resolveParties } from '../parties/party';
 import {
   ChangeGoalStatusDto,
   CreateTrustGoalDto,
-  FiguresQueryDto,
-  ListTrustGoalsQueryDto,
-  TrustGoalPage,
   TrustGoalView,
   UpdateTrustGoalDto,
 } from './dto/trust-goal.dto';
 import { GoalNotFoundError } from './goal-errors';
 import { assertGoalState, planStatusChange, PLANNABLE } from './goal-status';
 import type { LifecycleStatus } from './goal-vocabulary';
-import {
-  GOAL_COLUMNS,
-  GOAL_DETAIL_COLUMNS,
-  goalParties,
-  toGoalView,
-  type GoalDetailRow,
-  type GoalRow,
-} from './trust-goal.row';
-import { computeTrustMetrics, DEFAULT_TREND_WINDOW } from './trust-metrics';
+import { GOAL_COLUMNS, type GoalRow } from './trust-goal.row';
+import { TrustGoalsQueryService, type VersionedGoal } from './trust-goals-query.service';
 
 describeConstraint('ck_trust_goals_dates', {
   status: 422,
@@ -43,11 +32,6 @@ describeConstraint('ck_trust_goals_dates', {
   detail: 'The target date cannot be before the start date.',
   field: 'targetDate',
 });
-
-export interface VersionedGoal {
-  view: TrustGoalView;
-  etag: string;
-}
 
 const COLUMNS: Record<keyof UpdateTrustGoalDto, string> = {
   strategy: 'strategy',
@@ -61,7 +45,10 @@ const COLUMNS: Record<keyof UpdateTrustGoalDto, string> = {
 /** Closing a goal ends its commitments: nobody keeps a promise to a goal that is over. */
 const CLOSED: readonly LifecycleStatus[] = ['completed', 'cancelled', 'entered_in_error'];
 
-/** Trust-rebuilding goals of a client: clinical content, reached exactly when the client's clinical record is. */
+/**
+ * Writing a client's trust-rebuilding goals: clinical content, reached exactly when the client's
+ * clinical record is. Reads are in TrustGoalsQueryService.
+ */
 @Injectable()
 export class TrustGoalsService {
   constructor(
@@ -69,6 +56,7 @@ export class TrustGoalsService {
     private readonly access: ClientAccessService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly query: TrustGoalsQueryService,
   ) {}
 
   create(
@@ -124,71 +112,10 @@ export class TrustGoalsService {
           clientId,
           changedFields: providedFields(dto),
         });
-        const { view, etag } = await this.versioned(actor, clientId, row!.id);
+        const { view, etag } = await this.query.detail(actor.practiceId, clientId, row!.id);
         return { body: view, etag };
       }),
     );
-  }
-
-  async list(
-    actor: StaffActor,
-    clientId: string,
-    query: ListTrustGoalsQueryDto,
-  ): Promise<TrustGoalPage> {
-    await this.access.require(actor, clientId, 'readClinical');
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const params = new SqlParams();
-    const where = [
-      `g.practice_id = ${params.add(actor.practiceId)}`,
-      `g.client_id = ${params.add(clientId)}`,
-    ];
-    where.push(
-      query.lifecycleStatus
-        ? `g.lifecycle_status = ${params.add(query.lifecycleStatus)}`
-        : `g.lifecycle_status <> 'entered_in_error'`,
-    );
-    if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, 2);
-      where.push(
-        `(g.created_at, g.id) > (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`,
-      );
-    }
-    const rows = await this.txHost.tx.query<(GoalDetailRow & { cursor_at: string })[]>(
-      `SELECT ${GOAL_DETAIL_COLUMNS},
-              to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-         FROM trust_goals g JOIN practices p ON p.id = g.practice_id
-        WHERE ${where.join(' AND ')}
-        ORDER BY g.created_at, g.id LIMIT ${params.add(limit + 1)}`,
-      params.values,
-    );
-    const page = toPage(rows, limit, (row) => [row.cursor_at, row.id]);
-    await this.audit.record({
-      action: 'list',
-      resourceType: 'trust_goal',
-      clientId,
-      metadata: { count: page.data.length },
-    });
-    return {
-      data: page.data.map((row) => withFigures(row).view),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  async get(
-    actor: StaffActor,
-    clientId: string,
-    goalId: string,
-    figures: FiguresQueryDto = {},
-  ): Promise<VersionedGoal> {
-    await this.access.require(actor, clientId, 'readClinical');
-    const goal = await this.versioned(actor, clientId, goalId, figures);
-    await this.audit.record({
-      action: 'read',
-      resourceType: 'trust_goal',
-      resourceId: goalId,
-      clientId,
-    });
-    return goal;
   }
 
   /** Edits a goal being planned or under way; If-Match keeps two edits from overwriting each other. */
@@ -222,7 +149,7 @@ export class TrustGoalsService {
         clientId,
         changedFields: fields,
       });
-      return this.versioned(actor, clientId, goalId);
+      return this.query.detail(actor.practiceId, clientId, goalId);
     });
   }
 
@@ -281,7 +208,7 @@ export class TrustGoalsService {
           commitmentsEnded: ended,
         },
       });
-      return this.versioned(actor, clientId, goalId);
+      return this.query.detail(actor.practiceId, clientId, goalId);
     });
   }
 
@@ -342,32 +269,4 @@ export class TrustGoalsService {
     );
     return rows.length;
   }
-
-  private async versioned(
-    actor: StaffActor,
-    clientId: string,
-    goalId: string,
-    figures: FiguresQueryDto = {},
-  ): Promise<VersionedGoal> {
-    const [row] = await this.txHost.tx.query<GoalDetailRow[]>(
-      `SELECT ${GOAL_DETAIL_COLUMNS} FROM trust_goals g JOIN practices p ON p.id = g.practice_id
-        WHERE g.practice_id = $1 AND g.client_id = $2 AND g.id = $3`,
-      [actor.practiceId, clientId, goalId],
-    );
-    if (!row) throw new GoalNotFoundError();
-    return withFigures(row, figures);
-  }
-}
-
-function withFigures(row: GoalDetailRow, query: FiguresQueryDto = {}): VersionedGoal {
-  const trendWindow = query.trendWindow ?? DEFAULT_TREND_WINDOW;
-  const figures = computeTrustMetrics({
-    parties: goalParties(row),
-    targetRating: row.target_rating,
-    checkIns: row.check_ins,
-    today: row.today,
-    trendWindow,
-    reliabilityWindowDays: query.reliabilityWindowDays,
-  });
-  return { view: toGoalView(row, figures, trendWindow), etag: etagOf(row.id, row.version) };
 }

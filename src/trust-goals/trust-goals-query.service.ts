@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClientAccessService } from '../access/client-access.service';
+import { AuditService } from '../audit/audit.service';
+import type { StaffActor } from '../auth/actor';
+import { etagOf } from '../common/http/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination/cursor';
+import { SqlParams } from '../common/sql/sql-params';
+import {
+  FiguresQueryDto,
+  ListTrustGoalsQueryDto,
+  TrustGoalPage,
+  TrustGoalView,
+} from './dto/trust-goal.dto';
+import { GoalNotFoundError } from './goal-errors';
+import { GOAL_DETAIL_COLUMNS, goalParties, toGoalView, type GoalDetailRow } from './trust-goal.row';
+import { computeTrustMetrics, DEFAULT_TREND_WINDOW } from './trust-metrics';
+
+export interface VersionedGoal {
+  view: TrustGoalView;
+  etag: string;
+}
+
+/**
+ * Reading a client's goals, each with its derived figures computed from its check-ins as read
+ * (trust-metrics.ts): one statement for the goal, its commitments, milestones and check-in facts.
+ */
+@Injectable()
+export class TrustGoalsQueryService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: ClientAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(
+    actor: StaffActor,
+    clientId: string,
+    query: ListTrustGoalsQueryDto,
+  ): Promise<TrustGoalPage> {
+    await this.access.require(actor, clientId, 'readClinical');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const params = new SqlParams();
+    const where = [
+      `g.practice_id = ${params.add(actor.practiceId)}`,
+      `g.client_id = ${params.add(clientId)}`,
+    ];
+    where.push(
+      query.lifecycleStatus
+        ? `g.lifecycle_status = ${params.add(query.lifecycleStatus)}`
+        : `g.lifecycle_status <> 'entered_in_error'`,
+    );
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, 2);
+      where.push(
+        `(g.created_at, g.id) > (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`,
+      );
+    }
+    const rows = await this.txHost.tx.query<(GoalDetailRow & { cursor_at: string })[]>(
+      `SELECT ${GOAL_DETAIL_COLUMNS},
+              to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM trust_goals g JOIN practices p ON p.id = g.practice_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY g.created_at, g.id LIMIT ${params.add(limit + 1)}`,
+      params.values,
+    );
+    const page = toPage(rows, limit, (row) => [row.cursor_at, row.id]);
+    await this.audit.record({
+      action: 'list',
+      resourceType: 'trust_goal',
+      clientId,
+      metadata: { count: page.data.length },
+    });
+    return {
+      data: page.data.map((row) => withFigures(row).view),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async get(
+    actor: StaffActor,
+    clientId: string,
+    goalId: string,
+    figures: FiguresQueryDto = {},
+  ): Promise<VersionedGoal> {
+    await this.access.require(actor, clientId, 'readClinical');
+    const goal = await this.detail(actor.practiceId, clientId, goalId, figures);
+    await this.audit.record({
+      action: 'read',
+      resourceType: 'trust_goal',
+      resourceId: goalId,
+      clientId,
+    });
+    return goal;
+  }
+
+  /** One goal of this client, as its view and ETag (no access check, no audit: the caller's job). */
+  async detail(
+    practiceId: string,
+    clientId: string,
+    goalId: string,
+    figures: FiguresQueryDto = {},
+  ): Promise<VersionedGoal> {
+    const [row] = await this.txHost.tx.query<GoalDetailRow[]>(
+      `SELECT ${GOAL_DETAIL_COLUMNS} FROM trust_goals g JOIN practices p ON p.id = g.practice_id
+        WHERE g.practice_id = $1 AND g.client_id = $2 AND g.id = $3`,
+      [practiceId, clientId, goalId],
+    );
+    if (!row) throw new GoalNotFoundError();
+    return withFigures(row, figures);
+  }
+}
+
+function withFigures(row: GoalDetailRow, query: FiguresQueryDto = {}): VersionedGoal {
+  const trendWindow = query.trendWindow ?? DEFAULT_TREND_WINDOW;
+  const figures = computeTrustMetrics({
+    parties: goalParties(row),
+    targetRating: row.target_rating,
+    checkIns: row.check_ins,
+    today: row.today,
+    trendWindow,
+    reliabilityWindowDays: query.reliabilityWindowDays,
+  });
+  return { view: toGoalView(row, figures, trendWindow), etag: etagOf(row.id, row.version) };
+}
