@@ -14,9 +14,11 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { StaffModule } from './staff/staff.module';
 import { AccessModule } from './access/access.module';
+import { DashboardsModule } from './dashboards/dashboards.module';
 import { BoundaryAgreementsModule } from './boundary-agreements/boundary-agreements.module';
 import { TherapySessionsModule } from './therapy-sessions/therapy-sessions.module';
 import { SessionNotesModule } from './session-notes/session-notes.module';
+import { TrustGoalsModule } from './trust-goals/trust-goals.module';
 import { ClientsModule } from './clients/clients.module';
 import { EmergencyAccessModule } from './emergency-access/emergency-access.module';
 import { FamilyMembersModule } from './family-members/family-members.module';
@@ -63,6 +65,7 @@ export class AppModule {
         AuthModule,
         StaffModule,
         AccessModule,
+        DashboardsModule,
         BoundaryAgreementsModule,
         ClientsModule,
         EmergencyAccessModule,
@@ -71,6 +74,7 @@ export class AppModule {
         PsychotherapyNotesModule,
         TherapySessionsModule,
         SessionNotesModule,
+        TrustGoalsModule,
         HealthModule,
         ...imports,
       ],

@@ -3,6 +3,7 @@ import { hashPassword } from '../auth/password-hasher';
 import { provisionPractice, type NewStaff } from '../practices/practice-provisioning';
 import { seedDemoBoundaries } from './demo-boundaries';
 import { seedDemoClients } from './demo-clients';
+import { seedDemoTrustGoals } from './demo-trust-goals';
 
 /** Fixed id so that seeding is idempotent and the demo practice is easy to find. */
 export const DEMO_PRACTICE_ID = '00000000-0000-4000-8000-000000000001';
@@ -57,10 +58,13 @@ export async function seedDemoPractice(url: string, password: string): Promise<D
     try {
       const clients = await seedDemoClients(client, DEMO_PRACTICE_ID);
       const agreements = await seedDemoBoundaries(client, DEMO_PRACTICE_ID);
+      const goals = await seedDemoTrustGoals(client, DEMO_PRACTICE_ID);
       await client.query('COMMIT');
       return {
         created:
-          result.practiceCreated || result.staffCreated.length > 0 || clients + agreements > 0,
+          result.practiceCreated ||
+          result.staffCreated.length > 0 ||
+          clients + agreements + goals > 0,
       };
     } catch (error) {
       await client.query('ROLLBACK');

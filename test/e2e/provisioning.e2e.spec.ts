@@ -90,7 +90,7 @@ describe('provisioning', () => {
       `SELECT count(*)::int AS n FROM audit_events WHERE practice_id = $1 AND actor_type = 'system' AND action = 'create'`,
       [DEMO_PRACTICE_ID],
     );
-    expect(audited!.n).toBe(6 + 5 + 7 + 2);
+    expect(audited!.n).toBe(6 + 5 + 7 + 2 + 17);
     const [agreement] = await testApp.dataSource.query<
       { status: string; items: number; violations: number; acks: number }[]
     >(

@@ -1,0 +1,61 @@
+import type { StaffActor, StaffRole } from '../auth/actor';
+import { ForbiddenProblem, NotFoundProblem } from '../common/problem/problem';
+
+/** Whose dashboard it is, and the practice's calendar facts it is computed against. */
+export interface DashboardContext {
+  /** The staff member the dashboard describes, as an actor (their caseload is what they reach). */
+  subject: StaffActor;
+  timeZone: string;
+  /** Today in the practice's time zone, `YYYY-MM-DD`. */
+  today: string;
+  monthStart: string;
+  /** The practice's limits, with their defaults. */
+  noteOverdueHours: number;
+  stallDays: number;
+  reviewNoticeDays: number;
+}
+
+export interface ContextRow {
+  time_zone: string;
+  today: string;
+  month_start: string;
+  week_start: string;
+  note_overdue_hours: number;
+  stall_days: number;
+  review_notice_days: number;
+  subject_role: StaffRole | null;
+  subject_supervisor_id: string | null;
+  subject_active: boolean | null;
+}
+
+/** One query: the practice's time zone and limits, and the requested subject (if any). */
+export const CONTEXT_SQL = `
+  SELECT p.time_zone,
+         (now() AT TIME ZONE p.time_zone)::date::text AS today,
+         date_trunc('month', now() AT TIME ZONE p.time_zone)::date::text AS month_start,
+         date_trunc('week', now() AT TIME ZONE p.time_zone)::date::text AS week_start,
+         coalesce((p.settings ->> 'noteOverdueHours')::int, 72) AS note_overdue_hours,
+         coalesce((p.settings ->> 'goalStallDays')::int, 14) AS stall_days,
+         coalesce((p.settings ->> 'boundaryReviewNoticeDays')::int, 14) AS review_notice_days,
+         s.role AS subject_role, s.supervisor_id AS subject_supervisor_id, s.active AS subject_active
+    FROM practices p LEFT JOIN staff s ON s.practice_id = p.id AND s.id = $2
+   WHERE p.id = $1`;
+
+/**
+ * A supervisor may look at their supervisees' dashboards, an admin at anyone's in the practice;
+ * everyone else only at their own.
+ */
+export function resolveSubject(
+  actor: StaffActor,
+  counselorId: string | undefined,
+  row: ContextRow,
+): StaffActor {
+  if (!counselorId || counselorId === actor.id) return actor;
+  if (!row.subject_role) throw new NotFoundProblem('The staff member');
+  const oversees =
+    actor.role === 'admin' ||
+    (actor.role === 'supervisor' && row.subject_supervisor_id === actor.id);
+  if (!oversees)
+    throw new ForbiddenProblem('You can open the dashboard of the counselors you supervise only.');
+  return { kind: 'staff', id: counselorId, practiceId: actor.practiceId, role: row.subject_role };
+}
