@@ -162,7 +162,7 @@ export class CounselorDashboardService {
 
 function toEvent(row: Row): DashboardEventView {
   return {
-    kind: String(row.kind ?? 'setback'),
+    kind: (row.kind as string | undefined) ?? 'setback',
     id: String(row.id),
     clientId: String(row.client_id),
     goalId: (row.goal_id as string | undefined) ?? null,
