@@ -15,8 +15,12 @@ import { DashboardQueries, type Row } from './dashboard-queries';
 import { DashboardEventView, DashboardView, NoteTaskView } from './dashboard.dto';
 import { attentionReasons } from './goal-attention';
 
-const iso = (value: unknown) =>
-  value instanceof Date ? value.toISOString() : value == null ? null : String(value);
+const iso = (value: unknown): string | null =>
+  value instanceof Date
+    ? value.toISOString()
+    : typeof value === 'string'
+      ? new Date(value).toISOString()
+      : null;
 
 /**
  * What a counselor opens every morning, in one response. The sections are independent reads, so
