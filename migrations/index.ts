@@ -6,6 +6,7 @@ import { CreateClientsAndCareTeams1763712300000 } from './1763712300000-create-c
 import { CreateTherapySessionsAndNotes1763712400000 } from './1763712400000-create-therapy-sessions-and-notes';
 import { CreateBoundaryAgreements1763712500000 } from './1763712500000-create-boundary-agreements';
 import { CreateTrustGoals1763712600000 } from './1763712600000-create-trust-goals';
+import { CreateIntake1763712700000 } from './1763712700000-create-intake';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -20,4 +21,5 @@ export const migrations = [
   CreateTherapySessionsAndNotes1763712400000,
   CreateBoundaryAgreements1763712500000,
   CreateTrustGoals1763712600000,
+  CreateIntake1763712700000,
 ];
