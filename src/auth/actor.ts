@@ -25,7 +25,15 @@ export interface AnonymousActor {
   role: null;
 }
 
-export type Actor = StaffActor | SystemActor | AnonymousActor;
+/** A prospective client acting through a one-time intake link: `id` is the invitation's id. */
+export interface IntakeLinkActor {
+  kind: 'intake_link';
+  id: string;
+  practiceId: string;
+  role: null;
+}
+
+export type Actor = StaffActor | SystemActor | AnonymousActor | IntakeLinkActor;
 
 export const systemActor = (practiceId: string | null): SystemActor => ({
   kind: 'system',
@@ -37,6 +45,13 @@ export const systemActor = (practiceId: string | null): SystemActor => ({
 export const anonymousActor = (practiceId: string | null = null): AnonymousActor => ({
   kind: 'anonymous',
   id: null,
+  practiceId,
+  role: null,
+});
+
+export const intakeLinkActor = (invitationId: string, practiceId: string): IntakeLinkActor => ({
+  kind: 'intake_link',
+  id: invitationId,
   practiceId,
   role: null,
 });

@@ -33,6 +33,13 @@ export interface AuthConfig {
   ratePerAccount: number;
 }
 
+/** Requests to the public intake form allowed per window, per link and per client IP. */
+export interface IntakeConfig {
+  rateWindowSeconds: number;
+  ratePerToken: number;
+  ratePerIp: number;
+}
+
 export interface EmbeddedDatabaseConfig {
   dataDir: string;
   port: number;
@@ -58,6 +65,7 @@ export class AppConfig {
   readonly emergencyAccessMinutes: number;
   /** How often the audit sealer links new events into each practice's chain; 0 turns it off. */
   readonly auditSealIntervalMs: number;
+  readonly intake: IntakeConfig;
 
   constructor(env: Environment, jwtSecret: string) {
     this.env = env.NODE_ENV;
@@ -98,6 +106,11 @@ export class AppConfig {
     this.trustProxy = env.TRUST_PROXY;
     this.auditSealIntervalMs = env.AUDIT_SEAL_INTERVAL_MS;
     this.emergencyAccessMinutes = env.EMERGENCY_ACCESS_MINUTES;
+    this.intake = {
+      rateWindowSeconds: env.INTAKE_RATE_WINDOW_SECONDS,
+      ratePerToken: env.INTAKE_RATE_LIMIT_PER_TOKEN,
+      ratePerIp: env.INTAKE_RATE_LIMIT_PER_IP,
+    };
   }
 
   get isProduction(): boolean {

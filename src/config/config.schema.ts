@@ -47,6 +47,9 @@ export const environmentSchema = z
     LOGIN_RATE_LIMIT_PER_IP: positiveInt.default(50),
     LOGIN_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(20),
     EMERGENCY_ACCESS_MINUTES: positiveInt.max(24 * 60).default(60),
+    INTAKE_RATE_LIMIT_PER_TOKEN: positiveInt.default(20),
+    INTAKE_RATE_LIMIT_PER_IP: positiveInt.default(60),
+    INTAKE_RATE_WINDOW_SECONDS: positiveInt.default(3600),
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   })
   .superRefine((env, ctx) => {

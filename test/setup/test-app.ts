@@ -32,6 +32,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // test (on a database of its own) runs with real limits.
     LOGIN_RATE_LIMIT_PER_IP: '1000000',
     LOGIN_RATE_LIMIT_PER_ACCOUNT: '1000000',
+    INTAKE_RATE_LIMIT_PER_TOKEN: '1000000',
+    INTAKE_RATE_LIMIT_PER_IP: '1000000',
     AUDIT_SEAL_INTERVAL_MS: '0',
     ...options.env,
   });

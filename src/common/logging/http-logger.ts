@@ -2,8 +2,12 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
-// Paths that carry a secret of their own (a calendar feed's token is its only credential).
-const SECRET_PATHS: [RegExp, string][] = [[/(\/calendar-feeds\/)[^/]+\.ics$/, '$1[redacted].ics']];
+// Paths that carry a secret of their own (a calendar feed's or an intake link's token is its only
+// credential).
+const SECRET_PATHS: [RegExp, string][] = [
+  [/(\/calendar-feeds\/)[^/]+\.ics$/, '$1[redacted].ics'],
+  [/(\/intake\/)[^/]+$/, '$1[redacted]'],
+];
 
 /** The request path as it may be logged: no query string, no secrets. */
 export function loggablePath(url: string): string {

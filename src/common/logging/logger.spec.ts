@@ -73,5 +73,11 @@ describe(loggablePath.name, () => {
     expect(loggablePath('/api/v1/calendar-feeds/8f1c2d3e-aaaa-bbbb-cccc-1234567890ab')).toBe(
       '/api/v1/calendar-feeds/8f1c2d3e-aaaa-bbbb-cccc-1234567890ab',
     );
+    expect(loggablePath('/api/v1/intake/3q2-7wHfX0mN8b5a1kQeVtJp4sYzR6uLcGdA9oWiE2M?x=1')).toBe(
+      '/api/v1/intake/[redacted]',
+    );
+    expect(loggablePath('/api/v1/intake-submissions/8f1c2d3e-aaaa-bbbb-cccc-1234567890ab')).toBe(
+      '/api/v1/intake-submissions/8f1c2d3e-aaaa-bbbb-cccc-1234567890ab',
+    );
   });
 });
