@@ -24,6 +24,7 @@ import { EmergencyAccessModule } from './emergency-access/emergency-access.modul
 import { FamilyMembersModule } from './family-members/family-members.module';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { PsychotherapyNotesModule } from './psychotherapy-notes/psychotherapy-notes.module';
+import { IntakeModule } from './intake/intake.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -75,6 +76,7 @@ export class AppModule {
         TherapySessionsModule,
         SessionNotesModule,
         TrustGoalsModule,
+        IntakeModule,
         HealthModule,
         ...imports,
       ],
