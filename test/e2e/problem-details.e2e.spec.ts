@@ -145,6 +145,15 @@ describe('problem details (RFC 9457)', () => {
     expect(JSON.stringify(response.body)).not.toContain('Roe');
   });
 
+  it('does not echo a link token back in the problem instance', async () => {
+    const token = 'c2VjcmV0LWNhbGVuZGFyLWZlZWQtdG9rZW4tdmFsdWU';
+    const response = await request(testApp.app.getHttpServer())
+      .get(`/api/v1/calendar-feeds/${token}.ics`)
+      .expect(404);
+    expect(response.body.instance).toBe('/api/v1/calendar-feeds/[redacted].ics');
+    expect(JSON.stringify(response.body)).not.toContain(token);
+  });
+
   it('echoes a caller X-Request-Id and replaces an unsafe one', async () => {
     const server = testApp.app.getHttpServer();
     const kept = await request(server)

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { loggablePath } from '../logging/http-logger';
 import { databaseProblem, isDatabaseUnavailable, loggableDatabaseError } from './database-errors';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -173,9 +174,9 @@ function bodyParserProblem(exception: unknown): ResolvedProblem | undefined {
   };
 }
 
-/** The request path without its query string (which can carry searched names). */
+/** The request path without its query string (searched names) or secret segments (link tokens). */
 function requestPath(request: Request): string {
-  return (request.originalUrl ?? request.url).split('?')[0] ?? '/';
+  return loggablePath(request.originalUrl ?? request.url) || '/';
 }
 
 function slug(text: string): string {
