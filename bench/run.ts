@@ -1,0 +1,163 @@
+/* eslint-disable no-console -- a command-line report */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { TokenService } from '../src/auth/token.service';
+import { hashPassword } from '../src/auth/password-hasher';
+import { createApp } from '../src/bootstrap/create-app';
+import { createLogger } from '../src/common/logging/logger';
+import { loadConfig } from '../src/config/app-config';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { runMigrations } from '../src/database/migrate';
+import type { StaffRole } from '../src/auth/actor';
+import { load, type LoadResult } from './load';
+import { DEFAULT_SIZE, seedLargePractice } from './seed-large-practice';
+
+/**
+ * `npm run bench`: seeds a large practice on a private embedded PostgreSQL (or DATABASE_URL's
+ * server, in a fresh database), starts the API, and measures throughput and p50/p99 latency of the
+ * dashboard and the client summary under concurrent load. BENCH_SECONDS and BENCH_CONCURRENCY tune it.
+ */
+async function main(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+  const folder = mkdtempSync(join(tmpdir(), 'family-therapy-bench-'));
+  chmodSync(folder, 0o755);
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(folder, 'postgres'),
+    port: await freePort(),
+    database: 'bench',
+  });
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: folder,
+      DATABASE_URL: pg.url,
+      LOG_LEVEL: 'silent',
+      DB_POOL_SIZE: '20',
+    });
+    await runMigrations(config.database, pg.url);
+    const db = new Client({ connectionString: pg.url });
+    await db.connect();
+    const seedStart = Date.now();
+    const { practiceId } = await seedLargePractice(
+      db,
+      DEFAULT_SIZE,
+      await hashPassword('benchmark-password'),
+    );
+    const counts = (
+      await db.query<Record<string, string>>(
+        `SELECT (SELECT count(*) FROM staff) AS staff, (SELECT count(*) FROM clients) AS clients,
+              (SELECT count(*) FROM therapy_sessions) AS sessions, (SELECT count(*) FROM trust_goals) AS goals,
+              (SELECT count(*) FROM goal_check_ins) AS check_ins`,
+      )
+    ).rows[0];
+    console.log(`Seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s:`, counts);
+    const counselors = (
+      await db.query<{ id: string; role: StaffRole }>(
+        `SELECT id, role FROM staff WHERE practice_id = $1`,
+        [practiceId],
+      )
+    ).rows;
+    const caseloads = (
+      await db.query<{ staff_id: string; client_id: string }>(
+        `SELECT staff_id, client_id FROM care_team_members WHERE practice_id = $1 AND removed_at IS NULL`,
+        [practiceId],
+      )
+    ).rows;
+    await db.end();
+
+    const app = await createApp({ config, logger: createLogger('silent'), databaseUrl: pg.url });
+    await app.listen(0, '127.0.0.1');
+    const port = Number(new URL(await app.getUrl()).port);
+    const tokens = new Map<string, string>();
+    for (const counselor of counselors) {
+      tokens.set(
+        counselor.id,
+        (await app.get(TokenService).issue({ id: counselor.id, practiceId, role: counselor.role }))
+          .accessToken,
+      );
+    }
+    const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
+    const results: LoadResult[] = [];
+    results.push(
+      await load(
+        'GET /api/v1/dashboard',
+        port,
+        () => {
+          const counselor = pick(counselors);
+          return { path: '/api/v1/dashboard', token: tokens.get(counselor.id)! };
+        },
+        { concurrency, seconds },
+      ),
+    );
+    results.push(
+      await load(
+        'GET /api/v1/clients/{id}/summary',
+        port,
+        () => {
+          const { staff_id, client_id } = pick(caseloads);
+          return { path: `/api/v1/clients/${client_id}/summary`, token: tokens.get(staff_id)! };
+        },
+        { concurrency, seconds },
+      ),
+    );
+    results.push(
+      await load(
+        'GET /api/v1/clients/{id}',
+        port,
+        () => {
+          const { staff_id, client_id } = pick(caseloads);
+          return { path: `/api/v1/clients/${client_id}`, token: tokens.get(staff_id)! };
+        },
+        { concurrency, seconds },
+      ),
+    );
+    await app.close();
+    console.log(
+      `\n${concurrency} concurrent clients, ${seconds} s each, Node ${process.version}\n`,
+    );
+    console.log(
+      '| endpoint | requests | errors | req/s | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const r of results) {
+      console.log(
+        `| ${r.name} | ${r.requests} | ${r.errors} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`,
+      );
+    }
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(
+      'bench/results/latest.json',
+      JSON.stringify(
+        { at: new Date().toISOString(), concurrency, seconds, counts, results },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await pg.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === 'object'
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
