@@ -81,6 +81,7 @@ async function main(): Promise<void> {
       );
     }
     const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
+    if (process.env.BENCH_PROFILE) await profile(port, counselors, tokens);
     const results: LoadResult[] = [];
     results.push(
       await load(
@@ -139,6 +140,42 @@ async function main(): Promise<void> {
   } finally {
     await pg.stop();
     rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Times each SQL statement of a few dashboard calls (BENCH_PROFILE=1), to see where the time goes. */
+async function profile(
+  port: number,
+  staff: { id: string; role: StaffRole }[],
+  tokens: Map<string, string>,
+): Promise<void> {
+  const original = Client.prototype.query;
+  const timings = new Map<string, number[]>();
+  Client.prototype.query = function (this: Client, ...args: unknown[]) {
+    const first = args[0];
+    const text = (typeof first === 'string' ? first : ((first as { text?: string }).text ?? ''))
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 90);
+    const started = process.hrtime.bigint();
+    const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+    void (result as Promise<unknown>).then?.(() => {
+      const list = timings.get(text) ?? [];
+      list.push(Number(process.hrtime.bigint() - started) / 1e6);
+      timings.set(text, list);
+    });
+    return result;
+  } as typeof Client.prototype.query;
+  for (const member of staff.filter((s) => s.role === 'counselor').slice(0, 5)) {
+    await fetch(`http://127.0.0.1:${port}/api/v1/dashboard`, {
+      headers: { authorization: `Bearer ${tokens.get(member.id)}` },
+    });
+  }
+  Client.prototype.query = original;
+  for (const [text, list] of [...timings].sort((a, b) => Math.max(...b[1]) - Math.max(...a[1]))) {
+    console.log(
+      `${(list.reduce((x, y) => x + y, 0) / list.length).toFixed(1).padStart(8)} ms  x${list.length}  ${text}`,
+    );
   }
 }
 

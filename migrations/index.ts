@@ -7,6 +7,7 @@ import { CreateTherapySessionsAndNotes1763712400000 } from './1763712400000-crea
 import { CreateBoundaryAgreements1763712500000 } from './1763712500000-create-boundary-agreements';
 import { CreateTrustGoals1763712600000 } from './1763712600000-create-trust-goals';
 import { CreateIntake1763712700000 } from './1763712700000-create-intake';
+import { AddDashboardIndexes1763712800000 } from './1763712800000-add-dashboard-indexes';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -22,4 +23,5 @@ export const migrations = [
   CreateBoundaryAgreements1763712500000,
   CreateTrustGoals1763712600000,
   CreateIntake1763712700000,
+  AddDashboardIndexes1763712800000,
 ];

@@ -100,24 +100,38 @@ export class DashboardQueries {
     }, ctx);
   }
 
-  /** Active goals of the caseload with their latest 20 check-ins (ratings per party), oldest first. */
+  /**
+   * Active goals of the caseload with their latest 20 check-ins (ratings per party), oldest first.
+   * Set-based on purpose: one window over the caseload's check-ins and one join to their ratings,
+   * rather than a subquery per goal and per check-in.
+   */
   goals(ctx: DashboardContext) {
     return this.run((p, scope) => {
       const tz = p.add(ctx.timeZone);
       return `
+        WITH goals AS (
+          SELECT g.* FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
+           WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'),
+        recent AS (
+          SELECT k.practice_id, k.goal_id, k.id, k.occurred_at, k.created_at, k.commitments_kept, k.commitments_missed,
+                 row_number() OVER (PARTITION BY k.goal_id ORDER BY k.occurred_at DESC, k.created_at DESC) AS rank
+            FROM goal_check_ins k JOIN goals g ON k.practice_id = g.practice_id AND k.goal_id = g.id),
+        check_ins AS (
+          SELECT r.goal_id, r.occurred_at, r.created_at,
+                 json_build_object('on', (r.occurred_at AT TIME ZONE ${tz})::date::text, 'kept', r.commitments_kept,
+                   'missed', r.commitments_missed,
+                   'ratings', coalesce(json_agg(json_build_object('familyMemberId', x.family_member_id, 'rating', x.rating))
+                                         FILTER (WHERE x.check_in_id IS NOT NULL), '[]'::json)) AS check_in
+            FROM recent r
+            LEFT JOIN goal_check_in_ratings x ON x.practice_id = r.practice_id AND x.goal_id = r.goal_id AND x.check_in_id = r.id
+           WHERE r.rank <= 20
+           GROUP BY r.goal_id, r.id, r.occurred_at, r.created_at, r.commitments_kept, r.commitments_missed)
         SELECT g.id, g.client_id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b,
                g.target_rating, g.target_date::text, g.start_date::text, g.achievement_status,
-               coalesce((SELECT json_agg(json_build_object('on', ci.on, 'kept', ci.kept, 'missed', ci.missed, 'ratings', ci.ratings)
-                                         ORDER BY ci.occurred_at, ci.created_at)
-                           FROM (SELECT (k.occurred_at AT TIME ZONE ${tz})::date::text AS on, k.occurred_at, k.created_at,
-                                        k.commitments_kept AS kept, k.commitments_missed AS missed,
-                                        coalesce((SELECT json_agg(json_build_object('familyMemberId', r.family_member_id, 'rating', r.rating))
-                                                    FROM goal_check_in_ratings r
-                                                   WHERE r.practice_id = k.practice_id AND r.goal_id = k.goal_id AND r.check_in_id = k.id), '[]'::json) AS ratings
-                                   FROM goal_check_ins k WHERE k.practice_id = g.practice_id AND k.goal_id = g.id
-                                  ORDER BY k.occurred_at DESC, k.created_at DESC LIMIT 20) ci), '[]'::json) AS check_ins
-          FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
-         WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'`;
+               coalesce(json_agg(ci.check_in ORDER BY ci.occurred_at, ci.created_at) FILTER (WHERE ci.goal_id IS NOT NULL), '[]'::json) AS check_ins
+          FROM goals g LEFT JOIN check_ins ci ON ci.goal_id = g.id
+         GROUP BY g.id, g.client_id, g.party_a_family_member_id, g.party_b_family_member_id, g.target_rating,
+                  g.target_date, g.start_date, g.achievement_status`;
     }, ctx);
   }
 
