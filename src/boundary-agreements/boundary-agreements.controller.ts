@@ -1,3 +1,4 @@
+import { withEtag } from '../common/http/etag';
 import {
   Body,
   Controller,
@@ -39,7 +40,7 @@ import {
   ViolationView,
 } from './boundary-agreement.dto';
 import { BoundaryAgreementsQueryService } from './boundary-agreements-query.service';
-import { BoundaryAgreementsService, type VersionedAgreement } from './boundary-agreements.service';
+import { BoundaryAgreementsService } from './boundary-agreements.service';
 import { BoundaryViolationsService } from './boundary-violations.service';
 
 @ApiTags('boundary agreements')
@@ -219,9 +220,4 @@ export class BoundaryReviewsController {
   ): Promise<AgreementPage> {
     return this.query.list(actor, query);
   }
-}
-
-function withEtag(response: Response, agreement: VersionedAgreement): AgreementView {
-  response.setHeader('ETag', agreement.etag);
-  return agreement.view;
 }

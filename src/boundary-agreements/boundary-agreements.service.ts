@@ -6,7 +6,12 @@ import type { ClientNeed } from '../access/client-access';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import { CareTeamService } from '../clients/care-team.service';
-import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  etagOf,
+  expectedVersion,
+  PreconditionFailedProblem,
+  type Versioned,
+} from '../common/http/etag';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';
 import { resolveParties, type PartyId } from '../parties/party';
@@ -26,10 +31,7 @@ import {
   type AgreementRow,
 } from './agreement.row';
 
-export interface VersionedAgreement {
-  view: AgreementView;
-  etag: string;
-}
+export type VersionedAgreement = Versioned<AgreementView>;
 
 /**
  * Boundary agreements among parties of one client. Terms live in versions: new terms are a new

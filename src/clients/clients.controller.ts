@@ -1,3 +1,4 @@
+import { withEtag } from '../common/http/etag';
 import {
   Body,
   Controller,
@@ -26,7 +27,7 @@ import { PageQueryDto } from '../common/pagination/cursor';
 import { ClientAccessLogService } from './client-access-log.service';
 import { ClientView } from './client.row';
 import { ClientsQueryService } from './clients-query.service';
-import { ClientsService, type VersionedClient } from './clients.service';
+import { ClientsService } from './clients.service';
 import { AccessLogPage } from './dto/access-log.dto';
 import {
   ChangeClientStatusDto,
@@ -158,9 +159,4 @@ export class ClientsController {
   ): Promise<AccessLogPage> {
     return this.accessLog.list(actor, clientId, query);
   }
-}
-
-function withEtag(response: Response, result: VersionedClient): ClientView {
-  response.setHeader('ETag', result.etag);
-  return result.view;
 }

@@ -4,7 +4,12 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  etagOf,
+  expectedVersion,
+  PreconditionFailedProblem,
+  type Versioned,
+} from '../common/http/etag';
 import {
   IdempotencyService,
   type CreatedResponse,
@@ -22,11 +27,7 @@ import {
   UpdateClientDto,
 } from './dto/client.dto';
 
-/** A client view with the ETag of the version it shows. */
-export interface VersionedClient {
-  view: ClientView;
-  etag: string;
-}
+export type VersionedClient = Versioned<ClientView>;
 
 // DTO field → column, for the fields a PATCH may change.
 const UPDATABLE: Record<keyof UpdateClientDto, string> = {

@@ -1,3 +1,4 @@
+import { withEtag } from '../common/http/etag';
 import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -60,9 +61,7 @@ export class FamilyMembersController {
     @Param('memberId', UuidParamPipe) memberId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<FamilyMemberView> {
-    const { view, etag } = await this.members.get(actor, clientId, memberId);
-    response.setHeader('ETag', etag);
-    return view;
+    return withEtag(response, await this.members.get(actor, clientId, memberId));
   }
 
   @Patch(':memberId')
@@ -79,8 +78,6 @@ export class FamilyMembersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<FamilyMemberView> {
-    const { view, etag } = await this.members.update(actor, clientId, memberId, body, ifMatch);
-    response.setHeader('ETag', etag);
-    return view;
+    return withEtag(response, await this.members.update(actor, clientId, memberId, body, ifMatch));
   }
 }

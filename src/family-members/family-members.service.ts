@@ -4,7 +4,12 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  etagOf,
+  expectedVersion,
+  PreconditionFailedProblem,
+  type Versioned,
+} from '../common/http/etag';
 import {
   IdempotencyService,
   type CreatedResponse,
@@ -55,10 +60,7 @@ const COLUMNS: Record<keyof CreateFamilyMemberDto, keyof MemberRow> = {
 const SELECT = `id, client_id, first_name, last_name, relationship, date_of_birth, pronouns, email, phone, participation,
   consent_to_contact, emergency_contact, deceased, deceased_on, version, created_at, updated_at`;
 
-export interface VersionedMember {
-  view: FamilyMemberView;
-  etag: string;
-}
+export type VersionedMember = Versioned<FamilyMemberView>;
 
 /** A client's family members: reachable exactly when their client is. */
 @Injectable()

@@ -1,3 +1,4 @@
+import { withEtag } from '../common/http/etag';
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -79,9 +80,7 @@ export class PsychotherapyNotesController {
     @Param('id', UuidParamPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PsychotherapyNoteView> {
-    const { view, etag } = await this.notes.get(actor, id);
-    response.setHeader('ETag', etag);
-    return view;
+    return withEtag(response, await this.notes.get(actor, id));
   }
 
   @Patch('psychotherapy-notes/:id')
@@ -99,8 +98,6 @@ export class PsychotherapyNotesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PsychotherapyNoteView> {
-    const { view, etag } = await this.notes.update(actor, id, body, ifMatch);
-    response.setHeader('ETag', etag);
-    return view;
+    return withEtag(response, await this.notes.update(actor, id, body, ifMatch));
   }
 }

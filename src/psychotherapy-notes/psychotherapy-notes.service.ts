@@ -5,7 +5,12 @@ import type { AccessVia } from '../access/client-access';
 import { ClientAccessService, ClientNotFoundError } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  etagOf,
+  expectedVersion,
+  PreconditionFailedProblem,
+  type Versioned,
+} from '../common/http/etag';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import {
   DEFAULT_PAGE_SIZE,
@@ -46,10 +51,7 @@ const columns = (text = 'n.text') => `n.id, n.client_id, n.session_id, n.author_
   to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key`;
 const SELECT = columns();
 
-export interface VersionedNote {
-  view: PsychotherapyNoteView;
-  etag: string;
-}
+export type VersionedNote = Versioned<PsychotherapyNoteView>;
 
 type Need = 'read' | 'write';
 

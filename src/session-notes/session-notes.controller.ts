@@ -1,3 +1,4 @@
+import { withEtag } from '../common/http/etag';
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -19,7 +20,7 @@ import {
   SessionNoteView,
   UpdateSessionNoteDto,
 } from './session-note.dto';
-import { SessionNotesService, type VersionedNote } from './session-notes.service';
+import { SessionNotesService } from './session-notes.service';
 
 @ApiTags('session notes')
 @ApiBearerAuth('bearer')
@@ -115,9 +116,4 @@ export class SessionNotesController {
   ): Promise<SessionNoteView> {
     return withEtag(response, await this.signing.addAddendum(actor, sessionId, body.text));
   }
-}
-
-function withEtag(response: Response, note: VersionedNote): SessionNoteView {
-  response.setHeader('ETag', note.etag);
-  return note.view;
 }

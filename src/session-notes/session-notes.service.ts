@@ -3,7 +3,12 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  etagOf,
+  expectedVersion,
+  PreconditionFailedProblem,
+  type Versioned,
+} from '../common/http/etag';
 import { describeConstraint } from '../common/problem/database-errors';
 import {
   ConflictProblem,
@@ -23,10 +28,7 @@ describeConstraint('uq_session_notes_session', {
   detail: 'This session already has a note.',
 });
 
-export interface VersionedNote {
-  view: SessionNoteView;
-  etag: string;
-}
+export type VersionedNote = Versioned<SessionNoteView>;
 
 export class NoteLockedError extends ConflictProblem {
   constructor(status: string) {

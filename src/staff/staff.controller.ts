@@ -21,7 +21,7 @@ import {
 import type { Response } from 'express';
 import type { StaffActor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
-import { etagOf } from '../common/http/etag';
+import { withEtag } from '../common/http/etag';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
   CreateStaffDto,
@@ -111,9 +111,4 @@ export class StaffController {
   ): Promise<StaffView> {
     return withEtag(response, await this.staff.reactivate(actor, id));
   }
-}
-
-function withEtag(response: Response, result: { view: StaffView; version: number }): StaffView {
-  response.setHeader('ETag', etagOf(result.view.id, result.version));
-  return result.view;
 }

@@ -6,7 +6,12 @@ import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import { PasswordHasher } from '../auth/password-hasher';
 import { sha256, TokenService } from '../auth/token.service';
-import { PreconditionFailedProblem, expectedVersion } from '../common/http/etag';
+import {
+  PreconditionFailedProblem,
+  etagOf,
+  expectedVersion,
+  type Versioned,
+} from '../common/http/etag';
 import { providedFields } from '../common/validation/transforms';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
 import {
@@ -92,9 +97,9 @@ export class StaffService {
     return { data: page.data.map(toView), nextCursor: page.nextCursor };
   }
 
-  async get(actor: StaffActor, id: string): Promise<{ view: StaffView; version: number }> {
+  async get(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
     const staff = await this.load(actor.practiceId, id);
-    return { view: toView(staff), version: staff.version };
+    return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
   }
 
   @Transactional()
@@ -103,7 +108,7 @@ export class StaffService {
     id: string,
     dto: UpdateStaffDto,
     ifMatch?: string,
-  ): Promise<{ view: StaffView; version: number }> {
+  ): Promise<Versioned<StaffView>> {
     const staff = await this.load(actor.practiceId, id, true);
     const expected = expectedVersion(ifMatch, staff.id, staff.version) ?? staff.version;
     const next = { ...staff, ...definedOnly(dto) };
@@ -118,7 +123,8 @@ export class StaffService {
     const changedFields = Object.keys(definedOnly(dto)).filter(
       (field) => dto[field as keyof UpdateStaffDto] !== staff[field as keyof Staff],
     );
-    if (changedFields.length === 0) return { view: toView(staff), version: staff.version };
+    if (changedFields.length === 0)
+      return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
     const result = await this.repository.update(
       { practiceId: actor.practiceId, id, version: expected },
       { ...definedOnly(dto), version: expected + 1 },
@@ -135,9 +141,9 @@ export class StaffService {
 
   /** Ends the account: no sign-in, refresh tokens revoked now, access tokens die within minutes. */
   @Transactional()
-  async deactivate(actor: StaffActor, id: string): Promise<{ view: StaffView; version: number }> {
+  async deactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
     const staff = await this.load(actor.practiceId, id, true);
-    if (!staff.active) return { view: toView(staff), version: staff.version };
+    if (!staff.active) return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
     if (staff.role === 'admin') await this.assertAnotherAdmin(staff);
     await this.repository.update(
       { practiceId: actor.practiceId, id },
@@ -154,9 +160,9 @@ export class StaffService {
   }
 
   @Transactional()
-  async reactivate(actor: StaffActor, id: string): Promise<{ view: StaffView; version: number }> {
+  async reactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
     const staff = await this.load(actor.practiceId, id, true);
-    if (staff.active) return { view: toView(staff), version: staff.version };
+    if (staff.active) return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
     await this.repository.update(
       { practiceId: actor.practiceId, id },
       {

@@ -1,3 +1,4 @@
+import { withEtag } from '../common/http/etag';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -25,7 +26,7 @@ import {
 import { SessionSeriesService } from './session-series.service';
 import { TherapySessionView } from './therapy-session.row';
 import { TherapySessionsQueryService } from './therapy-sessions-query.service';
-import { TherapySessionsService, type VersionedSession } from './therapy-sessions.service';
+import { TherapySessionsService } from './therapy-sessions.service';
 
 @ApiTags('therapy sessions')
 @ApiBearerAuth('bearer')
@@ -147,9 +148,4 @@ export class TherapySessionsController {
   ): Promise<TherapySessionView> {
     return withEtag(response, await this.sessions.complete(actor, id, body));
   }
-}
-
-function withEtag(response: Response, session: VersionedSession): TherapySessionView {
-  response.setHeader('ETag', session.etag);
-  return session.view;
 }

@@ -6,7 +6,12 @@ import type { ClientNeed } from '../access/client-access';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import { CareTeamService } from '../clients/care-team.service';
-import { etagOf, expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
+import {
+  etagOf,
+  expectedVersion,
+  PreconditionFailedProblem,
+  type Versioned,
+} from '../common/http/etag';
 import { UnprocessableProblem } from '../common/problem/problem';
 import { resolveParties } from '../parties/party';
 import {
@@ -28,10 +33,7 @@ import {
   type TherapySessionView,
 } from './therapy-session.row';
 
-export interface VersionedSession {
-  view: TherapySessionView;
-  etag: string;
-}
+export type VersionedSession = Versioned<TherapySessionView>;
 
 const MAX_DURATION_MS = 12 * 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { etagOf } from '../common/http/etag';
+import { etagOf, type Versioned } from '../common/http/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import {
@@ -17,10 +17,7 @@ import { GoalNotFoundError } from './goal-errors';
 import { GOAL_DETAIL_COLUMNS, goalParties, toGoalView, type GoalDetailRow } from './trust-goal.row';
 import { computeTrustMetrics, DEFAULT_TREND_WINDOW } from './trust-metrics';
 
-export interface VersionedGoal {
-  view: TrustGoalView;
-  etag: string;
-}
+export type VersionedGoal = Versioned<TrustGoalView>;
 
 /**
  * Reading a client's goals, each with its derived figures computed from its check-ins as read

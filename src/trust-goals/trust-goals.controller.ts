@@ -1,3 +1,4 @@
+import { withEtag } from '../common/http/etag';
 import {
   Body,
   Controller,
@@ -34,7 +35,7 @@ import {
   UpdateTrustGoalDto,
 } from './dto/trust-goal.dto';
 import { GoalTimelineService } from './goal-timeline.service';
-import { TrustGoalsQueryService, type VersionedGoal } from './trust-goals-query.service';
+import { TrustGoalsQueryService } from './trust-goals-query.service';
 import { TrustGoalsService } from './trust-goals.service';
 
 @ApiTags('trust goals')
@@ -148,9 +149,4 @@ export class TrustGoalsController {
   ): Promise<GoalTimelineView> {
     return this.timelines.timeline(actor, clientId, goalId);
   }
-}
-
-function withEtag(response: Response, goal: VersionedGoal): TrustGoalView {
-  response.setHeader('ETag', goal.etag);
-  return goal.view;
 }

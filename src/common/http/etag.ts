@@ -31,3 +31,18 @@ export function expectedVersion(
   if (tags.includes('*') || tags.includes(etagOf(id, current))) return current;
   throw new PreconditionFailedProblem();
 }
+
+/** A resource view with the ETag of the version it shows. */
+export interface Versioned<T> {
+  view: T;
+  etag: string;
+}
+
+/** Sets the `ETag` header and answers with the view: how controllers return a versioned resource. */
+export function withEtag<T>(
+  response: { setHeader(name: string, value: string): unknown },
+  versioned: Versioned<T>,
+): T {
+  response.setHeader('ETag', versioned.etag);
+  return versioned.view;
+}
