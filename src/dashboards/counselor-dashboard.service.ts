@@ -4,16 +4,15 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import { toPartyView, type PartyId, type PartyView } from '../parties/party';
-import type { CheckInFacts } from '../trust-goals/trust-metrics';
 import {
   CONTEXT_SQL,
   resolveSubject,
   type ContextRow,
   type DashboardContext,
 } from './dashboard-subject';
-import { DashboardQueries, type Row } from './dashboard-queries';
+import { DashboardQueries, type GoalWithCheckIns, type Row } from './dashboard-queries';
 import { DashboardEventView, DashboardView, NoteTaskView } from './dashboard.dto';
-import { attentionReasons } from './goal-attention';
+import { attentionReasons, type GoalFacts } from './goal-attention';
 
 const iso = (value: unknown): string | null =>
   value instanceof Date
@@ -178,26 +177,15 @@ function toEvent(row: Row): DashboardEventView {
   };
 }
 
-function toGoalFacts(row: Row) {
-  const checkIns = row.check_ins as {
-    on: string;
-    kept: number;
-    missed: number;
-    ratings: { familyMemberId: PartyId; rating: number }[];
-  }[];
+function toGoalFacts(row: GoalWithCheckIns): GoalFacts {
   return {
-    id: String(row.id),
-    clientId: String(row.client_id),
-    parties: [row.party_a as PartyId, row.party_b as PartyId],
-    targetRating: Number(row.target_rating),
-    targetDate: (row.target_date as string | null) ?? null,
-    startDate: String(row.start_date),
-    achievementStatus: String(row.achievement_status),
-    checkIns: checkIns.map((c): CheckInFacts => ({
-      on: c.on,
-      kept: c.kept,
-      missed: c.missed,
-      ratings: c.ratings,
-    })),
+    id: row.id,
+    clientId: row.client_id,
+    parties: [row.party_a, row.party_b],
+    targetRating: row.target_rating,
+    targetDate: row.target_date,
+    startDate: row.start_date,
+    achievementStatus: row.achievement_status,
+    checkIns: row.check_ins,
   };
 }

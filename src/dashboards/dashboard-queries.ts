@@ -4,10 +4,34 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { SqlParams } from '../common/sql/sql-params';
+import type { CheckInFacts } from '../trust-goals/trust-metrics';
 import type { DashboardContext } from './dashboard-subject';
 
 const INITIALS = `upper(left(c.first_name, 1) || left(c.last_name, 1))`;
 const CLIENT_NUMBER = `'C-' || lpad(c.client_number::text, 6, '0')`;
+
+interface CheckInRatingRow {
+  goal_id: string;
+  id: string;
+  on: string;
+  kept: number;
+  missed: number;
+  family_member_id: string | null;
+  rating: number | null;
+}
+
+export interface GoalWithCheckIns {
+  id: string;
+  practice_id: string;
+  client_id: string;
+  party_a: string | null;
+  party_b: string | null;
+  target_rating: number;
+  target_date: string | null;
+  start_date: string;
+  achievement_status: string;
+  check_ins: CheckInFacts[];
+}
 
 export interface Row {
   [column: string]: unknown;
@@ -101,38 +125,50 @@ export class DashboardQueries {
   }
 
   /**
-   * Active goals of the caseload with their latest 20 check-ins (ratings per party), oldest first.
-   * Set-based on purpose: one window over the caseload's check-ins and one join to their ratings,
-   * rather than a subquery per goal and per check-in.
+   * Active goals of the caseload with their latest check-ins (ratings per party), oldest first. Two
+   * statements with plain index plans: the goals, then their check-ins and ratings as flat rows
+   * (`goal_id = ANY(...)` over the goal index), assembled here.
    */
-  goals(ctx: DashboardContext) {
-    return this.run((p, scope) => {
-      const tz = p.add(ctx.timeZone);
-      return `
-        WITH goals AS (
-          SELECT g.* FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
-           WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'),
-        recent AS (
-          SELECT k.practice_id, k.goal_id, k.id, k.occurred_at, k.created_at, k.commitments_kept, k.commitments_missed,
-                 row_number() OVER (PARTITION BY k.goal_id ORDER BY k.occurred_at DESC, k.created_at DESC) AS rank
-            FROM goal_check_ins k JOIN goals g ON k.practice_id = g.practice_id AND k.goal_id = g.id),
-        check_ins AS (
-          SELECT r.goal_id, r.occurred_at, r.created_at,
-                 json_build_object('on', (r.occurred_at AT TIME ZONE ${tz})::date::text, 'kept', r.commitments_kept,
-                   'missed', r.commitments_missed,
-                   'ratings', coalesce(json_agg(json_build_object('familyMemberId', x.family_member_id, 'rating', x.rating))
-                                         FILTER (WHERE x.check_in_id IS NOT NULL), '[]'::json)) AS check_in
-            FROM recent r
-            LEFT JOIN goal_check_in_ratings x ON x.practice_id = r.practice_id AND x.goal_id = r.goal_id AND x.check_in_id = r.id
-           WHERE r.rank <= 20
-           GROUP BY r.goal_id, r.id, r.occurred_at, r.created_at, r.commitments_kept, r.commitments_missed)
-        SELECT g.id, g.client_id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b,
-               g.target_rating, g.target_date::text, g.start_date::text, g.achievement_status,
-               coalesce(json_agg(ci.check_in ORDER BY ci.occurred_at, ci.created_at) FILTER (WHERE ci.goal_id IS NOT NULL), '[]'::json) AS check_ins
-          FROM goals g LEFT JOIN check_ins ci ON ci.goal_id = g.id
-         GROUP BY g.id, g.client_id, g.party_a_family_member_id, g.party_b_family_member_id, g.target_rating,
-                  g.target_date, g.start_date, g.achievement_status`;
-    }, ctx);
+  async goals(ctx: DashboardContext): Promise<GoalWithCheckIns[]> {
+    const goals = await this.run<Omit<GoalWithCheckIns, 'check_ins'>>(
+      (_p, scope) => `
+        SELECT g.id, g.practice_id, g.client_id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b,
+               g.target_rating, g.target_date::text, g.start_date::text, g.achievement_status
+          FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
+         WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'`,
+      ctx,
+    );
+    const rows = await this.txHost.tx.query<CheckInRatingRow[]>(
+      `SELECT k.goal_id, k.id, (k.occurred_at AT TIME ZONE $3)::date::text AS on, k.commitments_kept AS kept,
+              k.commitments_missed AS missed, r.family_member_id, r.rating
+         FROM goal_check_ins k
+         LEFT JOIN goal_check_in_ratings r ON r.practice_id = k.practice_id AND r.goal_id = k.goal_id AND r.check_in_id = k.id
+        WHERE k.practice_id = $1 AND k.goal_id = ANY($2::uuid[]) AND k.occurred_at >= now() - interval '365 days'
+        ORDER BY k.goal_id, k.occurred_at, k.created_at, k.id`,
+      [ctx.subject.practiceId, goals.map((goal) => goal.id), ctx.timeZone],
+    );
+    const byGoal = new Map<string, CheckInFacts[]>();
+    let last:
+      | {
+          id: string;
+          facts: CheckInFacts & { ratings: { familyMemberId: string | null; rating: number }[] };
+        }
+      | undefined;
+    for (const row of rows) {
+      if (last?.id !== row.id) {
+        last = {
+          id: row.id,
+          facts: { on: row.on, kept: row.kept, missed: row.missed, ratings: [] },
+        };
+        const list = byGoal.get(row.goal_id) ?? [];
+        list.push(last.facts);
+        byGoal.set(row.goal_id, list);
+      }
+      if (row.rating !== null)
+        last.facts.ratings.push({ familyMemberId: row.family_member_id, rating: row.rating });
+    }
+    // The latest 20 are enough for every figure the dashboard uses (trend, streak, 28-day reliability).
+    return goals.map((goal) => ({ ...goal, check_ins: (byGoal.get(goal.id) ?? []).slice(-20) }));
   }
 
   /** Milestones reached and goals achieved in the last 14 days. */
