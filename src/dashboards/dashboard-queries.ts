@@ -143,7 +143,7 @@ export class DashboardQueries {
               k.commitments_missed AS missed, r.family_member_id, r.rating
          FROM goal_check_ins k
          LEFT JOIN goal_check_in_ratings r ON r.practice_id = k.practice_id AND r.goal_id = k.goal_id AND r.check_in_id = k.id
-        WHERE k.practice_id = $1 AND k.goal_id = ANY($2::uuid[]) AND k.occurred_at >= now() - interval '365 days'
+        WHERE k.practice_id = $1 AND k.goal_id = ANY($2::uuid[]) AND k.occurred_at >= now() - interval '56 days'
         ORDER BY k.goal_id, k.occurred_at, k.created_at, k.id`,
       [ctx.subject.practiceId, goals.map((goal) => goal.id), ctx.timeZone],
     );
@@ -167,7 +167,8 @@ export class DashboardQueries {
       if (row.rating !== null)
         last.facts.ratings.push({ familyMemberId: row.family_member_id, rating: row.rating });
     }
-    // The latest 20 are enough for every figure the dashboard uses (trend, streak, 28-day reliability).
+    // Eight weeks cover what attention looks at: the 28-day reliability, the recent trend, and the days since
+    // the last check-in (a goal without one in eight weeks is stalled whatever came before).
     return goals.map((goal) => ({ ...goal, check_ins: (byGoal.get(goal.id) ?? []).slice(-20) }));
   }
 
