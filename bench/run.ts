@@ -83,17 +83,17 @@ async function main(): Promise<void> {
     const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
     if (process.env.BENCH_PROFILE) await profile(port, counselors, tokens);
     const results: LoadResult[] = [];
-    results.push(
-      await load(
-        'GET /api/v1/dashboard',
-        port,
-        () => {
-          const counselor = pick(counselors);
-          return { path: '/api/v1/dashboard', token: tokens.get(counselor.id)! };
-        },
-        { concurrency, seconds },
-      ),
-    );
+    const byRole = (role: StaffRole) => counselors.filter((member) => member.role === role);
+    for (const role of ['counselor', 'supervisor'] as const) {
+      results.push(
+        await load(
+          `GET /api/v1/dashboard (${role}s)`,
+          port,
+          () => ({ path: '/api/v1/dashboard', token: tokens.get(pick(byRole(role)).id)! }),
+          { concurrency, seconds },
+        ),
+      );
+    }
     results.push(
       await load(
         'GET /api/v1/clients/{id}/summary',
