@@ -223,6 +223,11 @@ export class ViolationView {
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) sessionId!: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) resolvedAt!:
     string | null;
+  @ApiProperty({
+    type: [String],
+    description: 'Setbacks on trust goals recorded for this violation',
+  })
+  setbackIds!: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

@@ -33,10 +33,13 @@ interface ViolationRow {
   resolved_at: Date | null;
   created_at: Date;
   cursor_key: string;
+  setback_ids: string[];
 }
 
 const VIOLATION_COLUMNS = `v.id, v.agreement_id, v.item_id, v.reported_by_family_member_id, v.occurred_at, v.severity,
   v.description, v.response_taken, v.session_id, v.resolved_at, v.created_at,
+  coalesce((SELECT array_agg(b.id ORDER BY b.occurred_at) FROM goal_setbacks b
+             WHERE b.practice_id = v.practice_id AND b.client_id = v.client_id AND b.boundary_violation_id = v.id), '{}') AS setback_ids,
   to_char(v.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key`;
 
 /** Crossed boundaries, logged against the item that was crossed. */
@@ -198,6 +201,7 @@ function toView(row: ViolationRow): ViolationView {
     responseTaken: row.response_taken,
     sessionId: row.session_id,
     resolvedAt: row.resolved_at?.toISOString() ?? null,
+    setbackIds: row.setback_ids,
     createdAt: row.created_at.toISOString(),
   };
 }

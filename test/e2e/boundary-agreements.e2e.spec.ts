@@ -350,6 +350,28 @@ describe('boundary agreements', () => {
     expect(resolved.body.resolvedAt).not.toBeNull();
     const agreement = await http().get(url).set('Authorization', auth).expect(200);
     expect(agreement.body).toMatchObject({ violationCount: 3, openViolationCount: 2 });
+    // Recorded as a setback on a trust goal, the violation shows its setback too (the link runs both ways).
+    const [goal] = await testApp.dataSource.query<{ id: string }[]>(
+      `INSERT INTO trust_goals (practice_id, client_id, party_b_family_member_id, strategy, description, lifecycle_status,
+                                baseline_rating, target_rating, start_date)
+       VALUES ($1, $2, $3, 'healthy_boundaries', 'Respect evenings', 'active', 3, 8, current_date - 30) RETURNING id`,
+      [client.practiceId, client.id, mother],
+    );
+    const [setback] = await testApp.dataSource.query<{ id: string }[]>(
+      `INSERT INTO goal_setbacks (practice_id, client_id, goal_id, kind, severity, occurred_at, description, response_plan,
+                                  boundary_violation_id, recorded_by)
+       VALUES ($1, $2, $3, 'boundary_violation', 'minor', now() - interval '1 day', 'Late call', 'Review in session', $4, $5)
+       RETURNING id`,
+      [client.practiceId, client.id, goal!.id, first.body.id, team.counselor.id],
+    );
+    const linked = await http()
+      .get(`${url}/violations`)
+      .query({ itemId: calls!.id })
+      .set('Authorization', auth)
+      .expect(200);
+    expect(linked.body.data.find((v: { id: string }) => v.id === first.body.id).setbackIds).toEqual(
+      [setback!.id],
+    );
     const audited = await testApp.dataSource.query<{ action: string; resource_type: string }[]>(
       `SELECT action, resource_type FROM audit_events WHERE client_id = $1 AND resource_type = 'boundary_violation' ORDER BY occurred_at`,
       [client.id],
@@ -361,6 +383,7 @@ describe('boundary agreements', () => {
       'list',
       'list',
       'update',
+      'list',
     ]);
   });
 
