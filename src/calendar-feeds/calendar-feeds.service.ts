@@ -41,6 +41,7 @@ interface OwnerRow {
 
 interface SessionRow {
   id: string;
+  client_id: string;
   starts_at: Date;
   ends_at: Date;
   updated_at: Date;
@@ -155,7 +156,7 @@ export class CalendarFeedsService {
       if (!owner) throw new CalendarFeedNotFoundError();
       // Initials are cut in SQL, so full names never reach this process on this route.
       const rows = await this.txHost.tx.query<SessionRow[]>(
-        `SELECT t.id, t.starts_at, t.ends_at, t.updated_at, t.version, t.modality, t.setting, t.location,
+        `SELECT t.id, t.client_id, t.starts_at, t.ends_at, t.updated_at, t.version, t.modality, t.setting, t.location,
                 t.status, c.client_number,
                 left(btrim(c.first_name), 1) AS first_initial, left(btrim(c.last_name), 1) AS last_initial
            FROM therapy_sessions t
@@ -166,18 +167,30 @@ export class CalendarFeedsService {
           ORDER BY t.starts_at, t.id`,
         [owner.practice_id, owner.staff_id],
       );
-      await this.audit.record({
-        action: 'export',
-        resourceType: 'calendar_feed',
-        resourceId: owner.id,
-        actor: {
-          kind: 'staff',
-          id: owner.staff_id,
-          practiceId: owner.practice_id,
-          role: owner.role,
+      // The feed shows each client's sessions: one export event per client, like any other disclosure.
+      const actor = {
+        kind: 'staff' as const,
+        id: owner.staff_id,
+        practiceId: owner.practice_id,
+        role: owner.role,
+      };
+      const clients = [...new Set(rows.map((row) => row.client_id))];
+      await this.audit.recordMany([
+        {
+          action: 'export',
+          resourceType: 'calendar_feed',
+          resourceId: owner.id,
+          actor,
+          metadata: { sessions: rows.length },
         },
-        metadata: { sessions: rows.length },
-      });
+        ...clients.map((clientId) => ({
+          action: 'export' as const,
+          resourceType: 'calendar_feed',
+          resourceId: owner.id,
+          clientId,
+          actor,
+        })),
+      ]);
       return buildCalendar(rows.map(toFeedSession));
     });
   }

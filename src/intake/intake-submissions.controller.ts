@@ -61,7 +61,7 @@ export class IntakeSubmissionsController {
   }
 
   @Get()
-  @Roles('intake_coordinator', 'supervisor', 'admin')
+  @Roles('intake_coordinator', 'admin')
   @ApiOperation({
     summary: 'The review queue: pending first, then newest, with likely duplicate clients',
   })
@@ -74,7 +74,7 @@ export class IntakeSubmissionsController {
   }
 
   @Get(':id')
-  @Roles('intake_coordinator', 'supervisor', 'admin')
+  @Roles('intake_coordinator', 'admin')
   @ApiOperation({
     summary: 'One submission as it was sent, with the consent versions acknowledged',
   })
@@ -88,7 +88,7 @@ export class IntakeSubmissionsController {
 
   @Post(':id/accept')
   @HttpCode(200)
-  @Roles('intake_coordinator', 'supervisor', 'admin')
+  @Roles('intake_coordinator', 'admin')
   @ApiOperation({
     summary:
       'Accept: create the active client, family members and primary counselor in one transaction',
@@ -104,7 +104,7 @@ export class IntakeSubmissionsController {
 
   @Post(':id/reject')
   @HttpCode(200)
-  @Roles('intake_coordinator', 'supervisor', 'admin')
+  @Roles('intake_coordinator', 'admin')
   @ApiOperation({ summary: 'Reject a pending submission, with a reason' })
   @ApiOkResponse({ type: IntakeSubmissionView })
   reject(
@@ -117,7 +117,7 @@ export class IntakeSubmissionsController {
 
   @Post(':id/merge')
   @HttpCode(200)
-  @Roles('intake_coordinator', 'supervisor', 'admin')
+  @Roles('intake_coordinator', 'admin')
   @ApiOperation({
     summary: 'Mark a pending submission as a duplicate of an existing client (write access needed)',
   })

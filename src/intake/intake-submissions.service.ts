@@ -101,7 +101,11 @@ export class IntakeSubmissionsService {
           changedFields: providedFields(dto),
           metadata: { source: 'staff', familyMembers: dto.familyMembers?.length ?? 0 },
         });
-        return { body: toSubmissionDetailView((await this.find(actor.practiceId, id))!) };
+        const view = toSubmissionDetailView((await this.find(actor.practiceId, id))!);
+        // Likely duplicates name existing clients: only reviewers (who reach every client) may see them.
+        if (actor.role !== 'intake_coordinator' && actor.role !== 'admin')
+          view.possibleDuplicates = [];
+        return { body: view };
       }),
     );
   }

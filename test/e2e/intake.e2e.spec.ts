@@ -856,6 +856,38 @@ describe('intake', () => {
     );
     expect(row!.status).toBe('pending');
   });
+  it('keeps existing clients out of sight of those who may not review intake', async () => {
+    const { team, auth } = await setup();
+    await createClient(db(), {
+      practiceId: team.practice.id,
+      firstName: 'Maya',
+      lastName: "O'Brien-Núñez",
+    });
+    await db().query(`UPDATE clients SET date_of_birth = '1998-04-02' WHERE practice_id = $1`, [
+      team.practice.id,
+    ]);
+    // A counselor may enter a form, but its answer does not reveal who is already a client.
+    const entered = await http()
+      .post('/api/v1/intake-submissions')
+      .set('Authorization', auth.counselor)
+      .send(form())
+      .expect(201);
+    expect(entered.body.possibleDuplicates).toEqual([]);
+    // The queue (with its duplicate matches) is for intake coordinators and admins only.
+    await http()
+      .get('/api/v1/intake-submissions')
+      .set('Authorization', auth.supervisor)
+      .expect(403);
+    await http()
+      .get(`/api/v1/intake-submissions/${entered.body.id}`)
+      .set('Authorization', auth.supervisor)
+      .expect(403);
+    const reviewed = await http()
+      .get(`/api/v1/intake-submissions/${entered.body.id}`)
+      .set('Authorization', auth.admin)
+      .expect(200);
+    expect(reviewed.body.possibleDuplicates).toHaveLength(1);
+  });
 });
 
 describe('intake rate limits (kept in PostgreSQL)', () => {

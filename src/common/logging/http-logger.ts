@@ -5,8 +5,8 @@ import { pinoHttp } from 'pino-http';
 // Paths that carry a secret of their own (a calendar feed's or an intake link's token is its only
 // credential).
 const SECRET_PATHS: [RegExp, string][] = [
-  [/(\/calendar-feeds\/)[^/]+\.ics$/, '$1[redacted].ics'],
-  [/(\/intake\/)[^/]+$/, '$1[redacted]'],
+  [/(\/calendar-feeds\/)[^/]+\.ics\/?$/, '$1[redacted].ics'],
+  [/(\/intake\/)[^/]+\/?$/, '$1[redacted]'],
 ];
 
 /** The request path as it may be logged: no query string, no secrets. */
