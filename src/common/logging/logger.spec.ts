@@ -81,3 +81,12 @@ describe(loggablePath.name, () => {
     );
   });
 });
+
+describe('loggablePath with a trailing slash', () => {
+  it('still redacts link tokens (Express serves the path with or without the slash)', () => {
+    expect(loggablePath('/api/v1/calendar-feeds/Zm9vYmFyYmF6cXV4.ics/')).toBe(
+      '/api/v1/calendar-feeds/[redacted].ics',
+    );
+    expect(loggablePath('/api/v1/intake/Zm9vYmFyYmF6cXV4/')).toBe('/api/v1/intake/[redacted]');
+  });
+});
