@@ -128,6 +128,7 @@ export class CounselorDashboardService {
     const subject = resolveSubject(actor, counselorId, row!);
     return {
       subject,
+      viewer: actor,
       timeZone: row!.time_zone,
       today: row!.today,
       monthStart: row!.month_start,

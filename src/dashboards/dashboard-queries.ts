@@ -48,12 +48,27 @@ export class DashboardQueries {
     private readonly access: ClientAccessService,
   ) {}
 
+  /**
+   * Runs one section. `scope` is the subject's caseload AND, when someone else is looking, what the
+   * viewer reaches too; `viewer` is that second condition alone, for sections keyed on the subject's
+   * own sessions or notes rather than on their caseload.
+   */
   private run<T = Row>(
-    build: (params: SqlParams, scope: (need: ClientNeed) => string) => string,
+    build: (
+      params: SqlParams,
+      scope: (need: ClientNeed) => string,
+      viewer: (need: ClientNeed) => string,
+    ) => string,
     ctx: DashboardContext,
   ): Promise<T[]> {
     const params = new SqlParams();
-    const sql = build(params, (need) => this.access.scope(ctx.subject, params, need));
+    const viewer = (need: ClientNeed) =>
+      ctx.viewer.id === ctx.subject.id
+        ? 'true'
+        : `(${this.access.scope(ctx.viewer, params, need)})`;
+    const scope = (need: ClientNeed) =>
+      `(${this.access.scope(ctx.subject, params, need)}) AND ${viewer(need)}`;
+    const sql = build(params, scope, viewer);
     return this.txHost.tx.query<T[]>(sql, params.values);
   }
 
@@ -76,7 +91,7 @@ export class DashboardQueries {
 
   /** The subject's sessions from today to today + 7 (practice time zone), cancelled ones left out. */
   schedule(ctx: DashboardContext) {
-    return this.run((p) => {
+    return this.run((p, _scope, viewer) => {
       const tz = p.add(ctx.timeZone);
       const today = p.add(ctx.today);
       const me = p.add(ctx.subject.id);
@@ -92,6 +107,7 @@ export class DashboardQueries {
                                AND f.participation = 'participating' AND NOT f.deceased) x) END AS expected
           FROM therapy_sessions s JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
          WHERE s.practice_id = ${p.add(ctx.subject.practiceId)} AND (s.counselor_id = ${me} OR s.co_therapist_id = ${me})
+           AND ${viewer('readClinical')}
            AND s.status NOT IN ('cancelled', 'late_cancel')
            AND s.starts_at >= (${today}::date)::timestamp AT TIME ZONE ${tz}
            AND s.starts_at < (${today}::date + 8)::timestamp AT TIME ZONE ${tz}
@@ -101,25 +117,30 @@ export class DashboardQueries {
 
   /** Notes to write (overdue after the practice's limit), notes awaiting the subject's co-signature, notes returned to them. */
   notes(ctx: DashboardContext) {
-    return this.run((p) => {
+    return this.run((p, _scope, viewer) => {
       const practice = p.add(ctx.subject.practiceId);
       const me = p.add(ctx.subject.id);
       return `
         SELECT 'to_write' AS kind, s.id AS session_id, s.client_id, s.ends_at, n.status AS note_status,
                s.ends_at + make_interval(hours => ${p.add(ctx.noteOverdueHours)}) < now() AS overdue, NULL::uuid AS author_id
           FROM therapy_sessions s
+          JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
           LEFT JOIN session_notes n ON n.practice_id = s.practice_id AND n.session_id = s.id
          WHERE s.practice_id = ${practice} AND s.counselor_id = ${me} AND s.status = 'completed'
-           AND (n.id IS NULL OR n.status = 'draft')
+           AND (n.id IS NULL OR n.status = 'draft') AND ${viewer('readClinical')}
         UNION ALL
         SELECT 'awaiting_my_cosign', n.session_id, n.client_id, s.ends_at, n.status, false, n.author_id
           FROM session_notes n JOIN staff a ON a.practice_id = n.practice_id AND a.id = n.author_id
           JOIN therapy_sessions s ON s.practice_id = n.practice_id AND s.id = n.session_id
+          JOIN clients c ON c.practice_id = n.practice_id AND c.id = n.client_id
          WHERE n.practice_id = ${practice} AND n.status = 'awaiting_cosign' AND a.supervisor_id = ${me}
+           AND ${viewer('readClinical')}
         UNION ALL
         SELECT 'returned_to_me', n.session_id, n.client_id, s.ends_at, n.status, false, n.author_id
           FROM session_notes n JOIN therapy_sessions s ON s.practice_id = n.practice_id AND s.id = n.session_id
+          JOIN clients c ON c.practice_id = n.practice_id AND c.id = n.client_id
          WHERE n.practice_id = ${practice} AND n.status = 'returned' AND n.author_id = ${me}
+           AND ${viewer('readClinical')}
          ORDER BY 1, 4`;
     }, ctx);
   }
@@ -228,12 +249,13 @@ export class DashboardQueries {
 
   /** Emergency grants of the last 30 days, on clients of the subject's care teams, to people outside those teams. */
   emergencyGrants(ctx: DashboardContext) {
-    return this.run((p) => {
+    return this.run((p, _scope, viewer) => {
       const practice = p.add(ctx.subject.practiceId);
       return `
         SELECT g.id, g.client_id, g.staff_id, s.first_name || ' ' || s.last_name AS staff_name, g.reason, g.granted_at, g.expires_at
           FROM emergency_access_grants g JOIN staff s ON s.practice_id = g.practice_id AND s.id = g.staff_id
-         WHERE g.practice_id = ${practice} AND g.granted_at >= now() - interval '30 days'
+          JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
+         WHERE g.practice_id = ${practice} AND g.granted_at >= now() - interval '30 days' AND ${viewer('readClinical')}
            AND EXISTS (SELECT 1 FROM care_team_members m WHERE m.practice_id = g.practice_id AND m.client_id = g.client_id
                          AND m.staff_id = ${p.add(ctx.subject.id)} AND m.removed_at IS NULL)
            AND NOT EXISTS (SELECT 1 FROM care_team_members m WHERE m.practice_id = g.practice_id AND m.client_id = g.client_id

@@ -5,6 +5,8 @@ import { ForbiddenProblem, NotFoundProblem } from '../common/problem/problem';
 export interface DashboardContext {
   /** The staff member the dashboard describes, as an actor (their caseload is what they reach). */
   subject: StaffActor;
+  /** Who is looking: a supervisor or admin looking at someone else's dashboard sees only what they reach too. */
+  viewer: StaffActor;
   timeZone: string;
   /** Today in the practice's time zone, `YYYY-MM-DD`. */
   today: string;

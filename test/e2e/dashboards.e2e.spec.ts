@@ -507,4 +507,49 @@ describe('dashboards', () => {
       .set('Authorization', bearer(await tokenFor(testApp.app, team.intake)))
       .expect(404);
   });
+
+  it('shows a dashboard viewed for someone else only as far as the viewer reaches', async () => {
+    const ds = testApp.dataSource;
+    const team = await createTeam(ds);
+    const C = team.counselor.id;
+    const client = await createClient(ds, { practiceId: team.practice.id, primaryCounselorId: C });
+    const mother = await addFamilyMember(ds, client, 'mother', 'Grace');
+    await goal(ds, client, mother, { checkIns: [{ daysAgo: 30, rating: 5 }] }); // stalled: needs attention
+    await session(ds, client, C, new Date(Date.now() - 5 * 86_400_000).toISOString(), {
+      status: 'completed',
+    });
+    await session(ds, client, C, new Date(Date.now() + 86_400_000).toISOString());
+    const own = await http()
+      .get('/api/v1/dashboard')
+      .set('Authorization', bearer(await tokenFor(testApp.app, team.counselor)))
+      .expect(200);
+    expect(own.body.goalsNeedingAttention).toHaveLength(1);
+    expect(own.body.notes.toWrite).toHaveLength(1);
+    expect(own.body.schedule).toHaveLength(1);
+
+    // An admin without clinical access: the caseload counts (demographics), nothing clinical.
+    const admin = await http()
+      .get('/api/v1/dashboard')
+      .query({ counselorId: C })
+      .set('Authorization', bearer(await tokenFor(testApp.app, team.admin)))
+      .expect(200);
+    expect(admin.body.caseload.total).toBe(1);
+    expect(admin.body.goalsNeedingAttention).toEqual([]);
+    expect(admin.body.notes.toWrite).toEqual([]);
+    expect(admin.body.schedule).toEqual([]);
+
+    // A supervisor of a supervisor does not reach the grand-supervisee's clients.
+    const top = await createStaff(ds, { practiceId: team.practice.id, role: 'supervisor' });
+    await ds.query(`UPDATE staff SET supervisor_id = $2, role = 'counselor' WHERE id = $1`, [
+      team.supervisor.id,
+      top.id,
+    ]);
+    const middle = await http()
+      .get('/api/v1/dashboard')
+      .query({ counselorId: team.supervisor.id })
+      .set('Authorization', bearer(await tokenFor(testApp.app, top)))
+      .expect(200);
+    expect(middle.body.goalsNeedingAttention).toEqual([]);
+    expect(middle.body.caseload.total).toBe(0);
+  });
 });
