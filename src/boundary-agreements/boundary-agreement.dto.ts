@@ -1,5 +1,6 @@
+import { BooleanQuery } from '../common/validation/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -150,9 +151,7 @@ export class ListAgreementsQueryDto extends PageQueryDto {
       'Only agreements whose review date has passed or falls within the practice notice period',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
+  @BooleanQuery()
   @IsBoolean()
   reviewDue?: boolean;
 

@@ -1,5 +1,5 @@
+import { BooleanQuery } from '../common/validation/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../common/pagination/cursor';
 import { IsProse } from '../common/validation/decorators';
@@ -30,9 +30,7 @@ export class ListEmergencyGrantsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'Only grants still in force' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
+  @BooleanQuery()
   @IsBoolean()
   active?: boolean;
 }

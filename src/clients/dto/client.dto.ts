@@ -21,7 +21,7 @@ import {
   IsPlainText,
   IsProse,
 } from '../../common/validation/decorators';
-import { NormalizeEmail } from '../../common/validation/transforms';
+import { NormalizeEmail, BooleanQuery } from '../../common/validation/transforms';
 import {
   ClientView,
   PRESENTING_CONCERNS,
@@ -159,9 +159,7 @@ export class ListClientsQueryDto extends PageQueryDto {
     description: 'Only clients with (true) or without (false) substance-use records',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
+  @BooleanQuery()
   @IsBoolean()
   substanceUseRecords?: boolean;
 

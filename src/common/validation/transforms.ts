@@ -13,3 +13,12 @@ export const NormalizeEmail = (): PropertyDecorator =>
 export function providedFields<T extends object>(dto: T): (keyof T & string)[] {
   return (Object.keys(dto) as (keyof T & string)[]).filter((field) => dto[field] !== undefined);
 }
+
+/**
+ * A boolean query parameter: `true` and `false` become booleans; anything else stays as sent, so
+ * that `@IsBoolean()` refuses it with a field-level error instead of it being coerced.
+ */
+export const BooleanQuery = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
@@ -12,7 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../auth/actor';
-import { NormalizeEmail } from '../../common/validation/transforms';
+import { NormalizeEmail, BooleanQuery } from '../../common/validation/transforms';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password-hasher';
 import { PageQueryDto } from '../../common/pagination/cursor';
 
@@ -81,9 +80,7 @@ export class ListStaffQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'true: active staff only; false: deactivated only' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
+  @BooleanQuery()
   @IsBoolean()
   active?: boolean;
 }
