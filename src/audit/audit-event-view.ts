@@ -1,7 +1,8 @@
+import { timestampCursorSql } from '../common/pagination/cursor';
 import type { AuditMetadata } from './audit-event';
 
 /** Occurred-at as ISO 8601 in UTC with microseconds: exact, so it can also serve as a cursor key. */
-export const OCCURRED_AT_SQL = `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const OCCURRED_AT_SQL = timestampCursorSql('e.occurred_at');
 
 /** The columns of an audit event as the API shows them (alias `e`). */
 export const AUDIT_EVENT_COLUMNS = `e.id, ${OCCURRED_AT_SQL} AS occurred_at, e.actor_type, e.actor_id,

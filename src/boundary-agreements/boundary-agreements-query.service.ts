@@ -4,7 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  toPage,
+  type Page,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { AGREEMENT_COLUMNS, toAgreementView, type AgreementRow } from './agreement.row';
 import { AgreementView, ListAgreementsQueryDto } from './boundary-agreement.dto';
@@ -36,9 +42,7 @@ export class BoundaryAgreementsQueryService {
                     + coalesce((p.settings ->> 'boundaryReviewNoticeDays')::int, 14)`);
     }
     // Review-due lists go by review date; otherwise by creation.
-    const key = query.reviewDue
-      ? `a.review_date::text`
-      : `to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+    const key = query.reviewDue ? `a.review_date::text` : timestampCursorSql('a.created_at');
     if (query.cursor) {
       const [at, id] = decodeCursor(query.cursor, 2);
       where.push(`(${key}, a.id) > (${params.add(at)}, ${params.add(id)}::uuid)`);

@@ -4,7 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  toPage,
+  type Page,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import {
   ConflictProblem,
   NotFoundProblem,
@@ -40,7 +46,7 @@ const VIOLATION_COLUMNS = `v.id, v.agreement_id, v.item_id, v.reported_by_family
   v.description, v.response_taken, v.session_id, v.resolved_at, v.created_at,
   coalesce((SELECT array_agg(b.id ORDER BY b.occurred_at) FROM goal_setbacks b
              WHERE b.practice_id = v.practice_id AND b.client_id = v.client_id AND b.boundary_violation_id = v.id), '{}') AS setback_ids,
-  to_char(v.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key`;
+  ${timestampCursorSql('v.occurred_at')} AS cursor_key`;
 
 /** Crossed boundaries, logged against the item that was crossed. */
 @Injectable()

@@ -10,6 +10,7 @@ import {
   PageQueryDto,
   toPage,
   type Page,
+  timestampCursorSql,
 } from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { AccessLogEntryView } from './dto/access-log.dto';
@@ -59,7 +60,7 @@ export class ClientAccessLogService {
       );
     }
     const rows = await this.txHost.tx.query<EntryRow[]>(
-      `SELECT e.id, e.occurred_at, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key,
+      `SELECT e.id, e.occurred_at, ${timestampCursorSql('e.occurred_at')} AS cursor_key,
               e.actor_type, e.actor_id, s.first_name || ' ' || s.last_name AS actor_name, e.actor_role, e.action,
               e.resource_type, e.outcome, e.changed_fields, e.metadata ->> 'via' AS via
          FROM audit_events e

@@ -4,7 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  toPage,
+  type Page,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
 import { ListClientsQueryDto } from './dto/client.dto';
@@ -62,7 +68,7 @@ export class ClientsQueryService {
       ? 'c.last_activity_at DESC, c.id DESC'
       : 'c.last_name, c.first_name, c.id';
     const rows = await this.txHost.tx.query<(ClientRow & { activity_key: string })[]>(
-      `SELECT ${CLIENT_COLUMNS}, to_char(c.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS activity_key
+      `SELECT ${CLIENT_COLUMNS}, ${timestampCursorSql('c.last_activity_at')} AS activity_key
          FROM clients c WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${params.add(limit + 1)}`,
       params.values,
     );

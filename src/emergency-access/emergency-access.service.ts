@@ -4,7 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientNotFoundError } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  toPage,
+  type Page,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import { ConflictProblem, ForbiddenProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { AppConfig } from '../config/app-config';
@@ -28,7 +34,7 @@ interface GrantRow {
 
 const GRANT_COLUMNS = `g.id, g.client_id, g.staff_id, s.first_name || ' ' || s.last_name AS staff_name, g.reason,
   g.granted_at, g.expires_at, g.expires_at > now() AS active,
-  to_char(g.granted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key`;
+  ${timestampCursorSql('g.granted_at')} AS cursor_key`;
 
 /**
  * "Break the glass": a clinician outside the care team opens a client's record for a limited time,

@@ -4,7 +4,13 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  toPage,
+  type Page,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
 import {
@@ -101,7 +107,7 @@ export class IntakeInvitationsService {
       );
     }
     const rows = await this.txHost.tx.query<(InvitationRow & { at: string })[]>(
-      `SELECT ${COLUMNS}, to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+      `SELECT ${COLUMNS}, ${timestampCursorSql('i.created_at')} AS at
          FROM intake_invitations i WHERE ${where.join(' AND ')}
         ORDER BY i.created_at DESC, i.id DESC LIMIT ${params.add(limit + 1)}`,
       params.values,

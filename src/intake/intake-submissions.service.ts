@@ -7,7 +7,13 @@ import {
   IdempotencyService,
   type CreatedResponse,
 } from '../common/idempotency/idempotency.service';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  toPage,
+  type Page,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
 import {
@@ -127,7 +133,7 @@ export class IntakeSubmissionsService {
     }
     const rows = await this.txHost.tx.query<(SubmissionRow & { decided: boolean; at: string })[]>(
       `SELECT ${SUBMISSION_COLUMNS}, s.status <> 'pending' AS decided,
-              to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+              ${timestampCursorSql('s.created_at')} AS at
          FROM intake_submissions s ${DUPLICATES_JOIN}
         WHERE ${where.join(' AND ')}
         ORDER BY s.status <> 'pending', s.created_at DESC, s.id DESC

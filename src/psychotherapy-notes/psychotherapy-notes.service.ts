@@ -18,6 +18,7 @@ import {
   PageQueryDto,
   toPage,
   type Page,
+  timestampCursorSql,
 } from '../common/pagination/cursor';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
@@ -48,7 +49,7 @@ interface NoteRow {
 
 const columns = (text = 'n.text') => `n.id, n.client_id, n.session_id, n.author_id, ${text} AS text,
   n.version, n.created_at, n.updated_at,
-  to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key`;
+  ${timestampCursorSql('n.created_at')} AS cursor_key`;
 const SELECT = columns();
 
 export type VersionedNote = Versioned<PsychotherapyNoteView>;

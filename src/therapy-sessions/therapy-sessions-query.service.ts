@@ -4,7 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  toPage,
+  type Page,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { ListSessionsQueryDto } from './dto/therapy-session.dto';
 import {
@@ -43,7 +49,7 @@ export class TherapySessionsQueryService {
       where.push(`(s.starts_at, s.id) > (${params.add(at)}::timestamptz, ${params.add(id)}::uuid)`);
     }
     const rows = await this.txHost.tx.query<(TherapySessionRow & { cursor_key: string })[]>(
-      `SELECT ${SESSION_COLUMNS}, to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key
+      `SELECT ${SESSION_COLUMNS}, ${timestampCursorSql('s.starts_at')} AS cursor_key
          FROM therapy_sessions s JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
         WHERE s.practice_id = ${params.add(actor.practiceId)} AND ${where.join(' AND ')}
         ORDER BY s.starts_at, s.id LIMIT ${params.add(limit + 1)}`,

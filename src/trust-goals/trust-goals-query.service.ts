@@ -5,7 +5,12 @@ import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import { etagOf, type Versioned } from '../common/http/etag';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination/cursor';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  toPage,
+  timestampCursorSql,
+} from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import {
   FiguresQueryDto,
@@ -56,7 +61,7 @@ export class TrustGoalsQueryService {
     }
     const rows = await this.txHost.tx.query<(GoalDetailRow & { cursor_at: string })[]>(
       `SELECT ${GOAL_DETAIL_COLUMNS},
-              to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+              ${timestampCursorSql('g.created_at')} AS cursor_at
          FROM trust_goals g JOIN practices p ON p.id = g.practice_id
         WHERE ${where.join(' AND ')}
         ORDER BY g.created_at, g.id LIMIT ${params.add(limit + 1)}`,

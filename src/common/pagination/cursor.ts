@@ -68,3 +68,11 @@ export function toPage<T>(
   const last = data[data.length - 1];
   return { data, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
+
+/**
+ * SQL for a timestamp column as a cursor key, in UTC at full microsecond precision: a JavaScript
+ * Date would drop the microseconds and make keyset pages skip or repeat rows.
+ */
+export function timestampCursorSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
