@@ -19,7 +19,13 @@ import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
 import { CareTeamService } from './care-team.service';
 import { assertClientTransition } from './client-status';
-import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
+import {
+  CLIENT_COLUMNS,
+  toClientView,
+  type ClientRow,
+  type ClientView,
+  NEXT_CLIENT_NUMBER,
+} from './client.row';
 import {
   ChangeClientStatusDto,
   CreateClientDto,
@@ -67,10 +73,7 @@ export class ClientsService {
         if (primaryId)
           await this.careTeam.assertClinician(actor.practiceId, primaryId, 'primaryCounselorId');
         const [row] = await this.txHost.tx.query<ClientRow[]>(
-          `WITH number AS (
-             INSERT INTO practice_counters (practice_id, name, value) VALUES ($1, 'client_number', 1)
-             ON CONFLICT (practice_id, name) DO UPDATE SET value = practice_counters.value + 1
-             RETURNING value)
+          `WITH ${NEXT_CLIENT_NUMBER}
            INSERT INTO clients AS c (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth,
              pronouns, email, phone, presenting_concerns, trust_indicators, risk_flags, substance_use_records, created_by)
            SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM number

@@ -1,3 +1,4 @@
+import { NEXT_CLIENT_NUMBER } from '../clients/client.row';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -151,10 +152,7 @@ export class IntakeReviewService {
   private async insertClient(actor: StaffActor, form: IntakeSubmissionDto): Promise<string> {
     const { client } = form;
     const [row] = await this.txHost.tx.query<{ id: string }[]>(
-      `WITH number AS (
-         INSERT INTO practice_counters (practice_id, name, value) VALUES ($1, 'client_number', 1)
-         ON CONFLICT (practice_id, name) DO UPDATE SET value = practice_counters.value + 1
-         RETURNING value)
+      `WITH ${NEXT_CLIENT_NUMBER}
        INSERT INTO clients (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth,
          pronouns, email, phone, status, presenting_concerns, trust_indicators, created_by)
        SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11 FROM number

@@ -1,3 +1,4 @@
+import { NEXT_CLIENT_NUMBER } from '../clients/client.row';
 import type { Client } from 'pg';
 
 interface DemoFamilyMember {
@@ -142,9 +143,7 @@ export async function seedDemoClients(client: Client, practiceId: string): Promi
   if (existing.rowCount) return 0;
   for (const demo of DEMO_CLIENTS) {
     const created = await client.query<{ id: string }>(
-      `WITH number AS (
-         INSERT INTO practice_counters (practice_id, name, value) VALUES ($1, 'client_number', 1)
-         ON CONFLICT (practice_id, name) DO UPDATE SET value = practice_counters.value + 1 RETURNING value)
+      `WITH ${NEXT_CLIENT_NUMBER}
        INSERT INTO clients (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth, pronouns,
                             status, presenting_concerns, trust_indicators, substance_use_records)
        SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM number RETURNING id`,

@@ -1,3 +1,4 @@
+import { NEXT_CLIENT_NUMBER } from '../../src/clients/client.row';
 import type { DataSource } from 'typeorm';
 
 export interface TestClient {
@@ -24,9 +25,7 @@ export async function createClient(
 ): Promise<TestClient> {
   const status = options.status ?? (options.primaryCounselorId ? 'active' : 'intake');
   const [row] = await dataSource.query<{ id: string; client_number: number }[]>(
-    `WITH number AS (
-       INSERT INTO practice_counters (practice_id, name, value) VALUES ($1, 'client_number', 1)
-       ON CONFLICT (practice_id, name) DO UPDATE SET value = practice_counters.value + 1 RETURNING value)
+    `WITH ${NEXT_CLIENT_NUMBER}
      INSERT INTO clients (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth, status,
                           discharge_reason, discharged_on, presenting_concerns, substance_use_records)
      SELECT $1, number.value, $2, $3, $4, '1990-05-17', $5, $6, $7, $8, $9 FROM number
