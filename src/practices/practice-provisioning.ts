@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { recordSystemEvent } from '../audit/system-audit';
 import type { StaffRole } from '../auth/actor';
 
 export interface NewStaff {
@@ -58,7 +59,12 @@ export async function provisionPractice(
     );
     const practiceId = inserted.rows[0]?.id ?? practice.id!;
     if (inserted.rowCount)
-      await auditSystem(client, practiceId, 'practice', practiceId, ['name', 'timeZone']);
+      await recordSystemEvent(client, {
+        practiceId,
+        resourceType: 'practice',
+        resourceId: practiceId,
+        changedFields: ['name', 'timeZone'],
+      });
     const staffCreated: string[] = [];
     for (const member of staff) {
       const created = await client.query<{ id: string }>(
@@ -82,12 +88,12 @@ export async function provisionPractice(
       if (!id && options.existingStaff === 'fail') throw new StaffEmailTakenError(member.email);
       if (id) {
         staffCreated.push(member.email);
-        await auditSystem(client, practiceId, 'staff', id, [
-          'email',
-          'firstName',
-          'lastName',
-          'role',
-        ]);
+        await recordSystemEvent(client, {
+          practiceId,
+          resourceType: 'staff',
+          resourceId: id,
+          changedFields: ['email', 'firstName', 'lastName', 'role'],
+        });
       }
     }
     await client.query('COMMIT');
@@ -96,18 +102,4 @@ export async function provisionPractice(
     await client.query('ROLLBACK');
     throw error;
   }
-}
-
-async function auditSystem(
-  client: Client,
-  practiceId: string,
-  resourceType: string,
-  resourceId: string,
-  changedFields: string[],
-): Promise<void> {
-  await client.query(
-    `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, resource_id, outcome, changed_fields)
-     VALUES ($1, 'system', 'create', $2, $3, 'success', $4)`,
-    [practiceId, resourceType, resourceId, changedFields],
-  );
 }

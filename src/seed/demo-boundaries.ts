@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { DEMO_SEED, recordSystemEvent } from '../audit/system-audit';
 
 /**
  * The demo's mother-daughter agreement (Maya Okafor and her mother Grace): no calls after 10 pm, no
@@ -70,11 +71,13 @@ export async function seedDemoBoundaries(client: Client, practiceId: string): Pr
     ['boundary_agreement', agreementId],
     ['boundary_violation', violation.rows[0]!.id],
   ] as const) {
-    await client.query(
-      `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, resource_id, client_id, outcome, metadata)
-       VALUES ($1, 'system', 'create', $2, $3, $4, 'success', '{"source":"demo_seed"}')`,
-      [practiceId, resourceType, resourceId, clientId],
-    );
+    await recordSystemEvent(client, {
+      practiceId,
+      resourceType,
+      resourceId,
+      clientId,
+      metadata: DEMO_SEED,
+    });
   }
   return 1;
 }

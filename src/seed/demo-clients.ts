@@ -1,5 +1,6 @@
 import { NEXT_CLIENT_NUMBER } from '../clients/client.row';
 import type { Client } from 'pg';
+import { DEMO_SEED, recordSystemEvent } from '../audit/system-audit';
 
 interface DemoFamilyMember {
   firstName: string;
@@ -161,7 +162,13 @@ export async function seedDemoClients(client: Client, practiceId: string): Promi
       ],
     );
     const clientId = created.rows[0]!.id;
-    await audit(client, practiceId, 'client', clientId, clientId);
+    await recordSystemEvent(client, {
+      practiceId,
+      resourceType: 'client',
+      resourceId: clientId,
+      clientId,
+      metadata: DEMO_SEED,
+    });
     const team: [string | undefined, string][] = [
       [demo.primaryEmail, 'primary_counselor'],
       [demo.coTherapistEmail, 'co_therapist'],
@@ -190,22 +197,14 @@ export async function seedDemoClients(client: Client, practiceId: string): Promi
           member.emergencyContact ?? false,
         ],
       );
-      await audit(client, practiceId, 'family_member', inserted.rows[0]!.id, clientId);
+      await recordSystemEvent(client, {
+        practiceId,
+        resourceType: 'family_member',
+        resourceId: inserted.rows[0]!.id,
+        clientId,
+        metadata: DEMO_SEED,
+      });
     }
   }
   return DEMO_CLIENTS.length;
-}
-
-async function audit(
-  client: Client,
-  practiceId: string,
-  resourceType: string,
-  resourceId: string,
-  clientId: string,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, resource_id, client_id, outcome, metadata)
-     VALUES ($1, 'system', 'create', $2, $3, $4, 'success', '{"source":"demo_seed"}')`,
-    [practiceId, resourceType, resourceId, clientId],
-  );
 }

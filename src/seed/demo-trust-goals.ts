@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { DEMO_SEED, recordSystemEvent } from '../audit/system-audit';
 
 const DAY_MS = 86_400_000;
 
@@ -175,10 +176,13 @@ function auditor(client: Client, practiceId: string, clientId: string) {
     resourceType: string,
     resourceId: string,
   ): Promise<void> => {
-    await client.query(
-      `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, resource_id, client_id, outcome, metadata)
-       VALUES ($1, 'system', $2, $3, $4, $5, 'success', '{"source":"demo_seed"}')`,
-      [practiceId, action, resourceType, resourceId, clientId],
-    );
+    await recordSystemEvent(client, {
+      practiceId,
+      action,
+      resourceType,
+      resourceId,
+      clientId,
+      metadata: DEMO_SEED,
+    });
   };
 }
