@@ -10,9 +10,9 @@ import {
   type ContextRow,
   type DashboardContext,
 } from './dashboard-subject';
-import { DashboardQueries, type GoalWithCheckIns, type Row } from './dashboard-queries';
+import { DashboardQueries, toGoalFacts, type Row } from './dashboard-queries';
 import { DashboardEventView, DashboardView, NoteTaskView } from './dashboard.dto';
-import { attentionReasons, type GoalFacts } from './goal-attention';
+import { attentionReasons } from './goal-attention';
 
 const iso = (value: unknown): string | null =>
   value instanceof Date
@@ -175,18 +175,5 @@ function toEvent(row: Row): DashboardEventView {
     severity: (row.severity as string | undefined) ?? null,
     at: iso(row.at ?? row.occurred_at),
     reviewDate: (row.review_date as string | undefined) ?? null,
-  };
-}
-
-function toGoalFacts(row: GoalWithCheckIns): GoalFacts {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    parties: [row.party_a, row.party_b],
-    targetRating: row.target_rating,
-    targetDate: row.target_date,
-    startDate: row.start_date,
-    achievementStatus: row.achievement_status,
-    checkIns: row.check_ins,
   };
 }

@@ -6,6 +6,7 @@ import type { ClientNeed } from '../access/client-access';
 import { SqlParams } from '../common/sql/sql-params';
 import type { CheckInFacts } from '../trust-goals/trust-metrics';
 import type { DashboardContext } from './dashboard-subject';
+import type { GoalFacts } from './goal-attention';
 
 const INITIALS = `upper(left(c.first_name, 1) || left(c.last_name, 1))`;
 const CLIENT_NUMBER = `'C-' || lpad(c.client_number::text, 6, '0')`;
@@ -31,6 +32,19 @@ export interface GoalWithCheckIns {
   start_date: string;
   achievement_status: string;
   check_ins: CheckInFacts[];
+}
+
+export function toGoalFacts(row: GoalWithCheckIns): GoalFacts {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    parties: [row.party_a, row.party_b],
+    targetRating: row.target_rating,
+    targetDate: row.target_date,
+    startDate: row.start_date,
+    achievementStatus: row.achievement_status,
+    checkIns: row.check_ins,
+  };
 }
 
 export interface Row {
@@ -147,8 +161,7 @@ export class DashboardQueries {
 
   /**
    * Active goals of the caseload with their latest check-ins (ratings per party), oldest first. Two
-   * statements with plain index plans: the goals, then their check-ins and ratings as flat rows
-   * (`goal_id = ANY(...)` over the goal index), assembled here.
+   * statements with plain index plans: the goals, then {@link checkInsOf} their check-ins.
    */
   async goals(ctx: DashboardContext): Promise<GoalWithCheckIns[]> {
     const goals = await this.run<Omit<GoalWithCheckIns, 'check_ins'>>(
@@ -159,6 +172,26 @@ export class DashboardQueries {
          WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'`,
       ctx,
     );
+    const checkIns = await this.checkInsOf(
+      ctx.subject.practiceId,
+      goals.map((goal) => goal.id),
+      ctx.timeZone,
+    );
+    return goals.map((goal) => ({ ...goal, check_ins: checkIns.get(goal.id) ?? [] }));
+  }
+
+  /**
+   * The check-ins attention looks at, per goal (oldest first, at most 20, dated in `timeZone`): one
+   * statement of flat check-in and rating rows (`goal_id = ANY(...)` over the goal index), assembled
+   * here. Eight weeks cover the 28-day reliability, the recent trend, and the days since the last
+   * check-in (a goal without one in eight weeks is stalled whatever came before). The counselor's
+   * and the team dashboard both count attention from this, so their counts agree.
+   */
+  async checkInsOf(
+    practiceId: string,
+    goalIds: readonly string[],
+    timeZone: string,
+  ): Promise<Map<string, CheckInFacts[]>> {
     const rows = await this.txHost.tx.query<CheckInRatingRow[]>(
       `SELECT k.goal_id, k.id, (k.occurred_at AT TIME ZONE $3)::date::text AS on, k.commitments_kept AS kept,
               k.commitments_missed AS missed, r.family_member_id, r.rating
@@ -166,7 +199,7 @@ export class DashboardQueries {
          LEFT JOIN goal_check_in_ratings r ON r.practice_id = k.practice_id AND r.goal_id = k.goal_id AND r.check_in_id = k.id
         WHERE k.practice_id = $1 AND k.goal_id = ANY($2::uuid[]) AND k.occurred_at >= now() - interval '56 days'
         ORDER BY k.goal_id, k.occurred_at, k.created_at, k.id`,
-      [ctx.subject.practiceId, goals.map((goal) => goal.id), ctx.timeZone],
+      [practiceId, goalIds, timeZone],
     );
     const byGoal = new Map<string, CheckInFacts[]>();
     let last:
@@ -188,9 +221,8 @@ export class DashboardQueries {
       if (row.rating !== null)
         last.facts.ratings.push({ familyMemberId: row.family_member_id, rating: row.rating });
     }
-    // Eight weeks cover what attention looks at: the 28-day reliability, the recent trend, and the days since
-    // the last check-in (a goal without one in eight weeks is stalled whatever came before).
-    return goals.map((goal) => ({ ...goal, check_ins: (byGoal.get(goal.id) ?? []).slice(-20) }));
+    for (const [goalId, list] of byGoal) byGoal.set(goalId, list.slice(-20));
+    return byGoal;
   }
 
   /** Milestones reached and goals achieved in the last 14 days. */

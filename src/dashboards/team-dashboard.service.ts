@@ -5,8 +5,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import { SqlParams } from '../common/sql/sql-params';
-import type { PartyId } from '../parties/party';
-import type { CheckInFacts } from '../trust-goals/trust-metrics';
+import { DashboardQueries, toGoalFacts, type GoalWithCheckIns } from './dashboard-queries';
 import { CONTEXT_SQL, type ContextRow } from './dashboard-subject';
 import { attentionReasons } from './goal-attention';
 
@@ -46,6 +45,7 @@ export class TeamDashboardService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
+    private readonly queries: DashboardQueries,
   ) {}
 
   async team(actor: StaffActor): Promise<TeamDashboardView> {
@@ -66,7 +66,7 @@ export class TeamDashboardService {
     ];
     const memberScope = team(m);
     const g = new SqlParams();
-    const [goalPractice, goalTz] = [g.add(actor.practiceId), g.add(ctx!.time_zone)];
+    const goalPractice = g.add(actor.practiceId);
     const goalScope = team(g);
     const [members, goals] = await Promise.all([
       this.txHost.tx.query<Omit<TeamMemberView, 'goalsNeedingAttention'>[]>(
@@ -98,19 +98,10 @@ export class TeamDashboardService {
           ORDER BY s.last_name, s.first_name, s.id`,
         m.values,
       ),
-      this.txHost.tx.query<{ staff_ids: string[]; goal: GoalRow }[]>(
-        `SELECT array_agg(DISTINCT m.staff_id) AS staff_ids,
-                json_build_object('id', g.id, 'client_id', g.client_id, 'party_a', g.party_a_family_member_id,
-                  'party_b', g.party_b_family_member_id, 'target_rating', g.target_rating, 'target_date', g.target_date,
-                  'start_date', g.start_date, 'achievement_status', g.achievement_status,
-                  'check_ins', coalesce((SELECT json_agg(json_build_object('on', ci.on, 'kept', ci.kept, 'missed', ci.missed, 'ratings', ci.ratings)
-                                                  ORDER BY ci.occurred_at, ci.created_at)
-                      FROM (SELECT (k.occurred_at AT TIME ZONE ${goalTz})::date::text AS on, k.occurred_at, k.created_at,
-                                   k.commitments_kept AS kept, k.commitments_missed AS missed,
-                                   coalesce((SELECT json_agg(json_build_object('familyMemberId', r.family_member_id, 'rating', r.rating))
-                                               FROM goal_check_in_ratings r WHERE r.practice_id = k.practice_id AND r.goal_id = k.goal_id AND r.check_in_id = k.id), '[]'::json) AS ratings
-                              FROM goal_check_ins k WHERE k.practice_id = g.practice_id AND k.goal_id = g.id
-                             ORDER BY k.occurred_at DESC, k.created_at DESC LIMIT 20) ci), '[]'::json)) AS goal
+      this.txHost.tx.query<(Omit<GoalWithCheckIns, 'check_ins'> & { staff_ids: string[] })[]>(
+        `SELECT g.id, g.practice_id, g.client_id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b,
+                g.target_rating, g.target_date::text, g.start_date::text, g.achievement_status,
+                array_agg(DISTINCT m.staff_id) AS staff_ids
            FROM trust_goals g
            JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id AND c.status <> 'entered_in_error'
            JOIN care_team_members m ON m.practice_id = g.practice_id AND m.client_id = g.client_id AND m.removed_at IS NULL
@@ -120,9 +111,15 @@ export class TeamDashboardService {
         g.values,
       ),
     ]);
+    const checkIns = await this.queries.checkInsOf(
+      actor.practiceId,
+      goals.map((goal) => goal.id),
+      ctx!.time_zone,
+    );
     const attention = new Map<string, number>();
-    for (const { staff_ids, goal } of goals) {
-      if (attentionReasons(toFacts(goal), ctx!.today, ctx!.stall_days).length === 0) continue;
+    for (const { staff_ids, ...goal } of goals) {
+      const facts = toGoalFacts({ ...goal, check_ins: checkIns.get(goal.id) ?? [] });
+      if (attentionReasons(facts, ctx!.today, ctx!.stall_days).length === 0) continue;
       for (const staffId of staff_ids) attention.set(staffId, (attention.get(staffId) ?? 0) + 1);
     }
     await this.audit.record({
@@ -140,29 +137,4 @@ export class TeamDashboardService {
       })),
     };
   }
-}
-
-interface GoalRow {
-  id: string;
-  client_id: string;
-  party_a: PartyId;
-  party_b: PartyId;
-  target_rating: number;
-  target_date: string | null;
-  start_date: string;
-  achievement_status: string;
-  check_ins: CheckInFacts[];
-}
-
-function toFacts(goal: GoalRow) {
-  return {
-    id: goal.id,
-    clientId: goal.client_id,
-    parties: [goal.party_a, goal.party_b],
-    targetRating: goal.target_rating,
-    targetDate: goal.target_date,
-    startDate: goal.start_date,
-    achievementStatus: goal.achievement_status,
-    checkIns: goal.check_ins,
-  };
 }

@@ -351,6 +351,17 @@ describe('dashboards', () => {
       .set('Authorization', bearer(await tokenFor(testApp.app, team.trainee)))
       .expect(403);
 
+    // The team dashboard counts the same goals as needing attention as the counselor's own dashboard lists.
+    const teamView = await http()
+      .get('/api/v1/dashboard/team')
+      .set('Authorization', supervisorAuth)
+      .expect(200);
+    const counselorRow = teamView.body.team.find(
+      (m: { counselorId: string }) => m.counselorId === C,
+    );
+    expect(counselorRow.goalsNeedingAttention).toBe(4);
+    expect(counselorRow.goalsNeedingAttention).toBe(body.goalsNeedingAttention.length);
+
     // One read event per client shown.
     const events = await ds.query<{ client_id: string }[]>(
       `SELECT DISTINCT client_id FROM audit_events WHERE resource_type = 'dashboard' AND resource_id = $1::text AND actor_id = $1::uuid`,
