@@ -1,4 +1,6 @@
 import type { Client } from 'pg';
+import { rowsOf } from '../src/common/sql/query-rows';
+import { refreshGoalFigures } from '../src/trust-goals/goal-figures';
 
 export interface LargePracticeSize {
   counselors: number;
@@ -19,7 +21,8 @@ export const DEFAULT_SIZE: LargePracticeSize = {
 /**
  * Seeds one large practice with set-based SQL: counselors (5 supervisors over the rest), clients
  * spread over counselors as primaries, a family member each, sessions laid out per counselor in
- * non-overlapping slots over the past and coming months, goals with weekly check-ins and ratings.
+ * non-overlapping slots over the past and coming months, goals with weekly check-ins and ratings
+ * (trust rising for most goals, steady for some, falling for one in ten).
  */
 export async function seedLargePractice(
   db: Client,
@@ -107,11 +110,16 @@ export async function seedLargePractice(
          FROM trust_goals g CROSS JOIN generate_series(0, $2::int - 1) w WHERE g.practice_id = $1
        RETURNING id, goal_id, practice_id, occurred_at)
      INSERT INTO goal_check_in_ratings (practice_id, goal_id, check_in_id, family_member_id, rating)
-     SELECT k.practice_id, k.goal_id, k.id, p.party, 3 + (extract(day FROM k.occurred_at)::int % 6)
-       FROM k JOIN trust_goals g ON g.id = k.goal_id
+     SELECT k.practice_id, k.goal_id, k.id, p.party,
+            CASE WHEN g.trajectory < 7 THEN 2 + (10 - k.week) / 2   -- most goals: trust rising
+                 WHEN g.trajectory < 9 THEN 5 + k.week % 2          -- some: holding steady
+                 ELSE 3 + k.week / 2 END                            -- one in ten: falling
+       FROM (SELECT *, floor(extract(epoch FROM now() - occurred_at) / 604800)::int AS week FROM k) k
+       JOIN (SELECT *, abs(hashtext(id::text)) % 10 AS trajectory FROM trust_goals) g ON g.id = k.goal_id
        CROSS JOIN LATERAL (VALUES (g.party_a_family_member_id), (g.party_b_family_member_id)) AS p(party)`,
     [practiceId, size.checkInsPerGoal],
   );
-  await db.query('ANALYZE');
+  await refreshGoalFigures(rowsOf(db), practiceId, 'all');
+  await db.query('VACUUM ANALYZE');
   return { practiceId };
 }

@@ -8,6 +8,8 @@ import { CreateBoundaryAgreements1763712500000 } from './1763712500000-create-bo
 import { CreateTrustGoals1763712600000 } from './1763712600000-create-trust-goals';
 import { CreateIntake1763712700000 } from './1763712700000-create-intake';
 import { AddDashboardIndexes1763712800000 } from './1763712800000-add-dashboard-indexes';
+import { StoreDashboardFigures1763712900000 } from './1763712900000-store-dashboard-figures';
+import { IndexAuditEventsByListedClients1763713000000 } from './1763713000000-index-audit-events-by-listed-clients';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -24,4 +26,6 @@ export const migrations = [
   CreateTrustGoals1763712600000,
   CreateIntake1763712700000,
   AddDashboardIndexes1763712800000,
+  StoreDashboardFigures1763712900000,
+  IndexAuditEventsByListedClients1763713000000,
 ];

@@ -12,6 +12,7 @@ import {
   type ClientAccessFacts,
   type ClientNeed,
 } from './client-access';
+import { queryPrepared } from '../common/sql/prepared';
 
 /** Access granted to one client's record, for the use case that asked. */
 export interface ClientGrant {
@@ -54,7 +55,8 @@ export class ClientAccessService {
     need: ClientNeed,
     options: { forUpdate?: boolean } = {},
   ): Promise<ClientGrant> {
-    const [row] = await this.txHost.tx.query<FactsRow[]>(
+    const [row] = await queryPrepared<FactsRow>(
+      this.txHost.tx,
       `SELECT ${CLIENT_COLUMNS}, json_build_object(
               'onCareTeam', EXISTS (SELECT 1 FROM care_team_members m
                        WHERE m.practice_id = c.practice_id AND m.client_id = c.id AND m.staff_id = $3
@@ -104,15 +106,19 @@ export class ClientAccessService {
     }
   }
 
-  /** A clinician's caseload: their care teams, their supervisees' care teams, their emergency grants. */
+  /**
+   * A clinician's caseload: their care teams, their supervisees' care teams, their emergency grants.
+   * The team members are one array, so the care-team index is searched once per member rather than
+   * the care teams scanned for either condition.
+   */
   private caseload(actor: StaffActor, params: SqlParams): string {
     const practice = params.add(actor.practiceId);
     const me = params.add(actor.id);
     return `c.practice_id = ${practice} AND c.id IN (
         SELECT m.client_id FROM care_team_members m
          WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
-           AND (m.staff_id = ${me} OR m.staff_id IN (
-                 SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me}))
+           AND m.staff_id = ANY (ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me})
+                                 || ${me}::uuid)
         UNION ALL
         SELECT g.client_id FROM emergency_access_grants g
          WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now())`;

@@ -27,8 +27,11 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 
-/** Metadata values are codes and counts, never PHI (no names, dates of birth, note text, contacts). */
-export type AuditMetadata = Record<string, string | number | boolean | null>;
+/**
+ * Metadata values are codes, counts and lists of ids, never PHI (no names, dates of birth, note
+ * text, contacts).
+ */
+export type AuditMetadata = Record<string, string | number | boolean | null | readonly string[]>;
 
 /** One audit event to record. Actor, request id, IP and user agent default to the current request. */
 export interface AuditEventInput {
@@ -37,6 +40,11 @@ export interface AuditEventInput {
   resourceId?: string | null;
   /** The client whose record this touches, for the per-client access log. */
   clientId?: string | null;
+  /**
+   * The clients an event discloses at once (a dashboard shows many): one event lists them all, in
+   * `metadata.clientIds`, and each one's access log shows it (see {@link concernsClient}).
+   */
+  clientIds?: readonly string[];
   outcome?: AuditOutcome;
   /** Names of the fields that changed — never their values. */
   changedFields?: string[];
@@ -45,4 +53,13 @@ export interface AuditEventInput {
   actor?: Actor;
   /** Overrides the actor's practice (e.g. a failed login for a known email). */
   practiceId?: string | null;
+}
+
+/**
+ * SQL: the audit event `e` concerns the client in parameter `param`, as its client or among the
+ * clients it lists (served by the client index and the GIN index on `metadata -> 'clientIds'`).
+ */
+export function concernsClient(param: string): string {
+  return `(e.client_id = ${param}::uuid
+           OR (e.metadata ? 'clientIds' AND e.metadata -> 'clientIds' @> jsonb_build_array(${param}::text)))`;
 }

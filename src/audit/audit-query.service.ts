@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { StaffActor } from '../auth/actor';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination/cursor';
 import { ValidationProblem } from '../common/problem/problem';
-import { AuditMetadata } from './audit-event';
+import { AuditMetadata, concernsClient } from './audit-event';
 import {
   AUDIT_EVENT_COLUMNS,
   AuditEventRow,
@@ -37,7 +37,7 @@ export class AuditQueryService {
       params.push(value);
       where.push(condition(`$${params.length}`));
     };
-    if (query.clientId) filter((p) => `e.client_id = ${p}::uuid`, query.clientId);
+    if (query.clientId) filter(concernsClient, query.clientId);
     if (query.actorId) filter((p) => `e.actor_id = ${p}::uuid`, query.actorId);
     if (query.action) filter((p) => `e.action = ${p}`, query.action);
     if (query.resourceType) filter((p) => `e.resource_type = ${p}`, query.resourceType);

@@ -4,8 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { anonymousActor } from '../auth/actor';
 import { RequestContext } from '../common/request-context/request-context';
 import { AuditEventInput } from './audit-event';
-
-const COLUMNS = 14;
+import { queryPrepared } from '../common/sql/prepared';
 
 /**
  * Records audit events. Inside a `@Transactional()` use case the insert joins that transaction, so
@@ -31,40 +30,44 @@ export class AuditService {
     await this.txHost.withTransaction(Propagation.NotSupported, () => this.record(event));
   }
 
+  /**
+   * One statement for any number of events: they travel as one JSON array, so the statement's text
+   * (and its plan) is the same for one event as for a thousand.
+   */
   async recordMany(events: AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
-    const params: unknown[] = [];
-    const rows = events.map((event, index) => {
-      params.push(...this.values(event));
-      const base = index * COLUMNS;
-      return `(${Array.from({ length: COLUMNS }, (_, column) => `$${base + column + 1}`).join(', ')})`;
-    });
-    await this.txHost.tx.query(
+    await queryPrepared(
+      this.txHost.tx,
       `INSERT INTO audit_events (practice_id, actor_type, actor_id, actor_role, action, resource_type,
          resource_id, client_id, outcome, changed_fields, request_id, ip, user_agent, metadata)
-       VALUES ${rows.join(', ')}`,
-      params,
+       SELECT practice_id, actor_type, actor_id, actor_role, action, resource_type,
+              resource_id, client_id, outcome, changed_fields, request_id, ip, user_agent, metadata
+         FROM jsonb_to_recordset($1::jsonb) AS e (practice_id uuid, actor_type text, actor_id uuid, actor_role text,
+              action text, resource_type text, resource_id text, client_id uuid, outcome text, changed_fields text[],
+              request_id text, ip inet, user_agent text, metadata jsonb)`,
+      [JSON.stringify(events.map((event) => this.values(event)))],
     );
   }
 
-  private values(event: AuditEventInput): unknown[] {
+  private values(event: AuditEventInput) {
     const actor = event.actor ?? this.context.actor ?? anonymousActor();
-    const practiceId = event.practiceId !== undefined ? event.practiceId : actor.practiceId;
-    return [
-      practiceId,
-      actor.kind,
-      actor.id,
-      actor.role,
-      event.action,
-      event.resourceType,
-      event.resourceId ?? null,
-      event.clientId ?? null,
-      event.outcome ?? 'success',
-      event.changedFields ?? [],
-      this.context.requestId ?? null,
-      this.context.ip ?? null,
-      this.context.userAgent ?? null,
-      event.metadata ?? {},
-    ];
+    return {
+      practice_id: event.practiceId !== undefined ? event.practiceId : actor.practiceId,
+      actor_type: actor.kind,
+      actor_id: actor.id,
+      actor_role: actor.role,
+      action: event.action,
+      resource_type: event.resourceType,
+      resource_id: event.resourceId ?? null,
+      client_id: event.clientId ?? null,
+      outcome: event.outcome ?? 'success',
+      changed_fields: event.changedFields ?? [],
+      request_id: this.context.requestId ?? null,
+      ip: this.context.ip ?? null,
+      user_agent: this.context.userAgent ?? null,
+      metadata: event.clientIds
+        ? { ...event.metadata, clientIds: event.clientIds }
+        : (event.metadata ?? {}),
+    };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
+import { concernsClient } from '../audit/audit-event';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import {
@@ -49,7 +50,7 @@ export class ClientAccessLogService {
     const params = new SqlParams();
     const where = [
       `e.practice_id = ${params.add(actor.practiceId)}`,
-      `e.client_id = ${params.add(clientId)}`,
+      concernsClient(params.add(clientId)),
       // Psychotherapy notes are their author's alone: even that one exists is shown to no one else.
       `(e.resource_type <> 'psychotherapy_note' OR e.actor_id = ${params.add(actor.id)})`,
     ];

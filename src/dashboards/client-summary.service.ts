@@ -8,6 +8,7 @@ import type { StaffActor } from '../auth/actor';
 import { ClientView, toClientView } from '../clients/client.row';
 import { PartyView, toPartyView, type PartyId } from '../parties/party';
 import { computeTrustMetrics, type CheckInFacts } from '../trust-goals/trust-metrics';
+import { queryPrepared } from '../common/sql/prepared';
 
 class SummaryCareTeamMember {
   @ApiProperty({ format: 'uuid' }) staffId!: string;
@@ -111,7 +112,8 @@ export class ClientSummaryService {
 
   async summary(actor: StaffActor, clientId: string): Promise<ClientSummaryView> {
     const { client, via } = await this.access.require(actor, clientId, 'readClinical');
-    const [row] = await this.txHost.tx.query<SummaryRow[]>(
+    const [row] = await queryPrepared<SummaryRow>(
+      this.txHost.tx,
       `SELECT p.time_zone, (now() AT TIME ZONE p.time_zone)::date::text AS today,
           coalesce((SELECT json_agg(json_build_object('staff_id', s.id, 'name', s.first_name || ' ' || s.last_name, 'role', m.role)
                                     ORDER BY m.role = 'primary_counselor' DESC, m.added_at)

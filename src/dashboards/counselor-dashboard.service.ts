@@ -10,9 +10,9 @@ import {
   type ContextRow,
   type DashboardContext,
 } from './dashboard-subject';
-import { DashboardQueries, toGoalFacts, type Row } from './dashboard-queries';
+import { DashboardQueries, type Row } from './dashboard-queries';
 import { DashboardEventView, DashboardView, NoteTaskView } from './dashboard.dto';
-import { attentionReasons } from './goal-attention';
+import { queryPrepared } from '../common/sql/prepared';
 
 const iso = (value: unknown): string | null =>
   value instanceof Date
@@ -41,7 +41,7 @@ export class CounselorDashboardService {
         this.queries.caseload(ctx),
         this.queries.schedule(ctx),
         this.queries.notes(ctx),
-        this.queries.goals(ctx),
+        this.queries.goalsNeedingAttention(ctx),
         this.queries.celebrations(ctx),
         this.queries.setbacks(ctx),
         this.queries.boundaries(ctx),
@@ -59,13 +59,6 @@ export class CounselorDashboardService {
           overdue: Boolean(row.overdue),
           authorId: (row.author_id as string | null) ?? null,
         }));
-    const goalsNeedingAttention = goals
-      .map((row) => ({
-        goalId: String(row.id),
-        clientId: String(row.client_id),
-        reasons: attentionReasons(toGoalFacts(row), ctx.today, ctx.stallDays),
-      }))
-      .filter((goal) => goal.reasons.length > 0);
     const view: DashboardView = {
       counselorId: ctx.subject.id,
       today: ctx.today,
@@ -96,7 +89,11 @@ export class CounselorDashboardService {
         awaitingMyCosignature: noteTasks('awaiting_my_cosign'),
         returnedToMe: noteTasks('returned_to_me'),
       },
-      goalsNeedingAttention,
+      goalsNeedingAttention: goals.map((row) => ({
+        goalId: row.id,
+        clientId: row.client_id,
+        reasons: row.reasons,
+      })),
       celebrate: celebrations.map(toEvent),
       setbacks: setbacks.map(toEvent),
       boundaries: {
@@ -121,7 +118,7 @@ export class CounselorDashboardService {
   }
 
   async context(actor: StaffActor, counselorId?: string): Promise<DashboardContext> {
-    const [row] = await this.txHost.tx.query<ContextRow[]>(CONTEXT_SQL, [
+    const [row] = await queryPrepared<ContextRow>(this.txHost.tx, CONTEXT_SQL, [
       actor.practiceId,
       counselorId ?? actor.id,
     ]);
@@ -138,7 +135,7 @@ export class CounselorDashboardService {
     };
   }
 
-  /** The dashboard discloses what it shows of each client: one read event per client, in one statement. */
+  /** The dashboard discloses what it shows of each client: one read event listing them all. */
   private async auditShown(view: DashboardView, subjectId: string): Promise<void> {
     const clients = new Set<string>([
       ...view.schedule.map((s) => s.clientId),
@@ -153,14 +150,12 @@ export class CounselorDashboardService {
       ...view.boundaries.dueForReview.map((e) => e.clientId),
       ...view.emergencyAccess.map((e) => e.clientId),
     ]);
-    await this.audit.recordMany(
-      [...clients].map((clientId) => ({
-        action: 'read' as const,
-        resourceType: 'dashboard',
-        resourceId: subjectId,
-        clientId,
-      })),
-    );
+    await this.audit.record({
+      action: 'read',
+      resourceType: 'dashboard',
+      resourceId: subjectId,
+      clientIds: [...clients].sort(),
+    });
   }
 }
 

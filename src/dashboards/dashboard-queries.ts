@@ -4,48 +4,12 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { SqlParams } from '../common/sql/sql-params';
-import type { CheckInFacts } from '../trust-goals/trust-metrics';
 import type { DashboardContext } from './dashboard-subject';
-import type { GoalFacts } from './goal-attention';
+import { goalAttentionJoin, type AttentionReason } from './goal-attention';
+import { queryPrepared } from '../common/sql/prepared';
 
 const INITIALS = `upper(left(c.first_name, 1) || left(c.last_name, 1))`;
 const CLIENT_NUMBER = `'C-' || lpad(c.client_number::text, 6, '0')`;
-
-interface CheckInRatingRow {
-  goal_id: string;
-  id: string;
-  on: string;
-  kept: number;
-  missed: number;
-  family_member_id: string | null;
-  rating: number | null;
-}
-
-export interface GoalWithCheckIns {
-  id: string;
-  practice_id: string;
-  client_id: string;
-  party_a: string | null;
-  party_b: string | null;
-  target_rating: number;
-  target_date: string | null;
-  start_date: string;
-  achievement_status: string;
-  check_ins: CheckInFacts[];
-}
-
-export function toGoalFacts(row: GoalWithCheckIns): GoalFacts {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    parties: [row.party_a, row.party_b],
-    targetRating: row.target_rating,
-    targetDate: row.target_date,
-    startDate: row.start_date,
-    achievementStatus: row.achievement_status,
-    checkIns: row.check_ins,
-  };
-}
 
 export interface Row {
   [column: string]: unknown;
@@ -83,7 +47,7 @@ export class DashboardQueries {
     const scope = (need: ClientNeed) =>
       `(${this.access.scope(ctx.subject, params, need)}) AND ${viewer(need)}`;
     const sql = build(params, scope, viewer);
-    return this.txHost.tx.query<T[]>(sql, params.values);
+    return queryPrepared<T>(this.txHost.tx, sql, params.values);
   }
 
   caseload(ctx: DashboardContext) {
@@ -129,19 +93,21 @@ export class DashboardQueries {
     }, ctx);
   }
 
-  /** Notes to write (overdue after the practice's limit), notes awaiting the subject's co-signature, notes returned to them. */
+  /**
+   * Notes to write (none yet, or a draft; overdue after the practice's limit), notes awaiting the
+   * subject's co-signature, notes returned to them. Sessions carry their note's status (kept by a
+   * trigger), so the first part is a range of the outstanding-notes index, not an anti-join.
+   */
   notes(ctx: DashboardContext) {
     return this.run((p, _scope, viewer) => {
       const practice = p.add(ctx.subject.practiceId);
       const me = p.add(ctx.subject.id);
       return `
-        SELECT 'to_write' AS kind, s.id AS session_id, s.client_id, s.ends_at, n.status AS note_status,
+        SELECT 'to_write' AS kind, s.id AS session_id, s.client_id, s.ends_at, nullif(s.note_status, 'none') AS note_status,
                s.ends_at + make_interval(hours => ${p.add(ctx.noteOverdueHours)}) < now() AS overdue, NULL::uuid AS author_id
-          FROM therapy_sessions s
-          JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
-          LEFT JOIN session_notes n ON n.practice_id = s.practice_id AND n.session_id = s.id
+          FROM therapy_sessions s JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
          WHERE s.practice_id = ${practice} AND s.counselor_id = ${me} AND s.status = 'completed'
-           AND (n.id IS NULL OR n.status = 'draft') AND ${viewer('readClinical')}
+           AND s.note_status <> 'signed' AND s.note_status IN ('none', 'draft') AND ${viewer('readClinical')}
         UNION ALL
         SELECT 'awaiting_my_cosign', n.session_id, n.client_id, s.ends_at, n.status, false, n.author_id
           FROM session_notes n JOIN staff a ON a.practice_id = n.practice_id AND a.id = n.author_id
@@ -159,70 +125,18 @@ export class DashboardQueries {
     }, ctx);
   }
 
-  /**
-   * Active goals of the caseload with their latest check-ins (ratings per party), oldest first. Two
-   * statements with plain index plans: the goals, then {@link checkInsOf} their check-ins.
-   */
-  async goals(ctx: DashboardContext): Promise<GoalWithCheckIns[]> {
-    const goals = await this.run<Omit<GoalWithCheckIns, 'check_ins'>>(
-      (_p, scope) => `
-        SELECT g.id, g.practice_id, g.client_id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b,
-               g.target_rating, g.target_date::text, g.start_date::text, g.achievement_status
+  /** The caseload's active goals that need attention, with the reasons (see goal-attention.ts). */
+  goalsNeedingAttention(ctx: DashboardContext) {
+    return this.run<{ id: string; client_id: string; reasons: AttentionReason[] }>(
+      (p, scope) => `
+        SELECT g.id, g.client_id, a.reasons
           FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
-         WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'`,
+          ${goalAttentionJoin(p, ctx, 'a')}
+         WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'
+           AND cardinality(a.reasons) > 0
+         ORDER BY c.client_number, g.created_at, g.id`,
       ctx,
     );
-    const checkIns = await this.checkInsOf(
-      ctx.subject.practiceId,
-      goals.map((goal) => goal.id),
-      ctx.timeZone,
-    );
-    return goals.map((goal) => ({ ...goal, check_ins: checkIns.get(goal.id) ?? [] }));
-  }
-
-  /**
-   * The check-ins attention looks at, per goal (oldest first, at most 20, dated in `timeZone`): one
-   * statement of flat check-in and rating rows (`goal_id = ANY(...)` over the goal index), assembled
-   * here. Eight weeks cover the 28-day reliability, the recent trend, and the days since the last
-   * check-in (a goal without one in eight weeks is stalled whatever came before). The counselor's
-   * and the team dashboard both count attention from this, so their counts agree.
-   */
-  async checkInsOf(
-    practiceId: string,
-    goalIds: readonly string[],
-    timeZone: string,
-  ): Promise<Map<string, CheckInFacts[]>> {
-    const rows = await this.txHost.tx.query<CheckInRatingRow[]>(
-      `SELECT k.goal_id, k.id, (k.occurred_at AT TIME ZONE $3)::date::text AS on, k.commitments_kept AS kept,
-              k.commitments_missed AS missed, r.family_member_id, r.rating
-         FROM goal_check_ins k
-         LEFT JOIN goal_check_in_ratings r ON r.practice_id = k.practice_id AND r.goal_id = k.goal_id AND r.check_in_id = k.id
-        WHERE k.practice_id = $1 AND k.goal_id = ANY($2::uuid[]) AND k.occurred_at >= now() - interval '56 days'
-        ORDER BY k.goal_id, k.occurred_at, k.created_at, k.id`,
-      [practiceId, goalIds, timeZone],
-    );
-    const byGoal = new Map<string, CheckInFacts[]>();
-    let last:
-      | {
-          id: string;
-          facts: CheckInFacts & { ratings: { familyMemberId: string | null; rating: number }[] };
-        }
-      | undefined;
-    for (const row of rows) {
-      if (last?.id !== row.id) {
-        last = {
-          id: row.id,
-          facts: { on: row.on, kept: row.kept, missed: row.missed, ratings: [] },
-        };
-        const list = byGoal.get(row.goal_id) ?? [];
-        list.push(last.facts);
-        byGoal.set(row.goal_id, list);
-      }
-      if (row.rating !== null)
-        last.facts.ratings.push({ familyMemberId: row.family_member_id, rating: row.rating });
-    }
-    for (const [goalId, list] of byGoal) byGoal.set(goalId, list.slice(-20));
-    return byGoal;
   }
 
   /** Milestones reached and goals achieved in the last 14 days. */

@@ -1,48 +1,51 @@
-import { computeTrustMetrics, type CheckInFacts } from '../trust-goals/trust-metrics';
-import type { PartyId } from '../parties/party';
+import type { SqlParams } from '../common/sql/sql-params';
+import { DEFAULT_RELIABILITY_WINDOW_DAYS } from '../trust-goals/trust-metrics';
 
 export type AttentionReason =
   'target_date_passed' | 'stalled' | 'trust_falling' | 'low_reliability';
 
-/** A goal with the check-ins the dashboard loaded for it (oldest first). */
-export interface GoalFacts {
-  id: string;
-  clientId: string;
-  parties: PartyId[];
-  targetRating: number;
-  targetDate: string | null;
-  startDate: string;
-  achievementStatus: string;
-  checkIns: CheckInFacts[];
+/** The practice's calendar facts attention is judged against. */
+export interface AttentionCalendar {
+  timeZone: string;
+  /** Today in the practice's time zone, `YYYY-MM-DD`. */
+  today: string;
+  /** The practice's stall limit in days (`goalStallDays`, default 14). */
+  stallDays: number;
 }
 
 /**
- * Why a goal needs a clinician's attention: its target date has passed without it being achieved,
- * no check-in for `stallDays` (counting from the start when there is none), trust falling (the
- * check-ins suggest "worsening"), or commitments kept less than half of the time.
+ * Why the goal `g` (a `trust_goals` row) needs a clinician's attention: a LATERAL join for after
+ * `FROM trust_goals g`, giving `${alias}.reasons` (`text[]`, empty when it does not need any):
+ * - `target_date_passed`: its target date is behind us and it is neither achieved nor sustained;
+ * - `stalled`: no check-in for more than `stallDays` days (counting from its start without one);
+ * - `trust_falling`: its check-ins suggest "worsening" (the suggestion stored on every check-in,
+ *   see goal-figures.ts, so the same one the goal's own view shows);
+ * - `low_reliability`: commitments kept less than half of the time over the reliability window
+ *   (28 days up to today, as trust-metrics.ts counts it); no commitments counted, no verdict.
+ * Days are the practice's calendar days. Only reliability reads check-ins: one index range per goal
+ * (an aggregate, so PostgreSQL computes it once per goal however often `reasons` is used).
+ * Both dashboards count attention with this one definition, so their counts agree.
  */
-export function attentionReasons(
-  goal: GoalFacts,
-  today: string,
-  stallDays: number,
-): AttentionReason[] {
-  const metrics = computeTrustMetrics({
-    parties: goal.parties,
-    targetRating: goal.targetRating,
-    checkIns: goal.checkIns,
-    today,
-  });
-  const reasons: AttentionReason[] = [];
-  const done = goal.achievementStatus === 'achieved' || goal.achievementStatus === 'sustaining';
-  if (goal.targetDate && goal.targetDate < today && !done) reasons.push('target_date_passed');
-  const idleDays = metrics.daysSinceLastCheckIn ?? daysFrom(goal.startDate, today);
-  if (idleDays > stallDays) reasons.push('stalled');
-  if (metrics.suggestedAchievementStatus === 'worsening') reasons.push('trust_falling');
-  if (metrics.reliability.ratio !== null && metrics.reliability.ratio < 0.5)
-    reasons.push('low_reliability');
-  return reasons;
-}
-
-function daysFrom(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+export function goalAttentionJoin(
+  p: SqlParams,
+  calendar: AttentionCalendar,
+  alias: string,
+): string {
+  const tz = p.add(calendar.timeZone);
+  const today = `${p.add(calendar.today)}::date`;
+  const stallDays = p.add(calendar.stallDays);
+  const windowStart = `(${today} - ${DEFAULT_RELIABILITY_WINDOW_DAYS - 1})::timestamp AT TIME ZONE ${tz}`;
+  const windowEnd = `(${today} + 1)::timestamp AT TIME ZONE ${tz}`;
+  return `CROSS JOIN LATERAL (
+      SELECT array_remove(ARRAY[
+               CASE WHEN g.target_date < ${today} AND g.achievement_status NOT IN ('achieved', 'sustaining')
+                    THEN 'target_date_passed' END,
+               CASE WHEN coalesce((g.last_check_in_at AT TIME ZONE ${tz})::date, g.start_date) < ${today} - ${stallDays}::int
+                    THEN 'stalled' END,
+               CASE WHEN g.suggested_achievement_status = 'worsening' THEN 'trust_falling' END,
+               CASE WHEN r.kept < r.missed THEN 'low_reliability' END
+             ], NULL) AS reasons
+        FROM (SELECT sum(k.commitments_kept) AS kept, sum(k.commitments_missed) AS missed FROM goal_check_ins k
+               WHERE k.practice_id = g.practice_id AND k.goal_id = g.id
+                 AND k.occurred_at >= ${windowStart} AND k.occurred_at < ${windowEnd}) r) ${alias}`;
 }

@@ -1,5 +1,7 @@
 import type { Client } from 'pg';
 import { DEMO_SEED, recordSystemEvent } from '../audit/system-audit';
+import { rowsOf } from '../common/sql/query-rows';
+import { refreshGoalFigures } from '../trust-goals/goal-figures';
 
 const DAY_MS = 86_400_000;
 
@@ -124,6 +126,7 @@ export async function seedDemoTrustGoals(client: Client, practiceId: string): Pr
     );
     await audit('create', 'goal_check_in', checkInId);
   }
+  await refreshGoalFigures(rowsOf(client), practiceId, [goalId]);
 
   const relapseAt = new Date(checkInAt(5).getTime() + 3 * DAY_MS);
   const setback = await client.query<{ id: string }>(

@@ -104,6 +104,7 @@ export class GoalProgressService {
            SELECT $1, $2, $3, party, rating FROM unnest($4::uuid[], $5::smallint[]) AS r (party, rating)`,
           [actor.practiceId, goalId, checkIn!.id, parties, ratings.map((r) => r.rating)],
         );
+        await this.goals.refreshFigures(goal);
         await this.goals.bump(goal);
         await this.goals.touchClient(goal);
         await this.audit.record({

@@ -121,7 +121,7 @@ export const checkInJson = (
   'missed', ${ci}.commitments_missed, 'note', ${ci}.note, 'recordedBy', ${ci}.recorded_by, 'createdAt', ${ci}.created_at)`;
 
 /** Just what the derived figures need from a check-in. */
-const checkInFacts = (ci: string, timeZone: string): string => `json_build_object(
+export const checkInFacts = (ci: string, timeZone: string): string => `json_build_object(
   'on', (${ci}.occurred_at AT TIME ZONE ${timeZone})::date, 'kept', ${ci}.commitments_kept,
   'missed', ${ci}.commitments_missed, 'ratings', ${ratingsOf(ci)})`;
 

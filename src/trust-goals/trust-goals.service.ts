@@ -20,6 +20,7 @@ import {
   TrustGoalView,
   UpdateTrustGoalDto,
 } from './dto/trust-goal.dto';
+import { refreshGoalFigures } from './goal-figures';
 import { GoalNotFoundError } from './goal-errors';
 import { assertGoalState, planStatusChange, PLANNABLE } from './goal-status';
 import type { LifecycleStatus } from './goal-vocabulary';
@@ -142,6 +143,7 @@ export class TrustGoalsService {
         return `${COLUMNS[field]} = ${params.add(typeof value === 'string' ? value.trim() : value)}`;
       });
       await this.bump(goal, expected, assignments.join(', '), params);
+      if (fields.includes('targetRating')) await this.refreshFigures(goal);
       await this.audit.record({
         action: 'update',
         resourceType: 'trust_goal',
@@ -248,6 +250,15 @@ export class TrustGoalsService {
       params.values,
     );
     if (rows.length === 0) throw new PreconditionFailedProblem();
+  }
+
+  /** Stores what the goal's check-ins add up to (see goal-figures.ts); the goal must be locked. */
+  refreshFigures(goal: Pick<GoalRow, 'practice_id' | 'id'>): Promise<void> {
+    return refreshGoalFigures(
+      (sql, params) => this.txHost.tx.query(sql, params),
+      goal.practice_id,
+      [goal.id],
+    );
   }
 
   /** Progress on a goal is activity on the client's case (the clients list sorts by it). */

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { refreshGoalFigures } from '../../src/trust-goals/goal-figures';
 import { addFamilyMember, createClient, type TestClient } from '../factories/client.factory';
 import { createStaff, createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
@@ -96,6 +97,9 @@ async function goal(
       [client.practiceId, goalId, checkIn!.id, c.rating, member],
     );
   }
+  await refreshGoalFigures((sql, params) => dataSource.query(sql, params), client.practiceId, [
+    goalId,
+  ]);
   return goalId;
 }
 
@@ -362,12 +366,36 @@ describe('dashboards', () => {
     expect(counselorRow.goalsNeedingAttention).toBe(4);
     expect(counselorRow.goalsNeedingAttention).toBe(body.goalsNeedingAttention.length);
 
-    // One read event per client shown.
-    const events = await ds.query<{ client_id: string }[]>(
-      `SELECT DISTINCT client_id FROM audit_events WHERE resource_type = 'dashboard' AND resource_id = $1::text AND actor_id = $1::uuid`,
+    // One read event per call, listing the clients shown, in each of their access logs.
+    const events = await ds.query<{ client_ids: string[] }[]>(
+      `SELECT metadata -> 'clientIds' AS client_ids FROM audit_events
+        WHERE resource_type = 'dashboard' AND resource_id = $1::text AND actor_id = $1::uuid`,
       [C],
     );
-    expect(events.map((ev) => ev.client_id).sort()).toEqual([a.id, b.id].sort());
+    expect(events).toEqual([{ client_ids: [a.id, b.id].sort() }]);
+    const counselorAuth = bearer(await tokenFor(testApp.app, team.counselor));
+    const dashboardReads = async (clientId: string) =>
+      (
+        await http()
+          .get(`/api/v1/clients/${clientId}/access-log`)
+          .set('Authorization', counselorAuth)
+          .expect(200)
+      ).body.data
+        .filter((entry: { resourceType: string }) => entry.resourceType === 'dashboard')
+        .map((entry: { actorId: string }) => entry.actorId);
+    // Newest first: the supervisor's view of the counselor's dashboard, the supervisor's own (which
+    // shows A's goals, not B), the counselor's.
+    const S = team.supervisor.id;
+    expect(await dashboardReads(a.id)).toEqual([S, S, C]);
+    expect(await dashboardReads(b.id)).toEqual([S, C]);
+    expect(await dashboardReads(d.id)).toEqual([]);
+    // The audit log's client filter finds the same events.
+    const audited = await http()
+      .get('/api/v1/audit-events')
+      .query({ clientId: b.id, resourceType: 'dashboard' })
+      .set('Authorization', bearer(await tokenFor(testApp.app, team.admin)))
+      .expect(200);
+    expect(audited.body.data.map((e: { actorId: string }) => e.actorId)).toEqual([S, C]);
   });
 
   it('issues the same number of SQL statements for 5 clients as for 200', async () => {

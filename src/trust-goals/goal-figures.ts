@@ -1,0 +1,61 @@
+import type { QueryRows } from '../common/sql/query-rows';
+import { checkInFacts } from './trust-goal.row';
+import { computeTrustMetrics, type CheckInFacts } from './trust-metrics';
+import type { AchievementStatus } from './goal-vocabulary';
+
+interface GoalCheckInsRow {
+  id: string;
+  party_a: string | null;
+  party_b: string | null;
+  target_rating: number;
+  last_check_in_at: Date | null;
+  check_ins: CheckInFacts[];
+}
+
+/**
+ * Stores the figures of goals that the dashboards filter on, so that finding the goals needing
+ * attention is an indexed read rather than every goal's check-ins replayed on every dashboard:
+ * when the latest check-in happened (`last_check_in_at`) and the achievement status all its
+ * check-ins suggest with the default trend window (`suggested_achievement_status`, the figure the
+ * goal's own view shows). Neither depends on today: only on the check-ins, the parties and the
+ * target rating. So they are refreshed in the transaction of every write that changes one of those
+ * (a check-in, a new target), under the goal's row lock, which keeps two concurrent check-ins from
+ * storing figures that miss the other. Seeds and imports that write check-ins directly call this
+ * too. `goalIds` 'all' refreshes every goal of the practice.
+ */
+export async function refreshGoalFigures(
+  query: QueryRows,
+  practiceId: string,
+  goalIds: readonly string[] | 'all',
+): Promise<void> {
+  const rows = await query<GoalCheckInsRow>(
+    `SELECT g.id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b, g.target_rating,
+            k.last_check_in_at, coalesce(k.check_ins, '[]'::json) AS check_ins
+       FROM trust_goals g JOIN practices p ON p.id = g.practice_id
+       LEFT JOIN LATERAL (
+         SELECT max(ci.occurred_at) AS last_check_in_at,
+                json_agg(${checkInFacts('ci', 'p.time_zone')} ORDER BY ci.occurred_at, ci.created_at, ci.id) AS check_ins
+           FROM goal_check_ins ci WHERE ci.practice_id = g.practice_id AND ci.goal_id = g.id) k ON true
+      WHERE g.practice_id = $1 AND ($2::uuid[] IS NULL OR g.id = ANY ($2::uuid[]))`,
+    [practiceId, goalIds === 'all' ? null : goalIds],
+  );
+  if (rows.length === 0) return;
+  const suggested = rows.map((row) => suggestedStatus(row));
+  await query(
+    `UPDATE trust_goals g SET last_check_in_at = f.last_check_in_at, suggested_achievement_status = f.suggested
+       FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS f (id, last_check_in_at, suggested)
+      WHERE g.practice_id = $1 AND g.id = f.id
+        AND (g.last_check_in_at, g.suggested_achievement_status) IS DISTINCT FROM (f.last_check_in_at, f.suggested)`,
+    [practiceId, rows.map((row) => row.id), rows.map((row) => row.last_check_in_at), suggested],
+  );
+}
+
+function suggestedStatus(row: GoalCheckInsRow): AchievementStatus | null {
+  return computeTrustMetrics({
+    parties: [row.party_a, row.party_b],
+    targetRating: row.target_rating,
+    checkIns: row.check_ins,
+    // The suggestion does not depend on the date; reliability and idle days, which do, are not stored.
+    today: row.check_ins.at(-1)?.on ?? '1970-01-01',
+  }).suggestedAchievementStatus;
+}
