@@ -13,7 +13,8 @@ import { refreshGoalFigures } from '../src/trust-goals/goal-figures';
  *   happened and what all the check-ins suggest (see src/trust-goals/goal-figures.ts, which the
  *   service calls on every check-in and which backfills existing goals here). The suggestion is a
  *   TypeScript rule (trust-metrics.ts), so it is not a trigger: one definition, not two.
- * - the check-ins' goal index covers commitments kept and missed, for the 28-day reliability.
+ * - the check-ins' goal index covers commitments kept and missed, for the 28-day reliability, and
+ *   goals achieved lately have an index of their own, for the celebrations.
  */
 export class StoreDashboardFigures1763712900000 implements MigrationInterface {
   name = 'StoreDashboardFigures1763712900000';
@@ -56,6 +57,11 @@ export class StoreDashboardFigures1763712900000 implements MigrationInterface {
       `CREATE INDEX ix_goal_check_ins_practice_goal ON goal_check_ins (practice_id, goal_id, occurred_at, created_at, id)
          INCLUDE (commitments_kept, commitments_missed)`,
     );
+    // Goals achieved lately, for the dashboards' celebrations, without scanning every goal.
+    await queryRunner.query(
+      `CREATE INDEX ix_trust_goals_practice_achieved ON trust_goals (practice_id, achievement_set_at)
+         WHERE achievement_status IN ('achieved', 'sustaining')`,
+    );
     const rows: QueryRows = (sql, params) => queryRunner.query(sql, params);
     for (const practice of await rows<{ id: string }>(`SELECT id FROM practices`, [])) {
       await refreshGoalFigures(rows, practice.id, 'all');
@@ -65,6 +71,7 @@ export class StoreDashboardFigures1763712900000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
       ALTER TABLE trust_goals DROP COLUMN suggested_achievement_status, DROP COLUMN last_check_in_at`);
+    await queryRunner.query(`DROP INDEX ix_trust_goals_practice_achieved`);
     await queryRunner.query(`DROP INDEX ix_goal_check_ins_practice_goal`);
     await queryRunner.query(
       `CREATE INDEX ix_goal_check_ins_practice_goal ON goal_check_ins (practice_id, goal_id, occurred_at, created_at, id)`,
