@@ -7,7 +7,9 @@ import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../auth/actor';
 import { ClientView, toClientView } from '../clients/client.row';
 import { PartyView, toPartyView, type PartyId } from '../parties/party';
+import type { AchievementStatus } from '../trust-goals/goal-vocabulary';
 import { computeTrustMetrics, type CheckInFacts } from '../trust-goals/trust-metrics';
+import { inReliabilityWindow } from './goal-attention';
 import { queryPrepared } from '../common/sql/prepared';
 
 class SummaryCareTeamMember {
@@ -89,6 +91,10 @@ interface SummaryRow {
     party_a: PartyId;
     party_b: PartyId;
     target_rating: number;
+    /** Stored on every check-in from all of them (goal-figures.ts), as the goal's own view shows it. */
+    suggested: AchievementStatus | null;
+    /** Over the whole reliability window, not just the check-ins loaded for the sparklines. */
+    reliability: number | null;
     check_ins: CheckInFacts[];
   }[];
   agreements: {
@@ -127,6 +133,10 @@ export class ClientSummaryService {
               AND t.status IN ('completed', 'no_show', 'late_cancel')) AS attendance_rate,
           coalesce((SELECT json_agg(json_build_object('id', g.id, 'strategy', g.strategy, 'achievement_status', g.achievement_status,
                       'party_a', g.party_a_family_member_id, 'party_b', g.party_b_family_member_id, 'target_rating', g.target_rating,
+                      'suggested', g.suggested_achievement_status,
+                      'reliability', (SELECT sum(k.commitments_kept)::float8 / nullif(sum(k.commitments_kept) + sum(k.commitments_missed), 0)
+                                        FROM goal_check_ins k WHERE k.practice_id = g.practice_id AND k.goal_id = g.id
+                                         AND ${inReliabilityWindow('k', '(now() AT TIME ZONE p.time_zone)::date', 'p.time_zone')}),
                       'check_ins', coalesce((SELECT json_agg(json_build_object('on', ci.on, 'kept', ci.kept, 'missed', ci.missed, 'ratings', ci.ratings)
                                                      ORDER BY ci.occurred_at, ci.created_at)
                         FROM (SELECT (k.occurred_at AT TIME ZONE p.time_zone)::date::text AS on, k.occurred_at, k.created_at,
@@ -182,8 +192,8 @@ export class ClientSummaryService {
           id: goal.id,
           strategy: goal.strategy,
           achievementStatus: goal.achievement_status,
-          suggestedAchievementStatus: metrics.suggestedAchievementStatus,
-          reliability: metrics.reliability.ratio,
+          suggestedAchievementStatus: goal.suggested,
+          reliability: goal.reliability,
           parties: metrics.parties.map((party) => ({
             party: toPartyView(party.familyMemberId),
             currentRating: party.currentRating,

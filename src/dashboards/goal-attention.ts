@@ -34,8 +34,6 @@ export function goalAttentionJoin(
   const tz = p.add(calendar.timeZone);
   const today = `${p.add(calendar.today)}::date`;
   const stallDays = p.add(calendar.stallDays);
-  const windowStart = `(${today} - ${DEFAULT_RELIABILITY_WINDOW_DAYS - 1})::timestamp AT TIME ZONE ${tz}`;
-  const windowEnd = `(${today} + 1)::timestamp AT TIME ZONE ${tz}`;
   return `CROSS JOIN LATERAL (
       SELECT array_remove(ARRAY[
                CASE WHEN g.target_date < ${today} AND g.achievement_status NOT IN ('achieved', 'sustaining')
@@ -46,6 +44,14 @@ export function goalAttentionJoin(
                CASE WHEN r.kept < r.missed THEN 'low_reliability' END
              ], NULL) AS reasons
         FROM (SELECT sum(k.commitments_kept) AS kept, sum(k.commitments_missed) AS missed FROM goal_check_ins k
-               WHERE k.practice_id = g.practice_id AND k.goal_id = g.id
-                 AND k.occurred_at >= ${windowStart} AND k.occurred_at < ${windowEnd}) r) ${alias}`;
+               WHERE k.practice_id = g.practice_id AND k.goal_id = g.id AND ${inReliabilityWindow('k', today, tz)}) r) ${alias}`;
+}
+
+/**
+ * SQL: the check-in `k` falls within the reliability window (the 28 calendar days up to `today`,
+ * inclusive, in time zone `tz`, as trust-metrics.ts counts them), as a range of the goal's index.
+ */
+export function inReliabilityWindow(k: string, today: string, tz: string): string {
+  const day = (offset: number) => `(${today} + ${offset})::timestamp AT TIME ZONE ${tz}`;
+  return `${k}.occurred_at >= ${day(1 - DEFAULT_RELIABILITY_WINDOW_DAYS)} AND ${k}.occurred_at < ${day(1)}`;
 }

@@ -81,7 +81,7 @@ describe('figures the dashboards read', () => {
       );
       return row!;
     };
-    return { team, client, auth, goals, activeGoal, checkIn, attention, stored };
+    return { team, client, mother, auth, goals, activeGoal, checkIn, attention, stored };
   }
 
   it("keeps a goal's figures right under concurrent check-ins and after a new target", async () => {
@@ -114,6 +114,45 @@ describe('figures the dashboards read', () => {
     expect(after.body.derived.suggestedAchievementStatus).toBe('sustaining');
     expect((await s.stored(goalId)).suggested).toBe('sustaining');
     expect(await s.attention()).toEqual({});
+  });
+
+  it("gives the client summary the goal's own figures, beyond the check-ins it draws", async () => {
+    const s = await setup();
+    const goalId = await s.activeGoal();
+    const post = (days: number, body: Record<string, unknown>) =>
+      http()
+        .post(`${s.goals}/${goalId}/check-ins`)
+        .set('Authorization', s.auth)
+        .send({ occurredAt: daysAgo(days), ...body })
+        .expect(201);
+    // The mother rated once, low, 20 days ago; then twelve daily check-ins rate the client alone,
+    // each with a missed commitment. The summary draws the latest twelve for its sparklines, but its
+    // suggestion and 28-day reliability are the goal's: the mother's 3 still stands (no "sustaining"),
+    // and the three commitments kept 20 days ago still count.
+    await post(20, {
+      ratings: [
+        { party: 'client', rating: 8 },
+        { party: 'family_member', familyMemberId: s.mother, rating: 3 },
+      ],
+      commitmentsKept: 3,
+    });
+    for (let days = 12; days >= 1; days -= 1) {
+      await post(days, { ratings: [{ party: 'client', rating: 8 }], commitmentsMissed: 1 });
+    }
+    const view = await http().get(`${s.goals}/${goalId}`).set('Authorization', s.auth).expect(200);
+    expect(view.body.derived.suggestedAchievementStatus).toBe('no_change');
+    expect(view.body.derived.reliability.ratio).toBe(0.2);
+    const summary = await http()
+      .get(`/api/v1/clients/${s.client.id}/summary`)
+      .set('Authorization', s.auth)
+      .expect(200);
+    expect(summary.body.goals).toEqual([
+      expect.objectContaining({
+        id: goalId,
+        suggestedAchievementStatus: 'no_change',
+        reliability: 0.2,
+      }),
+    ]);
   });
 
   it("judges a stall against the practice's limit, however long", async () => {
