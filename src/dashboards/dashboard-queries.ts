@@ -107,7 +107,7 @@ export class DashboardQueries {
                s.ends_at + make_interval(hours => ${p.add(ctx.noteOverdueHours)}) < now() AS overdue, NULL::uuid AS author_id
           FROM therapy_sessions s JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
          WHERE s.practice_id = ${practice} AND s.counselor_id = ${me} AND s.status = 'completed'
-           AND s.note_status <> 'signed' AND s.note_status IN ('none', 'draft') AND ${viewer('readClinical')}
+           AND s.note_status IN ('none', 'draft') AND ${viewer('readClinical')}
         UNION ALL
         SELECT 'awaiting_my_cosign', n.session_id, n.client_id, s.ends_at, n.status, false, n.author_id
           FROM session_notes n JOIN staff a ON a.practice_id = n.practice_id AND a.id = n.author_id

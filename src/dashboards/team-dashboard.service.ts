@@ -87,7 +87,7 @@ export class TeamDashboardService {
                   AND t.starts_at < (${week}::date + 7)::timestamp AT TIME ZONE ${tz}) AS "sessionsThisWeek",
               (SELECT count(*)::int FROM therapy_sessions t
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id AND t.status = 'completed'
-                  AND t.note_status <> 'signed' AND t.note_status IN ('none', 'draft', 'returned')
+                  AND t.note_status IN ('none', 'draft', 'returned')
                   AND t.ends_at + make_interval(hours => ${overdue}) < now()) AS "overdueNotes",
               (SELECT round(count(*) FILTER (WHERE t.status = 'no_show')::numeric / nullif(count(*), 0), 4)::float8
                  FROM therapy_sessions t
