@@ -11,7 +11,7 @@ import { createLogger } from '../src/common/logging/logger';
 import { loadConfig } from '../src/config/app-config';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { runMigrations } from '../src/database/migrate';
-import type { StaffRole } from '../src/auth/actor';
+import type { StaffRole } from '../src/common/actor/actor';
 import { load, type LoadResult } from './load';
 import { DEFAULT_SIZE, seedLargePractice } from './seed-large-practice';
 

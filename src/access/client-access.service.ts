@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { NotFoundProblem } from '../common/problem/problem';
 import type { SqlParams } from '../common/sql/sql-params';
+// access → clients is the one upward import: the access check reads (and with `forUpdate` locks)
+// the client's row in the same statement, and hands that row to the use case.
 import { CLIENT_COLUMNS, type ClientRow } from '../clients/client.row';
 import {
   decideClientAccess,

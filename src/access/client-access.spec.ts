@@ -1,4 +1,4 @@
-import type { StaffActor, StaffRole } from '../auth/actor';
+import type { StaffActor, StaffRole } from '../common/actor/actor';
 import { decideClientAccess, type ClientAccessFacts, type ClientNeed } from './client-access';
 
 const actor = (role: StaffRole): StaffActor => ({ kind: 'staff', id: 'a', practiceId: 'p', role });

@@ -1,4 +1,4 @@
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 
 /**
  * What a caller wants to do with a client's record:

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../common/actor/actor';
 
 /** What was done. Extend this list rather than inventing free-text actions. */
 export const AUDIT_ACTIONS = [

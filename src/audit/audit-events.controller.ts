@@ -1,7 +1,7 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { StaffActor } from '../auth/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { StaffActor } from '../common/actor/actor';
+import { CurrentActor, Roles } from '../common/actor/decorators';
 import { Page } from '../common/pagination/cursor';
 import { AuditEventView } from './audit-event-view';
 import { AuditExportService } from './audit-export.service';

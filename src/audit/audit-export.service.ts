@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { StaffActor } from '../auth/actor';
+import { StaffActor } from '../common/actor/actor';
 import { isDatabaseUnavailable, loggableDatabaseError } from '../common/problem/database-errors';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from '../common/problem/problem';
 import { APP_LOGGER } from '../config/config.module';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { StaffActor } from '../auth/actor';
+import { StaffActor } from '../common/actor/actor';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination/cursor';
 import { ValidationProblem } from '../common/problem/problem';
 import { AuditMetadata, concernsClient } from './audit-event';

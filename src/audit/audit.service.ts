@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { anonymousActor } from '../auth/actor';
+import { anonymousActor } from '../common/actor/actor';
 import { RequestContext } from '../common/request-context/request-context';
 import { AuditEventInput } from './audit-event';
 import { queryPrepared } from '../common/sql/prepared';

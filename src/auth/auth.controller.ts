@@ -6,9 +6,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { StaffActor } from './actor';
+import type { StaffActor } from '../common/actor/actor';
 import { AuthService } from './auth.service';
-import { CurrentActor, Public } from './decorators';
+import { CurrentActor, Public } from '../common/actor/decorators';
 import {
   ChangePasswordDto,
   LoginDto,

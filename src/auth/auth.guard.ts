@@ -4,9 +4,9 @@ import type { Request } from 'express';
 import { AuditService } from '../audit/audit.service';
 import { ForbiddenProblem } from '../common/problem/problem';
 import { RequestContext } from '../common/request-context/request-context';
-import type { StaffActor, StaffRole } from './actor';
+import type { StaffActor, StaffRole } from '../common/actor/actor';
 import { UnauthenticatedProblem } from './auth-errors';
-import { IS_PUBLIC, REQUIRED_ROLES } from './decorators';
+import { IS_PUBLIC, REQUIRED_ROLES } from '../common/actor/decorators';
 import { TokenService } from './token.service';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;

@@ -7,7 +7,7 @@ import { UnprocessableProblem } from '../common/problem/problem';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { RequestContext } from '../common/request-context/request-context';
 import { AppConfig } from '../config/app-config';
-import { anonymousActor, type StaffActor, type StaffRole } from './actor';
+import { anonymousActor, type StaffActor, type StaffRole } from '../common/actor/actor';
 import {
   InvalidCredentialsProblem,
   InvalidPasswordTokenProblem,

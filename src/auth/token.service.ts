@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AppConfig } from '../config/app-config';
-import { STAFF_ROLES, type StaffActor, type StaffRole } from './actor';
+import { STAFF_ROLES, type StaffActor, type StaffRole } from '../common/actor/actor';
 import { UnauthenticatedProblem } from './auth-errors';
 
 export const JWT_ALGORITHM = 'HS256';

@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import {
   etagOf,

@@ -8,8 +8,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { StaffActor } from '../auth/actor';
-import { CurrentActor, Public, Roles } from '../auth/decorators';
+import type { StaffActor } from '../common/actor/actor';
+import { CurrentActor, Public, Roles } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
   CalendarFeedView,

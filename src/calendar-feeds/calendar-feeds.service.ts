@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor, StaffRole } from '../auth/actor';
+import type { StaffActor, StaffRole } from '../common/actor/actor';
 import { formatClientNumber } from '../clients/client.row';
 import { ConflictProblem, NotFoundProblem } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';

@@ -7,8 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { StaffActor } from '../auth/actor';
-import { CurrentActor } from '../auth/decorators';
+import type { StaffActor } from '../common/actor/actor';
+import { CurrentActor } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { CareTeamService } from './care-team.service';
 import { AddCareTeamMemberDto, CareTeamMemberView } from './dto/care-team.dto';

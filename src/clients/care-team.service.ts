@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { describeConstraint } from '../common/problem/database-errors';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { AddCareTeamMemberDto, CareTeamMemberView, type CareTeamRole } from './dto/care-team.dto';

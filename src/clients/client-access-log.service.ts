@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { concernsClient } from '../audit/audit-event';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import {
   DEFAULT_PAGE_SIZE,
   decodeCursor,

@@ -1,4 +1,4 @@
-import type { StaffActor, StaffRole } from '../auth/actor';
+import type { StaffActor, StaffRole } from '../common/actor/actor';
 import { ForbiddenProblem, NotFoundProblem } from '../common/problem/problem';
 
 /** Whose dashboard it is, and the practice's calendar facts it is computed against. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { StaffActor } from '../auth/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import type { StaffActor } from '../common/actor/actor';
+import { CurrentActor, Roles } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { ClientSummaryService, ClientSummaryView } from './client-summary.service';
 import { CounselorDashboardService } from './counselor-dashboard.service';

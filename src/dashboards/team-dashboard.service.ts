@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { SqlParams } from '../common/sql/sql-params';
 import { CONTEXT_SQL, type ContextRow } from './dashboard-subject';
 import { goalAttentionJoin } from './goal-attention';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/decorators';
+import { Public } from '../common/actor/decorators';
 import { ServiceUnavailableProblem } from '../common/problem/problem';
 import { ShutdownState } from './shutdown-state';
 

@@ -6,7 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { ClientAccessService } from '../access/client-access.service';
 import type { AuditEventInput } from '../audit/audit-event';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import {
   AcceptIntakeDto,

@@ -8,8 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { StaffActor } from '../auth/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import type { StaffActor } from '../common/actor/actor';
+import { CurrentActor, Roles } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
   AcceptIntakeDto,

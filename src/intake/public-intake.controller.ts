@@ -7,7 +7,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { Public } from '../auth/decorators';
+import { Public } from '../common/actor/decorators';
 import { IntakeFormView, IntakeReceiptView } from './dto/intake-invitation.dto';
 import { IntakeSubmissionDto } from './dto/intake-submission.dto';
 import { IntakeRateLimitGuard } from './intake-rate-limit.guard';

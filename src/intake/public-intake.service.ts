@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import { anonymousActor, intakeLinkActor } from '../auth/actor';
+import { anonymousActor, intakeLinkActor } from '../common/actor/actor';
 import { providedFields } from '../common/validation/transforms';
 import { IntakeFormView, IntakeReceiptView } from './dto/intake-invitation.dto';
 import { IntakeSubmissionDto } from './dto/intake-submission.dto';

@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import { recordSystemEvent } from '../audit/system-audit';
-import type { StaffRole } from '../auth/actor';
+import type { StaffRole } from '../common/actor/actor';
 
 export interface NewStaff {
   email: string;

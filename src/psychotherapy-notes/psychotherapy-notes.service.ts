@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import type { AccessVia } from '../access/client-access';
 import { ClientAccessService, ClientNotFoundError } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import {
   etagOf,
   expectedVersion,

@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { StaffActor } from '../auth/actor';
-import { CurrentActor } from '../auth/decorators';
+import type { StaffActor } from '../common/actor/actor';
+import { CurrentActor } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { NoteSigningService } from './note-signing.service';
 import {

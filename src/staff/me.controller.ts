@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { StaffActor } from '../auth/actor';
-import { CurrentActor } from '../auth/decorators';
+import type { StaffActor } from '../common/actor/actor';
+import { CurrentActor } from '../common/actor/decorators';
 import { MeView } from './dto/staff.dto';
 import { StaffService } from './staff.service';
 

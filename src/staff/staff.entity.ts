@@ -10,7 +10,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
-import type { StaffRole } from '../auth/actor';
+import type { StaffRole } from '../common/actor/actor';
 import { Practice } from '../practices/practice.entity';
 
 @Entity({ name: 'staff' })

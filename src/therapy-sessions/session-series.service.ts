@@ -4,7 +4,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { UnprocessableProblem } from '../common/problem/problem';
 import { ScheduleSeriesDto, SeriesView } from './dto/therapy-session.dto';
 import { SessionOverlapError } from './session-errors';

@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../auth/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { toPartyView } from '../parties/party';
 import { GoalTimelineView, TIMELINE_EVENT_TYPES, TimelineEventView } from './dto/goal-timeline.dto';
 import { GoalNotFoundError } from './goal-errors';

@@ -5,7 +5,7 @@ import { PLATFORM_CHAIN_ID, comparePositions } from '../../src/audit/audit-chain
 import { AuditSealer } from '../../src/audit/audit-sealer';
 import { AuditVerifier } from '../../src/audit/audit-verifier';
 import { AuditService } from '../../src/audit/audit.service';
-import { systemActor } from '../../src/auth/actor';
+import { systemActor } from '../../src/common/actor/actor';
 import { createPractice } from '../factories/staff.factory';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';

@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { IS_PUBLIC, REQUIRED_ROLES } from '../../src/auth/decorators';
+import { IS_PUBLIC, REQUIRED_ROLES } from '../../src/common/actor/decorators';
 import { PipelineProbeModule } from '../fixtures/pipeline-probe.module';
 import { startTestApp, type TestApp } from '../setup/test-app';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { StaffRole } from '../../src/auth/actor';
+import type { StaffRole } from '../../src/common/actor/actor';
 import { hashPassword } from '../../src/auth/password-hasher';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import type { StaffActor } from '../../auth/actor';
+import type { StaffActor } from '../actor/actor';
 import { UnprocessableProblem, ValidationProblem } from '../problem/problem';
 
 const KEY_FORMAT = /^[A-Za-z0-9._:-]{1,200}$/;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService, type ClsStore } from 'nestjs-cls';
-import type { Actor } from '../../auth/actor';
+import type { Actor } from '../actor/actor';
 
 export interface RequestContextStore extends ClsStore {
   actor?: Actor;

@@ -10,7 +10,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { STAFF_ROLES, type StaffRole } from '../../auth/actor';
+import { STAFF_ROLES, type StaffRole } from '../../common/actor/actor';
 import { NormalizeEmail, BooleanQuery } from '../../common/validation/transforms';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password-hasher';
 import { PageQueryDto } from '../../common/pagination/cursor';
