@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { ClsModule } from 'nestjs-cls';
@@ -8,6 +7,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { RetryingTransactionalAdapterTypeOrm } from './database/retrying-transactional-adapter';
 import { HealthModule } from './health/health.module';
 import { RequestContextModule } from './common/request-context/request-context.module';
 import { AuditModule } from './audit/audit.module';
@@ -57,7 +57,10 @@ export class AppModule {
           plugins: [
             new ClsPluginTransactional({
               imports: [TypeOrmModule],
-              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+              adapter: new RetryingTransactionalAdapterTypeOrm(
+                { dataSourceToken: getDataSourceToken() },
+                logger,
+              ),
             }),
           ],
         }),

@@ -50,7 +50,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = pg.code ?? '';
   if (CONNECTION_CODES.has(code)) return true;
   // 08: connection exception; 53: insufficient resources; 57P01-57P05: shutdown, cannot connect now;
-  // 57014: statement cancelled (our statement_timeout); 40001/40P01 left after retries; 55P03: lock wait.
+  // 57014: statement cancelled (our statement_timeout); 40001/40P01 still failing after the retries
+  // at the transaction boundary (database/retrying-transactional-adapter.ts); 55P03: lock wait.
   if (
     /^(08|53)/.test(code) ||
     /^57P0/.test(code) ||
