@@ -16,6 +16,15 @@ interface AccessClaims {
   typ: 'access';
 }
 
+/** What the signature covers besides our claims; the library fills these in when signing. */
+interface RegisteredClaims {
+  iat: number;
+  exp: number;
+}
+
+/** Clocks of replicas may differ a little; a token from further in the future was not ours. */
+const CLOCK_SKEW_SECONDS = 30;
+
 /** A stored refresh token, looked up by the id part of the presented token. */
 export interface RefreshTokenRow {
   id: string;
@@ -52,9 +61,9 @@ export class TokenService {
 
   /** Verifies an access token; any defect at all answers 401, never 500. */
   verifyAccessToken(token: string): StaffActor {
-    let claims: Partial<AccessClaims>;
+    let claims: Partial<AccessClaims & RegisteredClaims>;
     try {
-      claims = this.jwt.verify<AccessClaims>(token, {
+      claims = this.jwt.verify<AccessClaims & RegisteredClaims>(token, {
         algorithms: [JWT_ALGORITHM],
         issuer: this.config.auth.issuer,
         audience: this.config.auth.audience,
@@ -62,8 +71,15 @@ export class TokenService {
     } catch {
       throw new UnauthenticatedProblem('The access token is invalid or expired.');
     }
-    const { sub, pid, role, typ } = claims;
+    const { sub, pid, role, typ, iat, exp } = claims;
+    // The library checks `exp` only when present and `iat` never: a token re-signed without an
+    // expiry, or with one further out than the API ever issues, would otherwise live for ever.
+    const now = Date.now() / 1000;
     if (
+      typeof iat !== 'number' ||
+      typeof exp !== 'number' ||
+      iat > now + CLOCK_SKEW_SECONDS ||
+      exp - iat > this.config.auth.accessTokenTtlSeconds ||
       typ !== 'access' ||
       typeof sub !== 'string' ||
       typeof pid !== 'string' ||

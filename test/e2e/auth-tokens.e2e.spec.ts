@@ -54,6 +54,8 @@ describe('access tokens under attack', () => {
   });
 
   const now = () => Math.floor(Date.now() / 1000);
+  const without = (all: Record<string, unknown>, claim: string) =>
+    Object.fromEntries(Object.entries(all).filter(([key]) => key !== claim));
   const attacks: [string, () => string][] = [
     ['no token at all', () => ''],
     ['alg: none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`],
@@ -84,6 +86,17 @@ describe('access tokens under attack', () => {
     ['wrong audience', () => hs('HS256', { ...claims, aud: 'another-api' }, secret)],
     ['wrong token type', () => hs('HS256', { ...claims, typ: 'refresh' }, secret)],
     ['unknown role', () => hs('HS256', { ...claims, role: 'superuser' }, secret)],
+    // Re-signed with the right secret but missing a claim the verifier must insist on: without
+    // `exp` a stolen token would never die.
+    ...(['exp', 'iat', 'aud', 'iss', 'typ'] as const).map((claim): [string, () => string] => [
+      `re-signed without ${claim}`,
+      () => hs('HS256', without(claims, claim), secret),
+    ]),
+    [
+      'a lifetime longer than the API ever issues',
+      () => hs('HS256', { ...claims, iat: now(), exp: now() + 30 * 24 * 3600 }, secret),
+    ],
+    ['issued in the future', () => hs('HS256', { ...claims, iat: now() + 600 }, secret)],
     [
       'payload edited to raise the role (signature kept)',
       () => {
