@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
+import { GuardedClient } from './guarded-client';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // DATE columns (dates of birth, discharge dates) stay 'YYYY-MM-DD' strings: turning them into a
@@ -33,6 +34,7 @@ export function dataSourceOptions(config: DatabaseConfig, url: string): DataSour
     applicationName: 'family-therapy-api',
     ssl: config.ssl ? { rejectUnauthorized: true } : false,
     extra: {
+      Client: GuardedClient,
       max: config.poolSize,
       connectionTimeoutMillis: config.connectTimeoutMs,
       statement_timeout: config.statementTimeoutMs,

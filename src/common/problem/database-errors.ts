@@ -1,4 +1,10 @@
-import { QueryFailedError } from 'typeorm';
+import {
+  CannotExecuteNotConnectedError,
+  ConnectionIsNotSetError,
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { ProblemError, ServiceUnavailableProblem, type FieldError } from './problem';
 
 /** What a named database constraint means to a caller. Features register theirs at import time. */
@@ -43,8 +49,18 @@ const CONNECTION_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
+// Raised by TypeORM, not the driver, when a connection died under a transaction: the query
+// runner holding it has been released, and the use case's next statement has nowhere to go.
+const CONNECTION_LOST_ERRORS = [
+  QueryRunnerProviderAlreadyReleasedError,
+  QueryRunnerAlreadyReleasedError,
+  CannotExecuteNotConnectedError,
+  ConnectionIsNotSetError,
+];
+
 /** True when the error means the database is unreachable, restarting or overloaded: an outage. */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (CONNECTION_LOST_ERRORS.some((type) => error instanceof type)) return true;
   const pg = driverError(error);
   if (!pg) return false;
   const code = pg.code ?? '';
