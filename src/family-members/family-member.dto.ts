@@ -8,7 +8,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { IsPastCalendarDate, IsPlainText } from '../common/validation/decorators';
+import { IsName, IsPastCalendarDate, IsPlainText } from '../common/validation/decorators';
 import { NormalizeEmail } from '../common/validation/transforms';
 
 export const RELATIONSHIPS = [
@@ -30,12 +30,12 @@ export const PARTICIPATION = ['participating', 'invited', 'declined', 'no_contac
 const nullable = () => ValidateIf((_: unknown, value: unknown) => value !== null);
 
 export class CreateFamilyMemberDto {
-  @ApiProperty({ example: 'Grace' }) @IsPlainText(1, 100) firstName!: string;
+  @ApiProperty({ example: 'Grace' }) @IsName(1, 100) firstName!: string;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @nullable()
-  @IsPlainText(1, 100)
+  @IsName(1, 100)
   lastName?: string | null;
 
   @ApiProperty({ enum: RELATIONSHIPS, description: 'Relationship to the client' })

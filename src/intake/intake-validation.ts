@@ -1,13 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
-import { IsPlainText } from '../common/validation/decorators';
+import { IsName } from '../common/validation/decorators';
 
-// Letters of any script, combining marks, spaces, apostrophes (straight and typographic), hyphens
-// and periods: "O'Brien-Núñez", "Zoë", "Nguyễn", "李", "J. R." pass; digits, quotes, semicolons,
+// Letters of any script, combining marks, the zero-width (non-)joiners some scripts need, spaces,
+// apostrophes (straight and typographic), hyphens and periods: "O'Brien-Núñez", "Zoë", "Nguyễn", "李", "J. R." pass; digits, quotes, semicolons,
 // brackets and the rest of an SQL fragment do not. Both patterns are linear: no nested
 // quantifiers, so a hostile megabyte of spaces cannot make them backtrack.
-const NAME_CHARACTERS = /^[\p{L}\p{M} '’.-]*$/u;
+const NAME_CHARACTERS = /^(?:[\p{L}\p{M} '’.-]|\u200C|\u200D)*$/u;
 const HAS_LETTER = /\p{L}/u;
 
 /**
@@ -17,7 +17,7 @@ const HAS_LETTER = /\p{L}/u;
  */
 export function IsPersonName(max: number): PropertyDecorator {
   return applyDecorators(
-    IsPlainText(1, max),
+    IsName(1, max),
     ValidateBy({
       name: 'isPersonName',
       validator: {

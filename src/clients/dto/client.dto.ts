@@ -18,6 +18,7 @@ import { PageQueryDto } from '../../common/pagination/cursor';
 import {
   IsCalendarDate,
   IsPastCalendarDate,
+  IsName,
   IsPlainText,
   IsProse,
 } from '../../common/validation/decorators';
@@ -32,13 +33,13 @@ import {
 const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
 
 export class CreateClientDto {
-  @ApiProperty({ example: 'Maya' }) @IsPlainText(1, 100) firstName!: string;
-  @ApiProperty({ example: 'Okafor' }) @IsPlainText(1, 100) lastName!: string;
+  @ApiProperty({ example: 'Maya' }) @IsName(1, 100) firstName!: string;
+  @ApiProperty({ example: 'Okafor' }) @IsName(1, 100) lastName!: string;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
-  @IsPlainText(1, 100)
+  @IsName(1, 100)
   preferredName?: string | null;
 
   @ApiProperty({ format: 'date', example: '1998-04-02' })

@@ -1,10 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import {
   IsString,
   Matches,
   MaxLength,
   MinLength,
   registerDecorator,
+  ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
 
@@ -18,6 +20,40 @@ export function IsPlainText(min: number, max: number): PropertyDecorator {
     MinLength(min),
     MaxLength(max),
     Matches(NO_CONTROL_CHARACTERS, { message: 'must not contain control characters' }),
+  );
+}
+
+// Characters that change how a name looks or reads without being seen: bidirectional overrides
+// (U+202E makes "Smith" render as "htimS"), zero-width spaces, byte-order marks, soft hyphens,
+// private-use and noncharacter code points, line and paragraph separators. Zero-width (non-)joiners
+// (U+200C, U+200D) stay: Persian, Indic and other scripts need them to spell names correctly.
+const INVISIBLE_OR_REORDERING =
+  /(?![\u200C\u200D])[\p{Cf}\p{Co}\p{Noncharacter_Code_Point}\p{Zl}\p{Zp}]/u;
+
+/** Stores a string in Unicode NFC, so "Zoë" typed composed or decomposed is one name, found by one search. */
+export const NormalizeNfc = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.normalize('NFC') : value,
+  );
+
+/**
+ * A person's name as staff enter it: plain text (see {@link IsPlainText}), NFC-normalised, and
+ * free of invisible, reordering and noncharacter code points. A rule of its own name, so that its
+ * message does not replace the control-character one (class-validator keys messages by rule).
+ */
+export function IsName(min: number, max: number): PropertyDecorator {
+  return applyDecorators(
+    NormalizeNfc(),
+    IsPlainText(min, max),
+    ValidateBy({
+      name: 'isVisibleText',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' || !INVISIBLE_OR_REORDERING.test(value),
+        defaultMessage: () =>
+          'must not contain invisible, direction-changing or noncharacter code points',
+      },
+    }),
   );
 }
 
