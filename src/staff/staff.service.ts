@@ -129,6 +129,8 @@ export class StaffService {
       const changedFields: string[] = [];
       const assignments: string[] = [];
       for (const [field, value] of Object.entries(changes)) {
+        // Only names from the fixed map reach the SQL text, whatever the body held.
+        if (!Object.hasOwn(UPDATABLE_STAFF_COLUMNS, field)) continue;
         const column = UPDATABLE_STAFF_COLUMNS[field as keyof typeof UPDATABLE_STAFF_COLUMNS];
         if (value !== staff[column]) changedFields.push(field);
         assignments.push(`${column} = ${params.add(value)}`);
