@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { StaffActor } from '../common/actor/actor';
 import { CurrentActor, Roles } from '../common/actor/decorators';
 import { Page } from '../common/pagination/cursor';
-import { AuditEventView } from './audit-event-view';
+import { AuditEventView } from './audit-event.row';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { ChainVerification } from './audit-verifier';

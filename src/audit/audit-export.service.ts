@@ -8,13 +8,12 @@ import { StaffActor } from '../common/actor/actor';
 import { isDatabaseUnavailable, loggableDatabaseError } from '../common/problem/database-errors';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from '../common/problem/problem';
 import { APP_LOGGER } from '../config/config.module';
-import { AuditMetadata } from './audit-event';
 import {
   AUDIT_EVENT_COLUMNS,
-  AuditEventRow,
   ExportedAuditEvent,
   toAuditEventView,
-} from './audit-event-view';
+  type ExportRow,
+} from './audit-event.row';
 import { assertRange } from './audit-query.service';
 import { AuditSealer } from './audit-sealer';
 import { AuditService } from './audit.service';
@@ -42,12 +41,6 @@ const CSV_COLUMNS: (keyof ExportedAuditEvent)[] = [
   'chainSeq',
   'linkHash',
 ];
-
-interface ExportRow extends AuditEventRow {
-  metadata: AuditMetadata;
-  chain_seq: string | null;
-  link_hash: string | null;
-}
 
 /**
  * Streams a time range of the practice's audit log, oldest first, in batches read by keyset: the

@@ -10,7 +10,7 @@ import {
   AuditEventRow,
   AuditEventView,
   toAuditEventView,
-} from './audit-event-view';
+} from './audit-event.row';
 import { AuditVerifier, ChainVerification } from './audit-verifier';
 import { AuditService } from './audit.service';
 import { ListAuditEventsDto } from './dto/list-audit-events.dto';

@@ -9,6 +9,7 @@ import {
   linkHash,
   type ChainPosition,
 } from './audit-chain';
+import type { LastLinkRow } from './audit-chain.row';
 
 const BATCH_SIZE = 2000;
 
@@ -31,14 +32,6 @@ export interface SealResult {
 export interface ChainHead extends ChainPosition {
   seq: number;
   linkHash: Buffer;
-}
-
-interface LastLinkRow {
-  horizon: string;
-  seq: string | null;
-  event_tx_id: string | null;
-  event_id: string | null;
-  link_hash: Buffer | null;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   eventsOfChain,
   type ChainPosition,
 } from './audit-chain';
+import type { LinkRow } from './audit-chain.row';
 import { AuditSealer } from './audit-sealer';
 
 const BATCH_SIZE = 2000;
@@ -24,18 +25,6 @@ export interface ChainVerification {
   firstBrokenEventId: string | null;
   /** Events recorded after the last link, not linkable yet (their transaction was still open). */
   unsealed: number;
-}
-
-interface LinkRow {
-  seq: string;
-  event_id: string;
-  event_tx_id: string;
-  prev_hash: Buffer;
-  link_hash: Buffer;
-  /** sha256(prev_hash || event_hash) = link_hash */
-  link_intact: boolean;
-  /** The event exists, belongs to this chain and still hashes to event_hash. */
-  event_intact: boolean;
 }
 
 /**

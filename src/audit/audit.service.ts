@@ -7,7 +7,7 @@ import { AuditEventInput } from './audit-event';
 import { queryPrepared } from '../common/sql/prepared';
 
 /**
- * Records audit events. Inside a `@Transactional()` use case the insert joins that transaction, so
+ * Records audit events. Inside a use case's `withTransaction` the insert joins that transaction, so
  * a change and its event commit or roll back together; outside one it is a single INSERT. Either
  * way it is a plain insert: linking events into the tamper-evident chain is the sealer's job.
  */

@@ -14,7 +14,8 @@ import {
   InvalidRefreshTokenProblem,
 } from './auth-errors';
 import { PasswordHasher } from './password-hasher';
-import { sha256, TokenService, type IssuedTokens, type RefreshTokenRow } from './token.service';
+import type { RefreshTokenRow } from './refresh-token.row';
+import { sha256, TokenService, type IssuedTokens } from './token.service';
 
 interface LoginCandidate {
   id: string;

@@ -6,6 +6,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AppConfig } from '../config/app-config';
 import { STAFF_ROLES, type StaffActor, type StaffRole } from '../common/actor/actor';
 import { UnauthenticatedProblem } from './auth-errors';
+import type { RefreshTokenRow } from './refresh-token.row';
 
 export const JWT_ALGORITHM = 'HS256';
 
@@ -24,21 +25,6 @@ interface RegisteredClaims {
 
 /** Clocks of replicas may differ a little; a token from further in the future was not ours. */
 const CLOCK_SKEW_SECONDS = 30;
-
-/** A stored refresh token, looked up by the id part of the presented token. */
-export interface RefreshTokenRow {
-  id: string;
-  practice_id: string;
-  staff_id: string;
-  family_id: string;
-  token_hash: Buffer;
-  /** The staff member's current role and whether they may still sign in. */
-  role: StaffRole;
-  staff_active: boolean;
-  expired: boolean;
-  used_at: Date | null;
-  revoked_at: Date | null;
-}
 
 export interface IssuedTokens {
   accessToken: string;

@@ -4,13 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
-import {
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  toPage,
-  type Page,
-  timestampCursorSql,
-} from '../common/pagination/cursor';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
 import {
   ConflictProblem,
   NotFoundProblem,
@@ -25,28 +19,7 @@ import {
   ViolationView,
 } from './boundary-agreement.dto';
 import { BoundaryAgreementsService } from './boundary-agreements.service';
-
-interface ViolationRow {
-  id: string;
-  agreement_id: string;
-  item_id: string;
-  reported_by_family_member_id: string | null;
-  occurred_at: Date;
-  severity: string;
-  description: string;
-  response_taken: string | null;
-  session_id: string | null;
-  resolved_at: Date | null;
-  created_at: Date;
-  cursor_key: string;
-  setback_ids: string[];
-}
-
-const VIOLATION_COLUMNS = `v.id, v.agreement_id, v.item_id, v.reported_by_family_member_id, v.occurred_at, v.severity,
-  v.description, v.response_taken, v.session_id, v.resolved_at, v.created_at,
-  coalesce((SELECT array_agg(b.id ORDER BY b.occurred_at) FROM goal_setbacks b
-             WHERE b.practice_id = v.practice_id AND b.client_id = v.client_id AND b.boundary_violation_id = v.id), '{}') AS setback_ids,
-  ${timestampCursorSql('v.occurred_at')} AS cursor_key`;
+import { VIOLATION_COLUMNS, type ViolationRow } from './boundary-violation.row';
 
 /** Crossed boundaries, logged against the item that was crossed. */
 @Injectable()

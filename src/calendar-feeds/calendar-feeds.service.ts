@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor, StaffRole } from '../common/actor/actor';
+import type { StaffActor } from '../common/actor/actor';
 import { formatClientNumber } from '../clients/client.row';
 import { ConflictProblem, NotFoundProblem } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';
@@ -13,6 +13,7 @@ import {
   CreatedCalendarFeedView,
 } from './calendar-feed.dto';
 import { buildCalendar, initialOf, type FeedSession } from './calendar-ics';
+import type { FeedRow, OwnerRow, SessionRow } from './calendar-feed.row';
 
 /** Active feeds one clinician may hold: a device or two each, not an unbounded supply of secrets. */
 export const MAX_ACTIVE_FEEDS = 20;
@@ -23,36 +24,6 @@ export class CalendarFeedNotFoundError extends NotFoundProblem {
   constructor() {
     super('The calendar feed');
   }
-}
-
-interface FeedRow {
-  id: string;
-  label: string | null;
-  created_at: Date;
-  last_fetched_at: Date | null;
-}
-
-interface OwnerRow {
-  id: string;
-  practice_id: string;
-  staff_id: string;
-  role: StaffRole;
-}
-
-interface SessionRow {
-  id: string;
-  client_id: string;
-  starts_at: Date;
-  ends_at: Date;
-  updated_at: Date;
-  version: number;
-  modality: string;
-  setting: string;
-  location: string | null;
-  status: string;
-  client_number: number;
-  first_initial: string | null;
-  last_initial: string | null;
 }
 
 /**

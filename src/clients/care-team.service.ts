@@ -7,6 +7,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { describeConstraint } from '../common/problem/database-errors';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { AddCareTeamMemberDto, CareTeamMemberView, type CareTeamRole } from './dto/care-team.dto';
+import type { CareTeamMemberRow as MemberRow } from './care-team.row';
 
 describeConstraint('uq_care_team_members_active', {
   status: 409,
@@ -20,16 +21,6 @@ describeConstraint('uq_care_team_members_primary', {
   detail: 'The client already has a primary counselor.',
   field: 'role',
 });
-
-interface MemberRow {
-  id: string;
-  staff_id: string;
-  first_name: string;
-  last_name: string;
-  staff_role: string;
-  role: CareTeamRole;
-  added_at: Date;
-}
 
 /** The staff working on a client: what access is decided by. */
 @Injectable()

@@ -15,21 +15,7 @@ import {
 } from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { AccessLogEntryView } from './dto/access-log.dto';
-
-interface EntryRow {
-  id: string;
-  occurred_at: Date;
-  cursor_key: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  actor_role: string | null;
-  action: string;
-  resource_type: string;
-  outcome: string;
-  changed_fields: string[];
-  via: string | null;
-}
+import type { AccessLogEntryRow as EntryRow } from './access-log-entry.row';
 
 /** Who read or changed a client's record, when and how: the accounting a client may ask for. */
 @Injectable()

@@ -6,11 +6,11 @@ import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { ClientView, toClientView } from '../clients/client.row';
-import { PartyView, toPartyView, type PartyId } from '../parties/party';
-import type { AchievementStatus } from '../trust-goals/goal-vocabulary';
-import { computeTrustMetrics, type CheckInFacts } from '../trust-goals/trust-metrics';
+import { PartyView, toPartyView } from '../parties/party';
+import { computeTrustMetrics } from '../trust-goals/trust-metrics';
 import { inReliabilityWindow } from './goal-attention';
 import { queryPrepared } from '../common/sql/prepared';
+import type { SummaryRow } from './client-summary.row';
 
 class SummaryCareTeamMember {
   @ApiProperty({ format: 'uuid' }) staffId!: string;
@@ -76,35 +76,6 @@ export class ClientSummaryView {
   @ApiProperty({ type: [SummaryAgreement] }) agreements!: SummaryAgreement[];
   @ApiProperty({ type: [SummarySetback], description: 'The five latest' })
   recentSetbacks!: SummarySetback[];
-}
-
-interface SummaryRow {
-  time_zone: string;
-  today: string;
-  care_team: { staff_id: string; name: string; role: string }[];
-  next_session: { id: string; starts_at: string; modality: string; setting: string } | null;
-  attendance_rate: number | null;
-  goals: {
-    id: string;
-    strategy: string;
-    achievement_status: string;
-    party_a: PartyId;
-    party_b: PartyId;
-    target_rating: number;
-    /** Stored on every check-in from all of them (goal-figures.ts), as the goal's own view shows it. */
-    suggested: AchievementStatus | null;
-    /** Over the whole reliability window, not just the check-ins loaded for the sparklines. */
-    reliability: number | null;
-    check_ins: CheckInFacts[];
-  }[];
-  agreements: {
-    id: string;
-    title: string;
-    status: string;
-    violations: number;
-    open_violations: number;
-  }[];
-  setbacks: { id: string; goal_id: string; kind: string; severity: string; occurred_at: string }[];
 }
 
 /** One call for a client's header: team, next session, attendance, goals with sparklines, agreements, setbacks. */

@@ -2,9 +2,7 @@ import { types } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { migrations } from '../../migrations';
-import { entities } from './entities';
 import { GuardedClient } from './guarded-client';
-import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // DATE columns (dates of birth, discharge dates) stay 'YYYY-MM-DD' strings: turning them into a
 // JavaScript Date at local midnight shifts them by a day in some time zones.
@@ -18,18 +16,19 @@ types.setTypeParser(PG_DATE_OID, (value) => value);
  * request that never returns: `statement_timeout` is enforced by the server, `query_timeout` by the
  * client when the server does not answer at all, `connectionTimeoutMillis` bounds both connecting
  * and waiting for a free pooled connection.
+ *
+ * No entities: features write their own SQL (docs/database.md), and TypeORM only carries the
+ * connection, the migrations and, through @nestjs-cls/transactional, the transactions.
  */
 export function dataSourceOptions(config: DatabaseConfig, url: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities,
     migrations,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    namingStrategy: new SnakeNamingStrategy(),
     logging: false,
     applicationName: 'family-therapy-api',
     ssl: config.ssl ? { rejectUnauthorized: true } : false,

@@ -4,13 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientNotFoundError } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
-import {
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  toPage,
-  type Page,
-  timestampCursorSql,
-} from '../common/pagination/cursor';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
 import { ConflictProblem, ForbiddenProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { AppConfig } from '../config/app-config';
@@ -19,22 +13,7 @@ import {
   ListEmergencyGrantsQueryDto,
   RequestEmergencyAccessDto,
 } from './emergency-access.dto';
-
-interface GrantRow {
-  id: string;
-  client_id: string;
-  staff_id: string;
-  staff_name: string;
-  reason: string;
-  granted_at: Date;
-  expires_at: Date;
-  active: boolean;
-  cursor_key: string;
-}
-
-const GRANT_COLUMNS = `g.id, g.client_id, g.staff_id, s.first_name || ' ' || s.last_name AS staff_name, g.reason,
-  g.granted_at, g.expires_at, g.expires_at > now() AS active,
-  ${timestampCursorSql('g.granted_at')} AS cursor_key`;
+import { GRANT_COLUMNS, type GrantRow } from './emergency-grant.row';
 
 /**
  * "Break the glass": a clinician outside the care team opens a client's record for a limited time,

@@ -22,43 +22,11 @@ import {
   FamilyMemberView,
   UpdateFamilyMemberDto,
 } from './family-member.dto';
-
-interface MemberRow {
-  id: string;
-  client_id: string;
-  first_name: string;
-  last_name: string | null;
-  relationship: string;
-  date_of_birth: string | null;
-  pronouns: string | null;
-  email: string | null;
-  phone: string | null;
-  participation: string;
-  consent_to_contact: boolean;
-  emergency_contact: boolean;
-  deceased: boolean;
-  deceased_on: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS: Record<keyof CreateFamilyMemberDto, keyof MemberRow> = {
-  firstName: 'first_name',
-  lastName: 'last_name',
-  relationship: 'relationship',
-  dateOfBirth: 'date_of_birth',
-  pronouns: 'pronouns',
-  email: 'email',
-  phone: 'phone',
-  participation: 'participation',
-  consentToContact: 'consent_to_contact',
-  emergencyContact: 'emergency_contact',
-  deceased: 'deceased',
-  deceasedOn: 'deceased_on',
-};
-const SELECT = `id, client_id, first_name, last_name, relationship, date_of_birth, pronouns, email, phone, participation,
-  consent_to_contact, emergency_contact, deceased, deceased_on, version, created_at, updated_at`;
+import {
+  FAMILY_MEMBER_COLUMNS as SELECT,
+  FAMILY_MEMBER_FIELDS as COLUMNS,
+  type FamilyMemberRow as MemberRow,
+} from './family-member.row';
 
 export type VersionedMember = Versioned<FamilyMemberView>;
 

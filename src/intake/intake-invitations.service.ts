@@ -19,29 +19,16 @@ import {
   DEFAULT_INVITATION_DAYS,
   IntakeInvitationView,
   ListIntakeInvitationsQueryDto,
-  type InvitationStatus,
 } from './dto/intake-invitation.dto';
 import { IntakeInvitationNotFoundError, IntakeInvitationUsedError } from './intake-errors';
+import {
+  INVITATION_COLUMNS as COLUMNS,
+  INVITATION_STATUS_SQL as STATUS,
+  type InvitationRow,
+} from './intake-invitation.row';
 
 // 32 random bytes in base64url, unpadded.
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
-
-interface InvitationRow {
-  id: string;
-  email: string | null;
-  status: InvitationStatus;
-  created_by: string;
-  created_at: Date;
-  expires_at: Date;
-  used_at: Date | null;
-  revoked_at: Date | null;
-  submission_id: string | null;
-}
-
-const STATUS = `CASE WHEN i.used_at IS NOT NULL THEN 'used' WHEN i.revoked_at IS NOT NULL THEN 'revoked'
-  WHEN i.expires_at <= now() THEN 'expired' ELSE 'open' END`;
-const COLUMNS = `i.id, i.email, ${STATUS} AS status, i.created_by, i.created_at, i.expires_at, i.used_at,
-  i.revoked_at, i.submission_id`;
 
 /**
  * One-time intake links. The token is 256 random bits, shown once in the answer that creates the

@@ -8,6 +8,7 @@ import { IntakeFormView, IntakeReceiptView } from './dto/intake-invitation.dto';
 import { IntakeSubmissionDto } from './dto/intake-submission.dto';
 import { IntakeLinkNotFoundError } from './intake-errors';
 import { IntakeInvitationsService } from './intake-invitations.service';
+import type { LinkRow } from './intake-invitation.row';
 import {
   acknowledgedConsents,
   CONSENTS,
@@ -15,17 +16,6 @@ import {
   INTAKE_SECTIONS,
 } from './intake-form';
 import { IntakeSubmissionsService } from './intake-submissions.service';
-
-interface LinkRow {
-  id: string;
-  practice_id: string;
-  practice_name: string;
-  email: string | null;
-  expires_at: Date;
-  used_at: Date | null;
-  revoked_at: Date | null;
-  expired: boolean;
-}
 
 type Refusal = 'unknown' | 'used' | 'revoked' | 'expired';
 

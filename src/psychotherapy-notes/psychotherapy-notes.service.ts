@@ -18,7 +18,6 @@ import {
   PageQueryDto,
   toPage,
   type Page,
-  timestampCursorSql,
 } from '../common/pagination/cursor';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
@@ -28,29 +27,17 @@ import {
   PsychotherapyNoteView,
   UpdatePsychotherapyNoteDto,
 } from './psychotherapy-note.dto';
+import {
+  noteColumns as columns,
+  PSYCHOTHERAPY_NOTE_COLUMNS as SELECT,
+  type NoteRow,
+} from './psychotherapy-note.row';
 
 export class PsychotherapyNoteNotFoundError extends NotFoundProblem {
   constructor() {
     super('The psychotherapy note');
   }
 }
-
-interface NoteRow {
-  id: string;
-  client_id: string;
-  session_id: string | null;
-  author_id: string;
-  text: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-  cursor_key: string;
-}
-
-const columns = (text = 'n.text') => `n.id, n.client_id, n.session_id, n.author_id, ${text} AS text,
-  n.version, n.created_at, n.updated_at,
-  ${timestampCursorSql('n.created_at')} AS cursor_key`;
-const SELECT = columns();
 
 export type VersionedNote = Versioned<PsychotherapyNoteView>;
 

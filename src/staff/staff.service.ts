@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
@@ -12,7 +12,14 @@ import {
   expectedVersion,
   type Versioned,
 } from '../common/http/etag';
+import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
+import {
+  PRACTICE_COLUMNS,
+  toPracticeSummary,
+  type PracticeRow,
+  type PracticeSummary,
+} from '../practices/practice.row';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
 import {
   CreateStaffDto,
@@ -22,7 +29,7 @@ import {
   UpdateStaffDto,
 } from './dto/staff.dto';
 import { InvalidSupervisorError, LastAdminError, StaffNotFoundError } from './staff-errors';
-import { Staff } from './staff.entity';
+import { STAFF_COLUMNS, toStaffView, UPDATABLE_STAFF_COLUMNS, type StaffRow } from './staff.row';
 
 const SET_PASSWORD_TOKEN_DAYS = 7;
 
@@ -36,36 +43,36 @@ export class StaffService {
     private readonly audit: AuditService,
   ) {}
 
-  private get repository() {
-    return this.txHost.tx.getRepository(Staff);
-  }
-
   async create(actor: StaffActor, dto: CreateStaffDto): Promise<CreatedStaffView> {
     // Hash outside the transaction: argon2 is deliberately slow and holds no lock.
     const passwordHash = dto.password ? await this.hasher.hash(dto.password) : null;
     return this.txHost.withTransaction(async () => {
       if (dto.supervisorId)
         await this.assertSupervisor(actor.practiceId, dto.supervisorId, dto.role);
-      const staff = await this.repository.save(
-        this.repository.create({
-          practiceId: actor.practiceId,
-          email: dto.email.trim().toLowerCase(),
-          firstName: dto.firstName.trim(),
-          lastName: dto.lastName.trim(),
-          role: dto.role,
-          supervisorId: dto.supervisorId ?? null,
-          requiresCosign: dto.requiresCosign ?? false,
+      const [staff] = await this.txHost.tx.query<StaffRow[]>(
+        `INSERT INTO staff AS s (practice_id, email, first_name, last_name, role, supervisor_id, requires_cosign,
+                                 password_hash, password_changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING ${STAFF_COLUMNS}`,
+        [
+          actor.practiceId,
+          dto.email.trim().toLowerCase(),
+          dto.firstName.trim(),
+          dto.lastName.trim(),
+          dto.role,
+          dto.supervisorId ?? null,
+          dto.requiresCosign ?? false,
           passwordHash,
-          passwordChangedAt: passwordHash ? new Date() : null,
-        }),
+          passwordHash ? new Date() : null,
+        ],
       );
-      const created: CreatedStaffView = toView(await this.load(actor.practiceId, staff.id));
+      const created: CreatedStaffView = toStaffView(staff!);
       if (!passwordHash)
-        Object.assign(created, await this.createPasswordToken(actor.practiceId, staff.id));
+        Object.assign(created, await this.createPasswordToken(actor.practiceId, staff!.id));
       await this.audit.record({
         action: 'create',
         resourceType: 'staff',
-        resourceId: staff.id,
+        resourceId: staff!.id,
         changedFields: providedFields(dto).filter((field) => field !== 'password'),
       });
       return created;
@@ -74,135 +81,161 @@ export class StaffService {
 
   async list(actor: StaffActor, query: ListStaffQueryDto): Promise<Page<StaffView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const builder = this.repository
-      .createQueryBuilder('s')
-      .where('s.practiceId = :practiceId', { practiceId: actor.practiceId })
-      .orderBy('s.lastName', 'ASC')
-      .addOrderBy('s.firstName', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .take(limit + 1);
-    if (query.role) builder.andWhere('s.role = :role', { role: query.role });
-    if (query.active !== undefined)
-      builder.andWhere('s.active = :active', { active: query.active });
+    const params = new SqlParams();
+    const where = [`s.practice_id = ${params.add(actor.practiceId)}`];
+    if (query.role) where.push(`s.role = ${params.add(query.role)}`);
+    if (query.active !== undefined) where.push(`s.active = ${params.add(query.active)}`);
     if (query.cursor) {
       const [lastName, firstName, id] = decodeCursor(query.cursor, 3);
-      builder.andWhere('(s.lastName, s.firstName, s.id) > (:lastName, :firstName, :id)', {
-        lastName,
-        firstName,
-        id,
-      });
+      where.push(
+        `(s.last_name, s.first_name, s.id) > (${params.add(lastName)}, ${params.add(firstName)}, ${params.add(id)})`,
+      );
     }
-    const rows = await builder.getMany();
-    const page = toPage(rows, limit, (row) => [row.lastName, row.firstName, row.id]);
-    return { data: page.data.map(toView), nextCursor: page.nextCursor };
+    const rows = await this.txHost.tx.query<StaffRow[]>(
+      `SELECT ${STAFF_COLUMNS} FROM staff s
+        WHERE ${where.join(' AND ')}
+        ORDER BY s.last_name, s.first_name, s.id LIMIT ${params.add(limit + 1)}`,
+      params.values,
+    );
+    const page = toPage(rows, limit, (row) => [row.last_name, row.first_name, row.id]);
+    return { data: page.data.map(toStaffView), nextCursor: page.nextCursor };
   }
 
   async get(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
-    const staff = await this.load(actor.practiceId, id);
-    return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
+    return versioned(await this.load(actor.practiceId, id));
   }
 
-  @Transactional()
-  async update(
+  update(
     actor: StaffActor,
     id: string,
     dto: UpdateStaffDto,
     ifMatch?: string,
   ): Promise<Versioned<StaffView>> {
-    const staff = await this.load(actor.practiceId, id, true);
-    const expected = expectedVersion(ifMatch, staff.id, staff.version) ?? staff.version;
-    const next = { ...staff, ...definedOnly(dto) };
-    if (next.role !== 'counselor' && next.supervisorId) {
-      throw new InvalidSupervisorError('only counselors have a supervisor; clear supervisorId');
-    }
-    if (dto.supervisorId && dto.supervisorId !== staff.supervisorId) {
-      await this.assertSupervisor(actor.practiceId, dto.supervisorId, next.role, staff.id);
-    }
-    if (staff.role === 'admin' && next.role !== 'admin' && staff.active)
-      await this.assertAnotherAdmin(staff);
-    const changedFields = Object.keys(definedOnly(dto)).filter(
-      (field) => dto[field as keyof UpdateStaffDto] !== staff[field as keyof Staff],
-    );
-    if (changedFields.length === 0)
-      return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
-    const result = await this.repository.update(
-      { practiceId: actor.practiceId, id, version: expected },
-      { ...definedOnly(dto), version: expected + 1 },
-    );
-    if (!result.affected) throw new PreconditionFailedProblem();
-    await this.audit.record({
-      action: 'update',
-      resourceType: 'staff',
-      resourceId: id,
-      changedFields,
+    return this.txHost.withTransaction(async () => {
+      const staff = await this.load(actor.practiceId, id, true);
+      const expected = expectedVersion(ifMatch, staff.id, staff.version) ?? staff.version;
+      const changes = definedOnly(dto);
+      const role = changes.role ?? staff.role;
+      const supervisorId = 'supervisorId' in changes ? changes.supervisorId : staff.supervisor_id;
+      if (role !== 'counselor' && supervisorId) {
+        throw new InvalidSupervisorError('only counselors have a supervisor; clear supervisorId');
+      }
+      if (dto.supervisorId && dto.supervisorId !== staff.supervisor_id) {
+        await this.assertSupervisor(actor.practiceId, dto.supervisorId, role, staff.id);
+      }
+      if (staff.role === 'admin' && role !== 'admin' && staff.active)
+        await this.assertAnotherAdmin(staff);
+      const params = new SqlParams();
+      const changedFields: string[] = [];
+      const assignments: string[] = [];
+      for (const [field, value] of Object.entries(changes)) {
+        // Only names from the fixed map reach the SQL text, whatever the body held.
+        if (!Object.hasOwn(UPDATABLE_STAFF_COLUMNS, field)) continue;
+        const column = UPDATABLE_STAFF_COLUMNS[field as keyof typeof UPDATABLE_STAFF_COLUMNS];
+        if (value !== staff[column]) changedFields.push(field);
+        assignments.push(`${column} = ${params.add(value)}`);
+      }
+      if (changedFields.length === 0) return versioned(staff);
+      const [[updated]] = await this.txHost.tx.query<[StaffRow[], number]>(
+        `UPDATE staff s SET ${assignments.join(', ')}, version = version + 1, updated_at = now()
+          WHERE s.practice_id = ${params.add(actor.practiceId)} AND s.id = ${params.add(id)}
+            AND s.version = ${params.add(expected)}
+          RETURNING ${STAFF_COLUMNS}`,
+        params.values,
+      );
+      if (!updated) throw new PreconditionFailedProblem();
+      await this.audit.record({
+        action: 'update',
+        resourceType: 'staff',
+        resourceId: id,
+        changedFields,
+      });
+      return versioned(updated);
     });
-    return this.get(actor, id);
   }
 
   /** Ends the account: no sign-in, refresh tokens revoked now, access tokens die within minutes. */
-  @Transactional()
-  async deactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
-    const staff = await this.load(actor.practiceId, id, true);
-    if (!staff.active) return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
-    if (staff.role === 'admin') await this.assertAnotherAdmin(staff);
-    await this.repository.update(
-      { practiceId: actor.practiceId, id },
-      { active: false, deactivatedAt: () => 'now()', version: staff.version + 1 },
-    );
-    await this.tokens.revokeAllForStaff(actor.practiceId, id, 'deactivated');
-    await this.audit.record({
-      action: 'deactivate',
-      resourceType: 'staff',
-      resourceId: id,
-      changedFields: ['active'],
+  deactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
+    return this.txHost.withTransaction(async () => {
+      const staff = await this.load(actor.practiceId, id, true);
+      if (!staff.active) return versioned(staff);
+      if (staff.role === 'admin') await this.assertAnotherAdmin(staff);
+      const updated = await this.setActivity(
+        actor.practiceId,
+        id,
+        'active = false, deactivated_at = now()',
+      );
+      await this.tokens.revokeAllForStaff(actor.practiceId, id, 'deactivated');
+      await this.audit.record({
+        action: 'deactivate',
+        resourceType: 'staff',
+        resourceId: id,
+        changedFields: ['active'],
+      });
+      return versioned(updated);
     });
-    return this.get(actor, id);
   }
 
-  @Transactional()
-  async reactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
-    const staff = await this.load(actor.practiceId, id, true);
-    if (staff.active) return { view: toView(staff), etag: etagOf(staff.id, staff.version) };
-    await this.repository.update(
-      { practiceId: actor.practiceId, id },
-      {
-        active: true,
-        deactivatedAt: null,
-        failedLoginCount: 0,
-        lockedUntil: null,
-        version: staff.version + 1,
-      },
-    );
-    await this.audit.record({
-      action: 'reactivate',
-      resourceType: 'staff',
-      resourceId: id,
-      changedFields: ['active'],
+  reactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
+    return this.txHost.withTransaction(async () => {
+      const staff = await this.load(actor.practiceId, id, true);
+      if (staff.active) return versioned(staff);
+      const updated = await this.setActivity(
+        actor.practiceId,
+        id,
+        'active = true, deactivated_at = NULL, failed_login_count = 0, locked_until = NULL',
+      );
+      await this.audit.record({
+        action: 'reactivate',
+        resourceType: 'staff',
+        resourceId: id,
+        changedFields: ['active'],
+      });
+      return versioned(updated);
     });
-    return this.get(actor, id);
   }
 
-  async me(
-    actor: StaffActor,
-  ): Promise<StaffView & { practice: { id: string; name: string; timeZone: string } }> {
+  async me(actor: StaffActor): Promise<StaffView & { practice: PracticeSummary }> {
     const staff = await this.load(actor.practiceId, actor.id);
-    const [practice] = await this.txHost.tx.query<
-      { id: string; name: string; time_zone: string }[]
-    >(`SELECT id, name, time_zone FROM practices WHERE id = $1`, [actor.practiceId]);
-    return {
-      ...toView(staff),
-      practice: { id: practice!.id, name: practice!.name, timeZone: practice!.time_zone },
-    };
+    const [practice] = await this.txHost.tx.query<PracticeRow[]>(
+      `SELECT ${PRACTICE_COLUMNS} FROM practices p WHERE p.id = $1`,
+      [actor.practiceId],
+    );
+    return { ...toStaffView(staff), practice: toPracticeSummary(practice!) };
   }
 
   /** Loads a staff member of the caller's practice; another practice's id is simply not found. */
-  private async load(practiceId: string, id: string, forUpdate = false): Promise<Staff> {
-    const staff = await this.repository.findOne({
-      where: { practiceId, id },
-      ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+  private async load(practiceId: string, id: string, forUpdate = false): Promise<StaffRow> {
+    const staff = await this.find(practiceId, id, forUpdate);
     if (!staff) throw new StaffNotFoundError();
     return staff;
+  }
+
+  private async find(
+    practiceId: string,
+    id: string,
+    forUpdate = false,
+  ): Promise<StaffRow | undefined> {
+    const [staff] = await this.txHost.tx.query<StaffRow[]>(
+      `SELECT ${STAFF_COLUMNS} FROM staff s WHERE s.practice_id = $1 AND s.id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+      [practiceId, id],
+    );
+    return staff;
+  }
+
+  /** Flips an account on or off; the caller holds the row's lock, so the version is its own. */
+  private async setActivity(
+    practiceId: string,
+    id: string,
+    assignments: string,
+  ): Promise<StaffRow> {
+    const [[updated]] = await this.txHost.tx.query<[StaffRow[], number]>(
+      `UPDATE staff s SET ${assignments}, version = version + 1, updated_at = now()
+        WHERE s.practice_id = $1 AND s.id = $2
+        RETURNING ${STAFF_COLUMNS}`,
+      [practiceId, id],
+    );
+    return updated!;
   }
 
   private async assertSupervisor(
@@ -214,7 +247,7 @@ export class StaffService {
     if (role !== 'counselor') throw new InvalidSupervisorError('only counselors have a supervisor');
     if (supervisorId === selfId)
       throw new InvalidSupervisorError('a counselor cannot supervise themselves');
-    const supervisor = await this.repository.findOne({ where: { practiceId, id: supervisorId } });
+    const supervisor = await this.find(practiceId, supervisorId);
     if (!supervisor) throw new InvalidSupervisorError('no such staff member in this practice');
     if (!supervisor.active) throw new InvalidSupervisorError('the supervisor is deactivated');
     if (supervisor.role !== 'supervisor' && supervisor.role !== 'admin') {
@@ -222,11 +255,11 @@ export class StaffService {
     }
   }
 
-  private async assertAnotherAdmin(staff: Staff): Promise<void> {
+  private async assertAnotherAdmin(staff: StaffRow): Promise<void> {
     // Locks the practice's active admins so two concurrent demotions cannot both pass this check.
     const admins = await this.txHost.tx.query<{ id: string }[]>(
       `SELECT id FROM staff WHERE practice_id = $1 AND role = 'admin' AND active FOR UPDATE`,
-      [staff.practiceId],
+      [staff.practice_id],
     );
     if (!admins.some((admin) => admin.id !== staff.id)) throw new LastAdminError();
   }
@@ -248,21 +281,8 @@ export class StaffService {
   }
 }
 
-function toView(staff: Staff): StaffView {
-  return {
-    id: staff.id,
-    email: staff.email,
-    firstName: staff.firstName,
-    lastName: staff.lastName,
-    role: staff.role,
-    supervisorId: staff.supervisorId,
-    requiresCosign: staff.requiresCosign,
-    active: staff.active,
-    deactivatedAt: staff.deactivatedAt?.toISOString() ?? null,
-    locked: staff.lockedUntil !== null && staff.lockedUntil > new Date(),
-    createdAt: staff.createdAt.toISOString(),
-    updatedAt: staff.updatedAt.toISOString(),
-  };
+function versioned(staff: StaffRow): Versioned<StaffView> {
+  return { view: toStaffView(staff), etag: etagOf(staff.id, staff.version) };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -16,17 +16,8 @@ import {
   toCheckInView,
   toMilestoneView,
   toSetbackView,
-  type CheckInJson,
-  type GoalRow,
-  type MilestoneJson,
-  type SetbackJson,
+  type TimelineRow,
 } from './trust-goal.row';
-
-interface TimelineRow extends GoalRow {
-  check_ins: CheckInJson[];
-  setbacks: SetbackJson[];
-  milestones: (MilestoneJson & { reachedOn: string | null })[];
-}
 
 /** A goal's story in time order, shaped for a chart: rating lines, setback and milestone markers. */
 @Injectable()

@@ -267,3 +267,10 @@ function iso(timestamp: string): string {
 function round(value: number | null, digits: number): number | null {
   return value === null ? null : Number(value.toFixed(digits));
 }
+
+/** A goal with everything its timeline draws, as one row. */
+export interface TimelineRow extends GoalRow {
+  check_ins: CheckInJson[];
+  setbacks: SetbackJson[];
+  milestones: (MilestoneJson & { reachedOn: string | null })[];
+}

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AuditEventView } from '../audit-event-view';
+import type { AuditEventView } from '../audit-event.row';
 
 /** One audit event (OpenAPI schema of {@link AuditEventView}). */
 export class AuditEventDto implements AuditEventView {

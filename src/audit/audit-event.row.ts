@@ -71,3 +71,10 @@ export function toAuditEventView(row: AuditEventRow): AuditEventView {
     userAgent: row.user_agent,
   };
 }
+
+/** An event as the export reads it: the API columns plus metadata and its chain link. */
+export interface ExportRow extends AuditEventRow {
+  metadata: AuditMetadata;
+  chain_seq: string | null;
+  link_hash: string | null;
+}
