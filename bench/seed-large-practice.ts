@@ -1,5 +1,7 @@
 import type { Client } from 'pg';
+import { insertClients, type NewClient } from '../src/clients/client-writes';
 import { rowsOf } from '../src/common/sql/query-rows';
+import { insertFamilyMembers } from '../src/family-members/family-member-writes';
 import { refreshGoalFigures } from '../src/trust-goals/goal-figures';
 
 export interface LargePracticeSize {
@@ -20,7 +22,8 @@ export const DEFAULT_SIZE: LargePracticeSize = {
 
 /**
  * Seeds one large practice with set-based SQL: counselors (5 supervisors over the rest), clients
- * spread over counselors as primaries, a family member each, sessions laid out per counselor in
+ * (through the clients' own insert, so they are numbered as the API numbers them) spread over
+ * counselors as primaries, a family member each, sessions laid out per counselor in
  * non-overlapping slots over the past and coming months, goals with weekly check-ins and ratings
  * (trust rising for most goals, steady for some, falling for one in ten).
  */
@@ -47,21 +50,27 @@ export async function seedLargePractice(
        FROM generate_series(1, $3::int - 5) n`,
     [practiceId, passwordHash, size.counselors],
   );
-  await db.query(
-    `WITH staff_list AS (SELECT id, row_number() OVER (ORDER BY email) - 1 AS k FROM staff WHERE practice_id = $1),
-          c AS (
-            INSERT INTO clients (practice_id, client_number, first_name, last_name, date_of_birth, status, presenting_concerns)
-            SELECT $1, n, 'Client' || n, 'Family' || n, date '1970-01-01' + (n % 15000), CASE WHEN n % 10 = 0 THEN 'on_hold' ELSE 'active' END,
-                   ARRAY['communication']
-              FROM generate_series(1, $2::int) n RETURNING id, client_number)
-     INSERT INTO care_team_members (practice_id, client_id, staff_id, role)
-     SELECT $1, c.id, s.id, 'primary_counselor' FROM c JOIN staff_list s ON s.k = c.client_number % $3`,
-    [practiceId, size.clients, size.counselors],
+  const clients = await insertClients(
+    rowsOf(db),
+    practiceId,
+    Array.from({ length: size.clients }, (_, i) => benchClient(i + 1)),
   );
   await db.query(
-    `INSERT INTO family_members (practice_id, client_id, first_name, relationship, participation)
-     SELECT practice_id, id, 'Parent', 'mother', 'participating' FROM clients WHERE practice_id = $1`,
-    [practiceId],
+    `WITH staff_list AS (SELECT id, row_number() OVER (ORDER BY email) - 1 AS k FROM staff WHERE practice_id = $1)
+     INSERT INTO care_team_members (practice_id, client_id, staff_id, role)
+     SELECT $1, c.id, s.id, 'primary_counselor' FROM clients c JOIN staff_list s ON s.k = c.client_number % $2
+      WHERE c.practice_id = $1`,
+    [practiceId, size.counselors],
+  );
+  await insertFamilyMembers(
+    rowsOf(db),
+    practiceId,
+    clients.map((client) => ({
+      client_id: client.id,
+      first_name: 'Parent',
+      relationship: 'mother',
+      participation: 'participating',
+    })),
   );
   // Sessions: per counselor, consecutive 2-hour slots centred on today; past ones completed (some no-shows).
   await db.query(
@@ -122,4 +131,15 @@ export async function seedLargePractice(
   await refreshGoalFigures(rowsOf(db), practiceId, 'all');
   await db.query('VACUUM ANALYZE');
   return { practiceId };
+}
+
+/** Client `n` of the benchmark practice: one in ten on hold, birthdays spread over 40 years. */
+function benchClient(n: number): NewClient {
+  return {
+    first_name: `Client${n}`,
+    last_name: `Family${n}`,
+    date_of_birth: new Date(Date.UTC(1970, 0, 1 + (n % 15000))).toISOString().slice(0, 10),
+    status: n % 10 === 0 ? 'on_hold' : 'active',
+    presenting_concerns: ['communication'],
+  };
 }

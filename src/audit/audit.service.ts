@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { anonymousActor } from '../common/actor/actor';
+import type { ProblemError } from '../common/problem/problem';
 import { RequestContext } from '../common/request-context/request-context';
 import { AuditEventInput } from './audit-event';
 import { queryPrepared } from '../common/sql/prepared';
@@ -28,6 +29,20 @@ export class AuditService {
    */
   async recordIndependently(event: AuditEventInput): Promise<void> {
     await this.txHost.withTransaction(Propagation.NotSupported, () => this.record(event));
+  }
+
+  /**
+   * Records an access denial (independently: it survives the rollback the error causes), then
+   * throws `notFound`. The caller answers 404 rather than 403 so that a record out of reach is
+   * indistinguishable from one that does not exist. Use as `return this.audit.denyAsNotFound(…)`,
+   * so the compiler knows the code after it is not reached.
+   */
+  async denyAsNotFound(
+    event: Omit<AuditEventInput, 'action' | 'outcome'>,
+    notFound: ProblemError,
+  ): Promise<never> {
+    await this.recordIndependently({ ...event, action: 'access_denied', outcome: 'denied' });
+    throw notFound;
   }
 
   /**

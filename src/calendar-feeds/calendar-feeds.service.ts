@@ -89,13 +89,10 @@ export class CalendarFeedsService {
         [actor.practiceId, actor.id, feedId],
       );
       if (revoked[0].length === 0) {
-        await this.audit.recordIndependently({
-          action: 'access_denied',
-          resourceType: 'calendar_feed',
-          resourceId: feedId,
-          outcome: 'denied',
-        });
-        throw new CalendarFeedNotFoundError();
+        return this.audit.denyAsNotFound(
+          { resourceType: 'calendar_feed', resourceId: feedId },
+          new CalendarFeedNotFoundError(),
+        );
       }
       await this.audit.record({
         action: 'update',

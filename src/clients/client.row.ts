@@ -84,16 +84,6 @@ export class ClientView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-/**
- * A CTE `number(value)` drawing the practice's next client number (`$1` is the practice id). The
- * counter row serialises concurrent creations, so no number is ever drawn twice; a rollback leaves a
- * gap, which is fine.
- */
-export const NEXT_CLIENT_NUMBER = `number AS (
-  INSERT INTO practice_counters (practice_id, name, value) VALUES ($1, 'client_number', 1)
-  ON CONFLICT (practice_id, name) DO UPDATE SET value = practice_counters.value + 1
-  RETURNING value)`;
-
 export function formatClientNumber(value: number): string {
   return `C-${String(value).padStart(6, '0')}`;
 }

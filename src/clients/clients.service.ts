@@ -15,17 +15,13 @@ import {
   type CreatedResponse,
 } from '../common/idempotency/idempotency.service';
 import { UnprocessableProblem } from '../common/problem/problem';
+import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
 import { CareTeamService } from './care-team.service';
 import { assertClientTransition } from './client-status';
-import {
-  CLIENT_COLUMNS,
-  toClientView,
-  type ClientRow,
-  type ClientView,
-  NEXT_CLIENT_NUMBER,
-} from './client.row';
+import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
+import { insertClient } from './client-writes';
 import {
   ChangeClientStatusDto,
   CreateClientDto,
@@ -72,29 +68,20 @@ export class ClientsService {
         const primaryId = dto.primaryCounselorId ?? (clinician ? actor.id : undefined);
         if (primaryId)
           await this.careTeam.assertClinician(actor.practiceId, primaryId, 'primaryCounselorId');
-        const [row] = await this.txHost.tx.query<ClientRow[]>(
-          `WITH ${NEXT_CLIENT_NUMBER}
-           INSERT INTO clients AS c (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth,
-             pronouns, email, phone, presenting_concerns, trust_indicators, risk_flags, substance_use_records, created_by)
-           SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM number
-           RETURNING ${CLIENT_COLUMNS}`,
-          [
-            actor.practiceId,
-            dto.firstName.trim(),
-            dto.lastName.trim(),
-            dto.preferredName?.trim() ?? null,
-            dto.dateOfBirth,
-            dto.pronouns ?? null,
-            dto.email ?? null,
-            dto.phone ?? null,
-            dto.presentingConcerns ?? [],
-            dto.trustIndicators ?? [],
-            dto.riskFlags ?? [],
-            dto.substanceUseRecords ?? false,
-            actor.id,
-          ],
-        );
-        const client = row!;
+        const client = await insertClient(rowsOfManager(this.txHost.tx), actor.practiceId, {
+          first_name: dto.firstName.trim(),
+          last_name: dto.lastName.trim(),
+          preferred_name: dto.preferredName?.trim() ?? null,
+          date_of_birth: dto.dateOfBirth,
+          pronouns: dto.pronouns ?? null,
+          email: dto.email ?? null,
+          phone: dto.phone ?? null,
+          presenting_concerns: dto.presentingConcerns ?? [],
+          trust_indicators: dto.trustIndicators ?? [],
+          risk_flags: dto.riskFlags ?? [],
+          substance_use_records: dto.substanceUseRecords ?? false,
+          created_by: actor.id,
+        });
         if (primaryId)
           await this.careTeam.insertMember(actor, client.id, primaryId, 'primary_counselor');
         await this.audit.record({

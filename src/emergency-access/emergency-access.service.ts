@@ -45,13 +45,10 @@ export class EmergencyAccessService {
         [actor.practiceId, clientId, actor.id],
       );
       if (!client) {
-        await this.audit.recordIndependently({
-          action: 'access_denied',
-          resourceType: 'emergency_access',
-          resourceId: clientId,
-          outcome: 'denied',
-        });
-        throw new ClientNotFoundError();
+        return this.audit.denyAsNotFound(
+          { resourceType: 'emergency_access', resourceId: clientId },
+          new ClientNotFoundError(),
+        );
       }
       if (client.on_team) {
         throw new ConflictProblem(

@@ -15,7 +15,9 @@ import {
   type CreatedResponse,
 } from '../common/idempotency/idempotency.service';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
+import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
+import { touchActivity } from '../clients/client-writes';
 import { providedFields } from '../common/validation/transforms';
 import {
   CreateFamilyMemberDto,
@@ -27,6 +29,7 @@ import {
   FAMILY_MEMBER_FIELDS as COLUMNS,
   type FamilyMemberRow as MemberRow,
 } from './family-member.row';
+import { insertFamilyMembers, type NewFamilyMember } from './family-member-writes';
 
 export type VersionedMember = Versioned<FamilyMemberView>;
 
@@ -50,19 +53,17 @@ export class FamilyMembersService {
       this.idempotency.run(actor, key, { clientId, ...dto }, async () => {
         await this.access.require(actor, clientId, 'write', { forUpdate: true });
         assertDeceasedConsistent(dto.deceased ?? false, dto.deceasedOn ?? null);
-        const params = new SqlParams();
         const fields = providedFields(dto);
-        const columns = ['practice_id', 'client_id', ...fields.map((field) => COLUMNS[field])];
-        const values = [
-          params.add(actor.practiceId),
-          params.add(clientId),
-          ...fields.map((field) => params.add(clean(dto[field]))),
-        ];
-        const [row] = await this.txHost.tx.query<MemberRow[]>(
-          `INSERT INTO family_members (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${SELECT}`,
-          params.values,
+        const member = Object.fromEntries(
+          fields.map((field) => [COLUMNS[field], clean(dto[field])]),
         );
-        await this.touchClient(actor.practiceId, clientId);
+        const [row] = await insertFamilyMembers<MemberRow>(
+          rowsOfManager(this.txHost.tx),
+          actor.practiceId,
+          [{ ...member, client_id: clientId } as NewFamilyMember],
+          SELECT,
+        );
+        await touchActivity(rowsOfManager(this.txHost.tx), actor.practiceId, clientId);
         await this.audit.record({
           action: 'create',
           resourceType: 'family_member',
@@ -136,7 +137,7 @@ export class FamilyMembersService {
         params.values,
       );
       if (!row) throw new PreconditionFailedProblem();
-      await this.touchClient(actor.practiceId, clientId);
+      await touchActivity(rowsOfManager(this.txHost.tx), actor.practiceId, clientId);
       await this.audit.record({
         action: 'update',
         resourceType: 'family_member',
@@ -155,13 +156,6 @@ export class FamilyMembersService {
     );
     if (!row) throw new NotFoundProblem('The family member');
     return row;
-  }
-
-  private async touchClient(practiceId: string, clientId: string): Promise<void> {
-    await this.txHost.tx.query(
-      `UPDATE clients SET last_activity_at = now() WHERE practice_id = $1 AND id = $2`,
-      [practiceId, clientId],
-    );
   }
 }
 

@@ -120,13 +120,10 @@ export class IntakeInvitationsService {
         params.values,
       );
       if (!row) {
-        await this.audit.recordIndependently({
-          action: 'access_denied',
-          resourceType: 'intake_invitation',
-          resourceId: invitationId,
-          outcome: 'denied',
-        });
-        throw new IntakeInvitationNotFoundError();
+        return this.audit.denyAsNotFound(
+          { resourceType: 'intake_invitation', resourceId: invitationId },
+          new IntakeInvitationNotFoundError(),
+        );
       }
       if (row.used_at) throw new IntakeInvitationUsedError();
       if (row.revoked_at) return toView(row);

@@ -1,4 +1,3 @@
-import { NEXT_CLIENT_NUMBER } from '../clients/client.row';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -8,6 +7,9 @@ import type { AuditEventInput } from '../audit/audit-event';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
+import { insertClient } from '../clients/client-writes';
+import { rowsOfManager } from '../common/sql/query-rows';
+import { insertFamilyMembers } from '../family-members/family-member-writes';
 import {
   AcceptIntakeDto,
   IntakeSubmissionView,
@@ -137,13 +139,10 @@ export class IntakeReviewService {
       [actor.practiceId, submissionId],
     );
     if (!row) {
-      await this.audit.recordIndependently({
-        action: 'access_denied',
-        resourceType: 'intake_submission',
-        resourceId: submissionId,
-        outcome: 'denied',
-      });
-      throw new IntakeSubmissionNotFoundError();
+      return this.audit.denyAsNotFound(
+        { resourceType: 'intake_submission', resourceId: submissionId },
+        new IntakeSubmissionNotFoundError(),
+      );
     }
     if (row.status !== 'pending') throw new IntakeSubmissionNotPendingError(row.status);
     return row.payload;
@@ -151,47 +150,35 @@ export class IntakeReviewService {
 
   private async insertClient(actor: StaffActor, form: IntakeSubmissionDto): Promise<string> {
     const { client } = form;
-    const [row] = await this.txHost.tx.query<{ id: string }[]>(
-      `WITH ${NEXT_CLIENT_NUMBER}
-       INSERT INTO clients (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth,
-         pronouns, email, phone, status, presenting_concerns, trust_indicators, created_by)
-       SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11 FROM number
-       RETURNING id`,
-      [
-        actor.practiceId,
-        client.firstName.trim(),
-        client.lastName.trim(),
-        client.preferredName?.trim() ?? null,
-        client.dateOfBirth,
-        client.pronouns?.trim() ?? null,
-        client.email ?? null,
-        client.phone?.trim() ?? null,
-        form.presentingConcerns,
-        form.trustIndicators ?? [],
-        actor.id,
-      ],
-    );
-    return row!.id;
+    const row = await insertClient(rowsOfManager(this.txHost.tx), actor.practiceId, {
+      first_name: client.firstName.trim(),
+      last_name: client.lastName.trim(),
+      preferred_name: client.preferredName?.trim() ?? null,
+      date_of_birth: client.dateOfBirth,
+      pronouns: client.pronouns?.trim() ?? null,
+      email: client.email ?? null,
+      phone: client.phone?.trim() ?? null,
+      status: 'active',
+      presenting_concerns: form.presentingConcerns,
+      trust_indicators: form.trustIndicators ?? [],
+      created_by: actor.id,
+    });
+    return row.id;
   }
 
   /** The family members listed, and the emergency contact, in one statement. */
-  private async insertFamily(
+  private insertFamily(
     actor: StaffActor,
     clientId: string,
     form: IntakeSubmissionDto,
   ): Promise<{ id: string; fields: string[] }[]> {
-    const rows = familyRows(form);
-    if (rows.length === 0) return [];
-    return this.txHost.tx.query<{ id: string; fields: string[] }[]>(
-      `INSERT INTO family_members AS f (practice_id, client_id, first_name, last_name, relationship, email, phone,
-         participation, emergency_contact)
-       SELECT $1, $2, m.first_name, m.last_name, m.relationship, m.email, m.phone, m.participation, m.emergency_contact
-         FROM jsonb_to_recordset($3::jsonb) AS m(first_name text, last_name text, relationship text, email text,
-              phone text, participation text, emergency_contact boolean)
-       RETURNING f.id, array_remove(ARRAY['firstName', CASE WHEN f.last_name IS NOT NULL THEN 'lastName' END,
+    return insertFamilyMembers(
+      rowsOfManager(this.txHost.tx),
+      actor.practiceId,
+      familyRows(form).map((row) => ({ ...row, client_id: clientId })),
+      `f.id, array_remove(ARRAY['firstName', CASE WHEN f.last_name IS NOT NULL THEN 'lastName' END,
          'relationship', CASE WHEN f.email IS NOT NULL THEN 'email' END, CASE WHEN f.phone IS NOT NULL THEN 'phone' END,
          'participation', CASE WHEN f.emergency_contact THEN 'emergencyContact' END], NULL) AS fields`,
-      [actor.practiceId, clientId, JSON.stringify(rows)],
     );
   }
 

@@ -156,13 +156,10 @@ export class IntakeSubmissionsService {
   async get(actor: StaffActor, submissionId: string): Promise<IntakeSubmissionDetailView> {
     const row = await this.find(actor.practiceId, submissionId);
     if (!row) {
-      await this.audit.record({
-        action: 'access_denied',
-        resourceType: 'intake_submission',
-        resourceId: submissionId,
-        outcome: 'denied',
-      });
-      throw new IntakeSubmissionNotFoundError();
+      return this.audit.denyAsNotFound(
+        { resourceType: 'intake_submission', resourceId: submissionId },
+        new IntakeSubmissionNotFoundError(),
+      );
     }
     await this.audit.record({
       action: 'read',

@@ -128,15 +128,15 @@ export class PublicIntakeService {
         : link.revoked_at
           ? 'revoked'
           : 'expired';
-    await this.audit.record({
-      action: 'access_denied',
-      resourceType: 'intake_invitation',
-      resourceId: link?.id ?? null,
-      outcome: 'denied',
-      actor: link ? intakeLinkActor(link.id, link.practice_id) : anonymousActor(),
-      metadata: { reason },
-    });
-    throw new IntakeLinkNotFoundError();
+    return this.audit.denyAsNotFound(
+      {
+        resourceType: 'intake_invitation',
+        resourceId: link?.id ?? null,
+        actor: link ? intakeLinkActor(link.id, link.practice_id) : anonymousActor(),
+        metadata: { reason },
+      },
+      new IntakeLinkNotFoundError(),
+    );
   }
 }
 

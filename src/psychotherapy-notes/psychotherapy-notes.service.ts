@@ -209,10 +209,7 @@ export class PsychotherapyNotesService {
          FROM psychotherapy_notes n WHERE n.practice_id = $1 AND n.id = $2`,
       [actor.practiceId, noteId, actor.id],
     );
-    if (!row?.own) {
-      await this.deny(noteId, row?.client_id ?? null, need);
-      throw new PsychotherapyNoteNotFoundError();
-    }
+    if (!row?.own) return this.deny(noteId, row?.client_id ?? null, need);
     const { own: _own, ...note } = row;
     return note;
   }
@@ -227,20 +224,15 @@ export class PsychotherapyNotesService {
       return (await this.access.require(actor, note.client_id, need)).via;
     } catch (error) {
       if (!(error instanceof ClientNotFoundError)) throw error;
-      await this.deny(note.id, note.client_id, need === 'readClinical' ? 'read' : 'write');
-      throw new PsychotherapyNoteNotFoundError();
+      return this.deny(note.id, note.client_id, need === 'readClinical' ? 'read' : 'write');
     }
   }
 
-  private async deny(noteId: string, clientId: string | null, need: Need): Promise<void> {
-    await this.audit.recordIndependently({
-      action: 'access_denied',
-      resourceType: 'psychotherapy_note',
-      resourceId: noteId,
-      clientId,
-      outcome: 'denied',
-      metadata: { need },
-    });
+  private deny(noteId: string, clientId: string | null, need: Need): Promise<never> {
+    return this.audit.denyAsNotFound(
+      { resourceType: 'psychotherapy_note', resourceId: noteId, clientId, metadata: { need } },
+      new PsychotherapyNoteNotFoundError(),
+    );
   }
 
   private async assertSessionOf(

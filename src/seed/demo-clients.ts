@@ -1,6 +1,8 @@
-import { NEXT_CLIENT_NUMBER } from '../clients/client.row';
 import type { Client } from 'pg';
 import { DEMO_SEED, recordSystemEvent } from '../audit/system-audit';
+import { insertClient } from '../clients/client-writes';
+import { rowsOf } from '../common/sql/query-rows';
+import { insertFamilyMembers } from '../family-members/family-member-writes';
 
 interface DemoFamilyMember {
   firstName: string;
@@ -143,25 +145,17 @@ export async function seedDemoClients(client: Client, practiceId: string): Promi
   ]);
   if (existing.rowCount) return 0;
   for (const demo of DEMO_CLIENTS) {
-    const created = await client.query<{ id: string }>(
-      `WITH ${NEXT_CLIENT_NUMBER}
-       INSERT INTO clients (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth, pronouns,
-                            status, presenting_concerns, trust_indicators, substance_use_records)
-       SELECT $1, number.value, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM number RETURNING id`,
-      [
-        practiceId,
-        demo.firstName,
-        demo.lastName,
-        demo.preferredName ?? null,
-        demo.dateOfBirth,
-        demo.pronouns,
-        demo.status,
-        demo.presentingConcerns,
-        demo.trustIndicators,
-        demo.substanceUseRecords,
-      ],
-    );
-    const clientId = created.rows[0]!.id;
+    const { id: clientId } = await insertClient(rowsOf(client), practiceId, {
+      first_name: demo.firstName,
+      last_name: demo.lastName,
+      preferred_name: demo.preferredName ?? null,
+      date_of_birth: demo.dateOfBirth,
+      pronouns: demo.pronouns,
+      status: demo.status,
+      presenting_concerns: demo.presentingConcerns,
+      trust_indicators: demo.trustIndicators,
+      substance_use_records: demo.substanceUseRecords,
+    });
     await recordSystemEvent(client, {
       practiceId,
       resourceType: 'client',
@@ -181,26 +175,24 @@ export async function seedDemoClients(client: Client, practiceId: string): Promi
         [practiceId, clientId, email, role],
       );
     }
-    for (const member of demo.family) {
-      const inserted = await client.query<{ id: string }>(
-        `INSERT INTO family_members (practice_id, client_id, first_name, last_name, relationship, participation,
-                                     consent_to_contact, emergency_contact)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [
-          practiceId,
-          clientId,
-          member.firstName,
-          member.lastName,
-          member.relationship,
-          member.participation,
-          member.consentToContact ?? false,
-          member.emergencyContact ?? false,
-        ],
-      );
+    const members = await insertFamilyMembers(
+      rowsOf(client),
+      practiceId,
+      demo.family.map((member) => ({
+        client_id: clientId,
+        first_name: member.firstName,
+        last_name: member.lastName,
+        relationship: member.relationship,
+        participation: member.participation,
+        consent_to_contact: member.consentToContact ?? false,
+        emergency_contact: member.emergencyContact ?? false,
+      })),
+    );
+    for (const member of members) {
       await recordSystemEvent(client, {
         practiceId,
         resourceType: 'family_member',
-        resourceId: inserted.rows[0]!.id,
+        resourceId: member.id,
         clientId,
         metadata: DEMO_SEED,
       });

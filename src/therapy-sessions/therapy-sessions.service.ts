@@ -6,6 +6,8 @@ import type { ClientNeed } from '../access/client-access';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
+import { touchActivity } from '../clients/client-writes';
+import { rowsOfManager } from '../common/sql/query-rows';
 import {
   etagOf,
   expectedVersion,
@@ -177,10 +179,7 @@ export class TherapySessionsService {
         );
       }
       await this.recordAttendees(session, dto);
-      await this.txHost.tx.query(
-        `UPDATE clients SET last_activity_at = now() WHERE practice_id = $1 AND id = $2`,
-        [session.practice_id, session.client_id],
-      );
+      await touchActivity(rowsOfManager(this.txHost.tx), session.practice_id, session.client_id);
       return this.update(
         actor.practiceId,
         sessionId,

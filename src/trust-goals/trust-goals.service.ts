@@ -11,7 +11,9 @@ import {
 } from '../common/idempotency/idempotency.service';
 import { describeConstraint } from '../common/problem/database-errors';
 import { UnprocessableProblem, ValidationProblem } from '../common/problem/problem';
+import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
+import { touchActivity } from '../clients/client-writes';
 import { providedFields } from '../common/validation/transforms';
 import { resolveParties } from '../parties/party';
 import {
@@ -262,11 +264,8 @@ export class TrustGoalsService {
   }
 
   /** Progress on a goal is activity on the client's case (the clients list sorts by it). */
-  async touchClient(goal: Pick<GoalRow, 'practice_id' | 'client_id'>): Promise<void> {
-    await this.txHost.tx.query(
-      `UPDATE clients SET last_activity_at = now() WHERE practice_id = $1 AND id = $2`,
-      [goal.practice_id, goal.client_id],
-    );
+  touchClient(goal: Pick<GoalRow, 'practice_id' | 'client_id'>): Promise<void> {
+    return touchActivity(rowsOfManager(this.txHost.tx), goal.practice_id, goal.client_id);
   }
 
   private async endCommitments(goal: GoalRow): Promise<number> {

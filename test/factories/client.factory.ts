@@ -1,5 +1,7 @@
-import { NEXT_CLIENT_NUMBER } from '../../src/clients/client.row';
 import type { DataSource } from 'typeorm';
+import { insertClient } from '../../src/clients/client-writes';
+import { rowsOfManager } from '../../src/common/sql/query-rows';
+import { insertFamilyMembers } from '../../src/family-members/family-member-writes';
 
 export interface TestClient {
   id: string;
@@ -24,31 +26,24 @@ export async function createClient(
   options: ClientOptions,
 ): Promise<TestClient> {
   const status = options.status ?? (options.primaryCounselorId ? 'active' : 'intake');
-  const [row] = await dataSource.query<{ id: string; client_number: number }[]>(
-    `WITH ${NEXT_CLIENT_NUMBER}
-     INSERT INTO clients (practice_id, client_number, first_name, last_name, preferred_name, date_of_birth, status,
-                          discharge_reason, discharged_on, presenting_concerns, substance_use_records)
-     SELECT $1, number.value, $2, $3, $4, '1990-05-17', $5, $6, $7, $8, $9 FROM number
-     RETURNING id, client_number`,
-    [
-      options.practiceId,
-      options.firstName ?? 'Test',
-      options.lastName ?? 'Client',
-      options.preferredName ?? null,
-      status,
-      status === 'discharged' ? 'completed treatment' : null,
-      status === 'discharged' ? '2026-01-15' : null,
-      options.presentingConcerns ?? [],
-      options.substanceUseRecords ?? false,
-    ],
-  );
+  const row = await insertClient(rowsOfManager(dataSource.manager), options.practiceId, {
+    first_name: options.firstName ?? 'Test',
+    last_name: options.lastName ?? 'Client',
+    preferred_name: options.preferredName ?? null,
+    date_of_birth: '1990-05-17',
+    status,
+    discharge_reason: status === 'discharged' ? 'completed treatment' : null,
+    discharged_on: status === 'discharged' ? '2026-01-15' : null,
+    presenting_concerns: options.presentingConcerns ?? [],
+    substance_use_records: options.substanceUseRecords ?? false,
+  });
   if (options.primaryCounselorId) {
     await dataSource.query(
       `INSERT INTO care_team_members (practice_id, client_id, staff_id, role) VALUES ($1, $2, $3, 'primary_counselor')`,
-      [options.practiceId, row!.id, options.primaryCounselorId],
+      [options.practiceId, row.id, options.primaryCounselorId],
     );
   }
-  return { id: row!.id, practiceId: options.practiceId, clientNumber: row!.client_number };
+  return { id: row.id, practiceId: options.practiceId, clientNumber: row.client_number };
 }
 
 export async function addFamilyMember(
@@ -57,10 +52,9 @@ export async function addFamilyMember(
   relationship = 'mother',
   firstName = 'Family',
 ): Promise<string> {
-  const [row] = await dataSource.query<{ id: string }[]>(
-    `INSERT INTO family_members (practice_id, client_id, first_name, relationship) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [client.practiceId, client.id, firstName, relationship],
-  );
+  const [row] = await insertFamilyMembers(rowsOfManager(dataSource.manager), client.practiceId, [
+    { client_id: client.id, first_name: firstName, relationship },
+  ]);
   return row!.id;
 }
 
