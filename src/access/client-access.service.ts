@@ -8,6 +8,7 @@ import type { SqlParams } from '../common/sql/sql-params';
 // access → clients is the one upward import: the access check reads (and with `forUpdate` locks)
 // the client's row in the same statement, and hands that row to the use case.
 import { CLIENT_COLUMNS, type ClientRow } from '../clients/client.row';
+import { practiceSettingSql } from '../practices/practice-settings';
 import {
   decideClientAccess,
   type AccessVia,
@@ -70,7 +71,7 @@ export class ClientAccessService {
               'emergencyGrant', EXISTS (SELECT 1 FROM emergency_access_grants g
                        WHERE g.practice_id = c.practice_id AND g.client_id = c.id AND g.staff_id = $3
                          AND g.expires_at > now()),
-              'adminClinicalAccess', coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false)
+              'adminClinicalAccess', ${practiceSettingSql('adminClinicalAccess')}
             ) AS access
          FROM clients c JOIN practices p ON p.id = c.practice_id
         WHERE c.practice_id = $1 AND c.id = $2
@@ -104,7 +105,7 @@ export class ClientAccessService {
         if (!clinical) return `c.practice_id = ${params.add(actor.practiceId)}`;
         if (need === 'writeClinical') return 'false';
         return `c.practice_id = ${params.add(actor.practiceId)} AND EXISTS (SELECT 1 FROM practices p
-                  WHERE p.id = c.practice_id AND coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false))`;
+                  WHERE p.id = c.practice_id AND ${practiceSettingSql('adminClinicalAccess')})`;
     }
   }
 
