@@ -16,6 +16,7 @@ import {
   type ClientNeed,
 } from './client-access';
 import { queryPrepared } from '../common/sql/prepared';
+import { LISTED_CLIENT } from './listed-client';
 
 /** Access granted to one client's record, for the use case that asked. */
 export interface ClientGrant {
@@ -90,8 +91,19 @@ export class ClientAccessService {
   }
 
   /**
+   * The predicate every list filters by, over the clients alias `c`: the clients `require` would
+   * allow for `need`, less the records entered in error, which no list shows (an admin reads one
+   * by its id only). A list that starts from this cannot forget either half.
+   */
+  listScope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
+    return `(${this.scope(actor, params, need)}) AND ${LISTED_CLIENT}`;
+  }
+
+  /**
    * SQL predicate over the clients alias `c` that holds for exactly the clients `require` would
-   * allow for `need` (entered-in-error records are left to the caller: lists exclude them).
+   * allow for `need` had they not been entered in error. Not for lists (use `listScope`): for what
+   * a viewer reaches on top of a list already scoped, and for the dashboard sections that have
+   * never left entered-in-error records out.
    */
   scope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
     const clinical = need === 'readClinical' || need === 'writeClinical';

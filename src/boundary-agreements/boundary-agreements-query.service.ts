@@ -32,10 +32,7 @@ export class BoundaryAgreementsQueryService {
   async list(actor: StaffActor, query: ListAgreementsQueryDto): Promise<Page<AgreementView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const params = new SqlParams();
-    const where = [
-      this.access.scope(actor, params, 'readClinical'),
-      `c.status <> 'entered_in_error'`,
-    ];
+    const where = [this.access.listScope(actor, params, 'readClinical')];
     if (query.status) where.push(`a.status = ${params.add(query.status)}`);
     if (query.reviewDue) {
       where.push(`a.status IN ('active', 'under_review')`, `a.review_date IS NOT NULL`);
