@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import type { ClientNeed } from '../../src/access/client-access';
-import { ClientAccessService } from '../../src/access/client-access.service';
+import { ClientAccessService, ClientNotFoundError } from '../../src/access/client-access.service';
 import type { StaffActor, StaffRole } from '../../src/common/actor/actor';
 import { SqlParams } from '../../src/common/sql/sql-params';
 import { createClient, grantEmergencyAccess, type TestClient } from '../factories/client.factory';
@@ -95,7 +95,7 @@ describe('client access: the single-record decision and the list predicate agree
     runAs(testApp.app, actor, () => access.require(actor, clientId, need)).then(
       () => true,
       (error: unknown) => {
-        if ((error as { status?: number }).status !== 404) throw error;
+        if (!(error instanceof ClientNotFoundError)) throw error;
         return false;
       },
     );
