@@ -8,6 +8,7 @@ import type { SqlParams } from '../common/sql/sql-params';
 // access → clients is the one upward import: the access check reads (and with `forUpdate` locks)
 // the client's row in the same statement, and hands that row to the use case.
 import { CLIENT_COLUMNS, type ClientRow } from '../clients/client.row';
+import { practiceSettingSql } from '../practices/practice-settings';
 import {
   decideClientAccess,
   type AccessVia,
@@ -15,6 +16,7 @@ import {
   type ClientNeed,
 } from './client-access';
 import { queryPrepared } from '../common/sql/prepared';
+import { LISTED_CLIENT } from './listed-client';
 
 /** Access granted to one client's record, for the use case that asked. */
 export interface ClientGrant {
@@ -70,7 +72,7 @@ export class ClientAccessService {
               'emergencyGrant', EXISTS (SELECT 1 FROM emergency_access_grants g
                        WHERE g.practice_id = c.practice_id AND g.client_id = c.id AND g.staff_id = $3
                          AND g.expires_at > now()),
-              'adminClinicalAccess', coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false)
+              'adminClinicalAccess', ${practiceSettingSql('adminClinicalAccess')}
             ) AS access
          FROM clients c JOIN practices p ON p.id = c.practice_id
         WHERE c.practice_id = $1 AND c.id = $2
@@ -89,8 +91,19 @@ export class ClientAccessService {
   }
 
   /**
+   * The predicate every list filters by, over the clients alias `c`: the clients `require` would
+   * allow for `need`, less the records entered in error, which no list shows (an admin reads one
+   * by its id only). A list that starts from this cannot forget either half.
+   */
+  listScope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
+    return `(${this.scope(actor, params, need)}) AND ${LISTED_CLIENT}`;
+  }
+
+  /**
    * SQL predicate over the clients alias `c` that holds for exactly the clients `require` would
-   * allow for `need` (entered-in-error records are left to the caller: lists exclude them).
+   * allow for `need` had they not been entered in error. Not for lists (use `listScope`): for what
+   * a viewer reaches on top of a list already scoped, and for the dashboard sections that have
+   * never left entered-in-error records out.
    */
   scope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
     const clinical = need === 'readClinical' || need === 'writeClinical';
@@ -104,7 +117,7 @@ export class ClientAccessService {
         if (!clinical) return `c.practice_id = ${params.add(actor.practiceId)}`;
         if (need === 'writeClinical') return 'false';
         return `c.practice_id = ${params.add(actor.practiceId)} AND EXISTS (SELECT 1 FROM practices p
-                  WHERE p.id = c.practice_id AND coalesce((p.settings ->> 'adminClinicalAccess')::boolean, false))`;
+                  WHERE p.id = c.practice_id AND ${practiceSettingSql('adminClinicalAccess')})`;
     }
   }
 

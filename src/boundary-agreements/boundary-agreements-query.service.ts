@@ -12,12 +12,13 @@ import {
   timestampCursorSql,
 } from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
+import { practiceSettingSql } from '../practices/practice-settings';
 import { AGREEMENT_COLUMNS, toAgreementView, type AgreementRow } from './agreement.row';
 import { AgreementView, ListAgreementsQueryDto } from './boundary-agreement.dto';
 
 /**
  * Agreements across the caller's caseload. With `reviewDue`, those in force whose review date has
- * passed or falls within the practice's notice period (`boundaryReviewNoticeDays`, default 14),
+ * passed or falls within the practice's notice period (`boundaryReviewNoticeDays`),
  * counted in the practice's time zone, soonest first.
  */
 @Injectable()
@@ -31,15 +32,12 @@ export class BoundaryAgreementsQueryService {
   async list(actor: StaffActor, query: ListAgreementsQueryDto): Promise<Page<AgreementView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const params = new SqlParams();
-    const where = [
-      this.access.scope(actor, params, 'readClinical'),
-      `c.status <> 'entered_in_error'`,
-    ];
+    const where = [this.access.listScope(actor, params, 'readClinical')];
     if (query.status) where.push(`a.status = ${params.add(query.status)}`);
     if (query.reviewDue) {
       where.push(`a.status IN ('active', 'under_review')`, `a.review_date IS NOT NULL`);
       where.push(`a.review_date <= (now() AT TIME ZONE p.time_zone)::date
-                    + coalesce((p.settings ->> 'boundaryReviewNoticeDays')::int, 14)`);
+                    + ${practiceSettingSql('boundaryReviewNoticeDays')}`);
     }
     // Review-due lists go by review date; otherwise by creation.
     const key = query.reviewDue ? `a.review_date::text` : timestampCursorSql('a.created_at');

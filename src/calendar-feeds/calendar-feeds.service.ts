@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { LISTED_CLIENT } from '../access/listed-client';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { formatClientNumber } from '../clients/client.row';
@@ -131,7 +132,7 @@ export class CalendarFeedsService {
            JOIN clients c ON c.practice_id = t.practice_id AND c.id = t.client_id
           WHERE t.practice_id = $1 AND (t.counselor_id = $2 OR t.co_therapist_id = $2)
             AND t.ends_at > now() - interval '30 days' AND t.starts_at < now() + interval '180 days'
-            AND c.status <> 'entered_in_error'
+            AND ${LISTED_CLIENT}
           ORDER BY t.starts_at, t.id`,
         [owner.practice_id, owner.staff_id],
       );

@@ -34,7 +34,7 @@ export class ClientsQueryService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const byActivity = query.sort === 'lastActivity';
     const params = new SqlParams();
-    const where = [this.access.scope(actor, params, 'read'), `c.status <> 'entered_in_error'`];
+    const where = [this.access.listScope(actor, params, 'read')];
     if (query.status?.length) where.push(`c.status = ANY(${params.add(query.status)})`);
     if (query.presentingConcern)
       where.push(`${params.add(query.presentingConcern)} = ANY(c.presenting_concerns)`);

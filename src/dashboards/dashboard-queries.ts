@@ -11,6 +11,12 @@ import { queryPrepared } from '../common/sql/prepared';
 const INITIALS = `upper(left(c.first_name, 1) || left(c.last_name, 1))`;
 const CLIENT_NUMBER = `'C-' || lpad(c.client_number::text, 6, '0')`;
 
+interface SectionScopes {
+  listed: (need: ClientNeed) => string;
+  scope: (need: ClientNeed) => string;
+  viewer: (need: ClientNeed) => string;
+}
+
 export interface Row {
   [column: string]: unknown;
 }
@@ -27,16 +33,14 @@ export class DashboardQueries {
   ) {}
 
   /**
-   * Runs one section. `scope` is the subject's caseload AND, when someone else is looking, what the
-   * viewer reaches too; `viewer` is that second condition alone, for sections keyed on the subject's
-   * own sessions or notes rather than on their caseload.
+   * Runs one section. `listed` is the subject's caseload as any list shows it (records entered in
+   * error left out) AND, when someone else is looking, what the viewer reaches too; `scope` is the
+   * same with entered-in-error records kept, as the sections built on it have always shown them;
+   * `viewer` is the second condition alone, for sections keyed on the subject's own sessions or
+   * notes rather than on their caseload.
    */
   private run<T = Row>(
-    build: (
-      params: SqlParams,
-      scope: (need: ClientNeed) => string,
-      viewer: (need: ClientNeed) => string,
-    ) => string,
+    build: (params: SqlParams, scopes: SectionScopes) => string,
     ctx: DashboardContext,
   ): Promise<T[]> {
     const params = new SqlParams();
@@ -44,9 +48,11 @@ export class DashboardQueries {
       ctx.viewer.id === ctx.subject.id
         ? 'true'
         : `(${this.access.scope(ctx.viewer, params, need)})`;
+    const listed = (need: ClientNeed) =>
+      `(${this.access.listScope(ctx.subject, params, need)}) AND ${viewer(need)}`;
     const scope = (need: ClientNeed) =>
       `(${this.access.scope(ctx.subject, params, need)}) AND ${viewer(need)}`;
-    const sql = build(params, scope, viewer);
+    const sql = build(params, { listed, scope, viewer });
     return queryPrepared<T>(this.txHost.tx, sql, params.values);
   }
 
@@ -57,11 +63,11 @@ export class DashboardQueries {
       new_this_month: number;
       discharged_this_month: number;
     }>(
-      (p, scope) => `
+      (p, { listed }) => `
         SELECT c.status, count(*)::int AS n,
                count(*) FILTER (WHERE (c.created_at AT TIME ZONE ${p.add(ctx.timeZone)})::date >= ${p.add(ctx.monthStart)}::date)::int AS new_this_month,
                count(*) FILTER (WHERE c.status = 'discharged' AND c.discharged_on >= ${p.add(ctx.monthStart)}::date)::int AS discharged_this_month
-          FROM clients c WHERE ${scope('read')} AND c.status <> 'entered_in_error'
+          FROM clients c WHERE ${listed('read')}
          GROUP BY c.status`,
       ctx,
     );
@@ -69,7 +75,7 @@ export class DashboardQueries {
 
   /** The subject's sessions from today to today + 7 (practice time zone), cancelled ones left out. */
   schedule(ctx: DashboardContext) {
-    return this.run((p, _scope, viewer) => {
+    return this.run((p, { viewer }) => {
       const tz = p.add(ctx.timeZone);
       const today = p.add(ctx.today);
       const me = p.add(ctx.subject.id);
@@ -99,7 +105,7 @@ export class DashboardQueries {
    * trigger), so the first part is a range of the outstanding-notes index, not an anti-join.
    */
   notes(ctx: DashboardContext) {
-    return this.run((p, _scope, viewer) => {
+    return this.run((p, { viewer }) => {
       const practice = p.add(ctx.subject.practiceId);
       const me = p.add(ctx.subject.id);
       return `
@@ -128,11 +134,11 @@ export class DashboardQueries {
   /** The caseload's active goals that need attention, with the reasons (see goal-attention.ts). */
   goalsNeedingAttention(ctx: DashboardContext) {
     return this.run<{ id: string; client_id: string; reasons: AttentionReason[] }>(
-      (p, scope) => `
+      (p, { listed }) => `
         SELECT g.id, g.client_id, a.reasons
           FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
           ${goalAttentionJoin(p, ctx, 'a')}
-         WHERE ${scope('readClinical')} AND c.status <> 'entered_in_error' AND g.lifecycle_status = 'active'
+         WHERE ${listed('readClinical')} AND g.lifecycle_status = 'active'
            AND cardinality(a.reasons) > 0
          ORDER BY c.client_number, g.created_at, g.id`,
       ctx,
@@ -142,7 +148,7 @@ export class DashboardQueries {
   /** Milestones reached and goals achieved in the last 14 days. */
   celebrations(ctx: DashboardContext) {
     return this.run(
-      (_p, scope) => `
+      (_p, { scope }) => `
         SELECT 'milestone' AS kind, m.id, m.goal_id, m.client_id, m.title, m.reached_at AS at, ${CLIENT_NUMBER} AS client_number
           FROM goal_milestones m JOIN clients c ON c.practice_id = m.practice_id AND c.id = m.client_id
          WHERE ${scope('readClinical')} AND m.reached_at >= now() - interval '14 days'
@@ -158,7 +164,7 @@ export class DashboardQueries {
 
   setbacks(ctx: DashboardContext) {
     return this.run(
-      (_p, scope) => `
+      (_p, { scope }) => `
         SELECT b.id, b.goal_id, b.client_id, b.kind, b.severity, b.occurred_at, ${CLIENT_NUMBER} AS client_number
           FROM goal_setbacks b JOIN clients c ON c.practice_id = b.practice_id AND c.id = b.client_id
          WHERE ${scope('readClinical')} AND b.occurred_at >= now() - interval '14 days'
@@ -170,7 +176,7 @@ export class DashboardQueries {
   /** Violations of the last 14 days, agreements awaiting acknowledgment, and agreements due for review. */
   boundaries(ctx: DashboardContext) {
     return this.run(
-      (p, scope) => `
+      (p, { scope }) => `
         SELECT 'violation' AS kind, v.id, v.agreement_id, v.client_id, v.severity, v.occurred_at AS at, NULL::date AS review_date
           FROM boundary_violations v JOIN clients c ON c.practice_id = v.practice_id AND c.id = v.client_id
          WHERE ${scope('readClinical')} AND v.occurred_at >= now() - interval '14 days'
@@ -195,7 +201,7 @@ export class DashboardQueries {
 
   /** Emergency grants of the last 30 days, on clients of the subject's care teams, to people outside those teams. */
   emergencyGrants(ctx: DashboardContext) {
-    return this.run((p, _scope, viewer) => {
+    return this.run((p, { viewer }) => {
       const practice = p.add(ctx.subject.practiceId);
       return `
         SELECT g.id, g.client_id, g.staff_id, s.first_name || ' ' || s.last_name AS staff_name, g.reason, g.granted_at, g.expires_at

@@ -1,5 +1,6 @@
 import type { StaffActor, StaffRole } from '../common/actor/actor';
 import { ForbiddenProblem, NotFoundProblem } from '../common/problem/problem';
+import { practiceSettingSql } from '../practices/practice-settings';
 
 /** Whose dashboard it is, and the practice's calendar facts it is computed against. */
 export interface DashboardContext {
@@ -36,9 +37,9 @@ export const CONTEXT_SQL = `
          (now() AT TIME ZONE p.time_zone)::date::text AS today,
          date_trunc('month', now() AT TIME ZONE p.time_zone)::date::text AS month_start,
          date_trunc('week', now() AT TIME ZONE p.time_zone)::date::text AS week_start,
-         coalesce((p.settings ->> 'noteOverdueHours')::int, 72) AS note_overdue_hours,
-         coalesce((p.settings ->> 'goalStallDays')::int, 14) AS stall_days,
-         coalesce((p.settings ->> 'boundaryReviewNoticeDays')::int, 14) AS review_notice_days,
+         ${practiceSettingSql('noteOverdueHours')} AS note_overdue_hours,
+         ${practiceSettingSql('goalStallDays')} AS stall_days,
+         ${practiceSettingSql('boundaryReviewNoticeDays')} AS review_notice_days,
          s.role AS subject_role, s.supervisor_id AS subject_supervisor_id, s.active AS subject_active
     FROM practices p LEFT JOIN staff s ON s.practice_id = p.id AND s.id = $2
    WHERE p.id = $1`;

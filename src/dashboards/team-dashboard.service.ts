@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { LISTED_CLIENT } from '../access/listed-client';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { SqlParams } from '../common/sql/sql-params';
@@ -94,7 +95,7 @@ export class TeamDashboardService {
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id AND t.status IN ('completed', 'no_show')
                   AND t.starts_at >= now() - interval '30 days' AND t.starts_at < now()) AS "noShowRate",
               (SELECT count(*)::int FROM trust_goals g
-                 JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id AND c.status <> 'entered_in_error'
+                 JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id AND ${LISTED_CLIENT}
                  ${attention}
                 WHERE g.practice_id = s.practice_id AND g.lifecycle_status = 'active'
                   AND g.client_id IN (SELECT m.client_id FROM care_team_members m

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientNotFoundError } from '../access/client-access.service';
+import { LISTED_CLIENT } from '../access/listed-client';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
@@ -41,7 +42,7 @@ export class EmergencyAccessService {
       const [client] = await this.txHost.tx.query<{ on_team: boolean }[]>(
         `SELECT EXISTS (SELECT 1 FROM care_team_members m WHERE m.practice_id = c.practice_id AND m.client_id = c.id
                           AND m.staff_id = $3 AND m.removed_at IS NULL) AS on_team
-           FROM clients c WHERE c.practice_id = $1 AND c.id = $2 AND c.status <> 'entered_in_error'`,
+           FROM clients c WHERE c.practice_id = $1 AND c.id = $2 AND ${LISTED_CLIENT}`,
         [actor.practiceId, clientId, actor.id],
       );
       if (!client) {

@@ -1,3 +1,4 @@
+import { LISTED_CLIENT } from '../access/listed-client';
 import { formatClientNumber } from '../clients/client.row';
 import type {
   AcknowledgedConsentView,
@@ -53,7 +54,7 @@ export const DUPLICATES_JOIN = `LEFT JOIN LATERAL (
                      CASE WHEN regexp_replace(c.phone, '[^0-9]', '', 'g') = s.phone_digits THEN 'phone' END
                    ], NULL) AS reasons
               FROM clients c
-             WHERE c.practice_id = s.practice_id AND c.status <> 'entered_in_error'
+             WHERE c.practice_id = s.practice_id AND ${LISTED_CLIENT}
                AND c.id IS DISTINCT FROM s.client_id
                AND ((c.date_of_birth = s.date_of_birth AND search_key(c.first_name) = search_key(s.first_name)
                      AND search_key(c.last_name) = search_key(s.last_name))

@@ -32,10 +32,7 @@ export class TherapySessionsQueryService {
   async list(actor: StaffActor, query: ListSessionsQueryDto): Promise<Page<TherapySessionView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const params = new SqlParams();
-    const where = [
-      this.access.scope(actor, params, 'readClinical'),
-      `c.status <> 'entered_in_error'`,
-    ];
+    const where = [this.access.listScope(actor, params, 'readClinical')];
     if (query.counselorId) {
       const counselor = params.add(query.counselorId);
       where.push(`(s.counselor_id = ${counselor} OR s.co_therapist_id = ${counselor})`);

@@ -15,6 +15,7 @@ import {
   type Versioned,
 } from '../common/http/etag';
 import { UnprocessableProblem } from '../common/problem/problem';
+import { practiceSettingSql } from '../practices/practice-settings';
 import { resolveParties } from '../parties/party';
 import {
   CompleteSessionDto,
@@ -134,7 +135,7 @@ export class TherapySessionsService {
     );
   }
 
-  /** A cancellation inside the practice's window (default 24 h before the start) is a late cancel. */
+  /** A cancellation inside the practice's window (`cancellationWindowHours` before the start) is a late cancel. */
   cancel(actor: StaffActor, sessionId: string, reason: string): Promise<VersionedSession> {
     return this.transition(actor, sessionId, 'cancelled', async (session) => {
       if (session.status !== 'scheduled') throw new SessionStatusError(session.status, 'cancelled');
@@ -143,7 +144,7 @@ export class TherapySessionsService {
         sessionId,
         session.version,
         `status = CASE WHEN now() > starts_at - make_interval(hours => (
-             SELECT coalesce((p.settings ->> 'cancellationWindowHours')::int, 24) FROM practices p WHERE p.id = practice_id))
+             SELECT ${practiceSettingSql('cancellationWindowHours')} FROM practices p WHERE p.id = practice_id))
            THEN 'late_cancel' ELSE 'cancelled' END,
          cancel_reason = $4, cancelled_at = now(), cancelled_by = $5`,
         [reason.trim(), actor.id],
