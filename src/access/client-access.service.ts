@@ -83,8 +83,17 @@ export class ClientAccessService {
       ? decideClientAccess(actor, { status: row.status, ...row.access }, need)
       : undefined;
     if (!row || !via) {
-      await this.recordDenial(clientId, need, Boolean(row));
-      throw new ClientNotFoundError();
+      // Only a client of the caller's own practice is named in the event: an id from elsewhere is
+      // not evidence about that client, and another practice's chain is not ours to write to.
+      return this.audit.denyAsNotFound(
+        {
+          resourceType: 'client',
+          resourceId: clientId,
+          clientId: row ? clientId : null,
+          metadata: { need },
+        },
+        new ClientNotFoundError(),
+      );
     }
     const { access: _facts, ...client } = row;
     return { clientId, via, client };
@@ -137,18 +146,5 @@ export class ClientAccessService {
         UNION ALL
         SELECT g.client_id FROM emergency_access_grants g
          WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now())`;
-  }
-
-  private async recordDenial(clientId: string, need: ClientNeed, exists: boolean): Promise<void> {
-    // Only a client of the caller's own practice is named in the event: an id from elsewhere is
-    // not evidence about that client, and another practice's chain is not ours to write to.
-    await this.audit.recordIndependently({
-      action: 'access_denied',
-      resourceType: 'client',
-      resourceId: clientId,
-      clientId: exists ? clientId : null,
-      outcome: 'denied',
-      metadata: { need },
-    });
   }
 }
