@@ -14,6 +14,7 @@ import {
 import { ConflictProblem, ForbiddenProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { AppConfig } from '../config/app-config';
+import { EMERGENCY_ACCESS_ERRORS } from './emergency-access-errors';
 import {
   EmergencyGrantView,
   ListEmergencyGrantsQueryDto,
@@ -76,7 +77,7 @@ export class EmergencyAccessService {
       }
       if (client.on_team) {
         throw new ConflictProblem(
-          'already-on-care-team',
+          EMERGENCY_ACCESS_ERRORS.alreadyOnCareTeam,
           'You are on this client’s care team: no emergency access is needed.',
         );
       }

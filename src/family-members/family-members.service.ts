@@ -17,6 +17,7 @@ import {
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
+import { FAMILY_MEMBER_ERRORS } from './family-member-errors';
 import {
   CreateFamilyMemberDto,
   FamilyMemberView,
@@ -200,7 +201,7 @@ export class FamilyMembersService {
 function assertDeceasedConsistent(deceased: boolean, deceasedOn: string | null): void {
   if (!deceased && deceasedOn) {
     throw new UnprocessableProblem(
-      'deceased-date-without-deceased',
+      FAMILY_MEMBER_ERRORS.deceasedDateWithoutDeceased,
       'A date of death needs deceased: true.',
       [{ field: 'deceasedOn', message: 'requires deceased to be true' }],
     );
