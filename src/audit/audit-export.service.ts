@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { StaffActor } from '../common/actor/actor';
+import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { isDatabaseUnavailable, loggableDatabaseError } from '../common/problem/database-errors';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from '../common/problem/problem';
 import { APP_LOGGER } from '../config/config.module';
@@ -134,13 +135,15 @@ export class AuditExportService {
       response.destroy();
       return;
     }
-    const status = isDatabaseUnavailable(error) ? 503 : 500;
+    const { code, status } = isDatabaseUnavailable(error)
+      ? COMMON_ERRORS.serviceUnavailable
+      : COMMON_ERRORS.internalError;
     response
       .status(status)
       .type(PROBLEM_CONTENT_TYPE)
       .send(
         JSON.stringify({
-          type: problemType(status === 503 ? 'service-unavailable' : 'internal-error'),
+          type: problemType(code),
           title: statusTitle(status),
           status,
           detail: 'The export could not be produced. Please retry shortly.',

@@ -9,6 +9,7 @@ import { RequestContext } from '../common/request-context/request-context';
 import { AppConfig } from '../config/app-config';
 import { anonymousActor, type StaffActor, type StaffRole } from '../common/actor/actor';
 import {
+  AUTH_ERRORS,
   InvalidCredentialsProblem,
   InvalidPasswordTokenProblem,
   InvalidRefreshTokenProblem,
@@ -191,7 +192,7 @@ export class AuthService {
     );
     if (!(await this.hasher.verify(row?.password_hash, currentPassword))) {
       throw new UnprocessableProblem(
-        'wrong-current-password',
+        AUTH_ERRORS.wrongCurrentPassword,
         'The current password is incorrect.',
         [{ field: 'currentPassword', message: 'is incorrect' }],
       );

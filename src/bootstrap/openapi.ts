@@ -6,7 +6,9 @@ import {
   SwaggerModule,
   getSchemaPath,
   type OpenAPIObject,
+  type SchemaObject,
 } from '@nestjs/swagger';
+import { problemTypeListing } from './problem-catalog';
 
 class FieldErrorSchema {
   @ApiProperty({ example: 'dateOfBirth', description: 'JSON path of the offending field' })
@@ -18,7 +20,11 @@ class FieldErrorSchema {
 
 /** RFC 9457 problem details: the body of every error response. */
 export class ProblemDetailsSchema {
-  @ApiProperty({ example: 'urn:family-therapy:problem:validation-error' })
+  @ApiProperty({
+    example: 'urn:family-therapy:problem:validation-error',
+    description:
+      'What went wrong, as a stable URN `urn:family-therapy:problem:<code>`: match on it, not on `title` or `detail`. The known types are listed in this schema’s description and in `x-problem-types`; accept unknown ones as their status.',
+  })
   type!: string;
 
   @ApiProperty({ example: 'Invalid request' })
@@ -65,6 +71,7 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
     extraModels: [ProblemDetailsSchema, FieldErrorSchema],
   });
   addProblemResponses(document);
+  listProblemTypes(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     useGlobalPrefix: false,
@@ -84,4 +91,28 @@ function addProblemResponses(document: OpenAPIObject): void {
       );
     }
   }
+}
+
+/**
+ * The problem types the API answers with, on the problem schema: a table in its description for
+ * people (Swagger UI and Redoc render it) and `x-problem-types` for tools. Not an enum on `type`:
+ * RFC 9457 clients must accept types they do not know, and a client generated from an enum would
+ * reject a type added in a later version.
+ */
+function listProblemTypes(document: OpenAPIObject): void {
+  // SchemaObject declares no `x-` extensions, though OpenAPI allows them on every schema.
+  const schema = document.components?.schemas?.[ProblemDetailsSchema.name] as SchemaObject &
+    Record<`x-${string}`, unknown>;
+  const listing = problemTypeListing();
+  schema.description = [
+    'RFC 9457 problem details: the body of every error response. The problem types:',
+    '',
+    '| type | status | meaning |',
+    '| --- | --- | --- |',
+    ...listing.map(
+      ({ type, status, title, description }) =>
+        `| \`${type}\` | ${status} ${title} | ${description.replaceAll('|', '\\|')} |`,
+    ),
+  ].join('\n');
+  schema['x-problem-types'] = listing;
 }

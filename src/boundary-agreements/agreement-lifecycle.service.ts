@@ -7,6 +7,7 @@ import { expectedVersion } from '../common/http/etag';
 import { describeConstraint } from '../common/problem/database-errors';
 import { ConflictProblem, UnprocessableProblem } from '../common/problem/problem';
 import { toPartyView } from '../parties/party';
+import { AGREEMENT_ERRORS } from './agreement-errors';
 import { assertAgreementTransition } from './agreement-status';
 import { missingAcknowledgments } from './agreement.row';
 import { AcknowledgeDto, AgreementStatus } from './boundary-agreement.dto';
@@ -17,8 +18,7 @@ import {
 } from './boundary-agreements.service';
 
 describeConstraint('uq_boundary_acknowledgments_party', {
-  status: 409,
-  code: 'already-acknowledged',
+  problem: AGREEMENT_ERRORS.alreadyAcknowledged,
   detail: 'This party has already acknowledged this version.',
   field: 'party',
 });
@@ -45,7 +45,7 @@ export class AgreementLifecycleService {
       assertAgreementTransition(agreement.status, to);
       if (to === 'proposed' && agreement.items.length === 0) {
         throw new UnprocessableProblem(
-          'agreement-without-items',
+          AGREEMENT_ERRORS.withoutItems,
           'An agreement is proposed with at least one boundary.',
           [{ field: 'items', message: 'must contain at least one boundary' }],
         );
@@ -54,7 +54,7 @@ export class AgreementLifecycleService {
         const missing = missingAcknowledgments(agreement);
         if (missing.length > 0) {
           throw new ConflictProblem(
-            'acknowledgments-missing',
+            AGREEMENT_ERRORS.acknowledgmentsMissing,
             `Every party must acknowledge version ${agreement.current_version} before the agreement is active.`,
             {
               currentStatus: agreement.status,
@@ -91,7 +91,7 @@ export class AgreementLifecycleService {
       const agreement = await this.agreements.lockForWrite(actor, clientId, agreementId);
       if (agreement.status !== 'proposed' && agreement.status !== 'under_review') {
         throw new ConflictProblem(
-          'agreement-not-open-for-acknowledgment',
+          AGREEMENT_ERRORS.notOpenForAcknowledgment,
           'Parties acknowledge a proposed agreement, or new terms under review.',
           {
             currentStatus: agreement.status,
@@ -101,7 +101,7 @@ export class AgreementLifecycleService {
       const party = dto.party.party === 'client' ? null : (dto.party.familyMemberId ?? '');
       if (!agreement.parties.some((known) => known === party)) {
         throw new UnprocessableProblem(
-          'not-a-party',
+          AGREEMENT_ERRORS.notAParty,
           'Only a party of the agreement acknowledges it.',
           [{ field: 'party', message: 'is not a party of this agreement' }],
         );

@@ -1,4 +1,5 @@
 import { ConflictProblem } from '../common/problem/problem';
+import { AGREEMENT_ERRORS } from './agreement-errors';
 import type { AgreementStatus } from './boundary-agreement.dto';
 
 /** `draft → proposed → active → under_review → active | retired`. */
@@ -12,7 +13,7 @@ export const AGREEMENT_TRANSITIONS: Record<AgreementStatus, readonly AgreementSt
 
 export class AgreementTransitionError extends ConflictProblem {
   constructor(from: AgreementStatus, to: AgreementStatus) {
-    super('invalid-agreement-transition', `An agreement cannot go from ${from} to ${to}.`, {
+    super(AGREEMENT_ERRORS.invalidTransition, `An agreement cannot go from ${from} to ${to}.`, {
       currentStatus: from,
       requestedStatus: to,
       allowedStatuses: AGREEMENT_TRANSITIONS[from],

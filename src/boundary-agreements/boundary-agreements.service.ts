@@ -15,6 +15,7 @@ import {
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';
 import { resolveParties, type PartyId } from '../parties/party';
+import { AGREEMENT_ERRORS } from './agreement-errors';
 import {
   AgreementVersionView,
   AgreementView,
@@ -64,7 +65,7 @@ export class BoundaryAgreementsService {
       );
       if (parties.length < 2) {
         throw new UnprocessableProblem(
-          'agreement-needs-parties',
+          AGREEMENT_ERRORS.needsParties,
           'An agreement is between two or more different parties.',
           [{ field: 'parties', message: 'must name at least two different parties' }],
         );
@@ -143,7 +144,7 @@ export class BoundaryAgreementsService {
       const current = await this.lockForWrite(actor, clientId, agreementId);
       const expected = expectedVersion(ifMatch, agreementId, current.version) ?? current.version;
       if (current.status === 'retired') {
-        throw new ConflictProblem('agreement-retired', 'A retired agreement cannot change.', {
+        throw new ConflictProblem(AGREEMENT_ERRORS.retired, 'A retired agreement cannot change.', {
           currentStatus: current.status,
         });
       }
@@ -299,7 +300,7 @@ export class BoundaryAgreementsService {
       .filter(({ setter }) => !allowed.has(setter ?? 'client'));
     if (wrong.length > 0) {
       throw new UnprocessableProblem(
-        'setter-not-a-party',
+        AGREEMENT_ERRORS.setterNotAParty,
         'Each boundary is set by one of the agreement’s parties.',
         wrong.map(({ index }) => ({
           field: `items[${index}].setBy`,

@@ -13,6 +13,7 @@ import {
 } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { toPartyView } from '../parties/party';
+import { AGREEMENT_ERRORS } from './agreement-errors';
 import {
   ListViolationsQueryDto,
   ReportViolationDto,
@@ -41,7 +42,7 @@ export class BoundaryViolationsService {
       const agreement = await this.agreements.lockForWrite(actor, clientId, agreementId);
       if (agreement.status !== 'active' && agreement.status !== 'under_review') {
         throw new ConflictProblem(
-          'agreement-not-in-force',
+          AGREEMENT_ERRORS.notInForce,
           'Violations are logged against an agreement in force.',
           {
             currentStatus: agreement.status,
@@ -66,7 +67,7 @@ export class BoundaryViolationsService {
         errors.push({ field: 'sessionId', message: 'is not a session of this client' });
       if (errors.length > 0)
         throw new UnprocessableProblem(
-          'invalid-violation',
+          AGREEMENT_ERRORS.invalidViolation,
           'The violation report does not fit this agreement.',
           errors,
         );

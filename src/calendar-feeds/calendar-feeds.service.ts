@@ -8,6 +8,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { formatClientNumber } from '../clients/client.row';
 import { ConflictProblem, NotFoundProblem } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';
+import { CALENDAR_FEED_ERRORS } from './calendar-feed-errors';
 import {
   CalendarFeedView,
   CreateCalendarFeedDto,
@@ -47,7 +48,7 @@ export class CalendarFeedsService {
       );
       if ((active?.n ?? 0) >= MAX_ACTIVE_FEEDS) {
         throw new ConflictProblem(
-          'too-many-calendar-feeds',
+          CALENDAR_FEED_ERRORS.tooManyFeeds,
           `You already have ${MAX_ACTIVE_FEEDS} active calendar feeds; revoke one you no longer use first.`,
         );
       }

@@ -6,18 +6,17 @@ import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { describeConstraint } from '../common/problem/database-errors';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
+import { CLIENT_ERRORS } from './client-errors';
 import { AddCareTeamMemberDto, CareTeamMemberView, type CareTeamRole } from './dto/care-team.dto';
 import type { CareTeamMemberRow as MemberRow } from './care-team.row';
 
 describeConstraint('uq_care_team_members_active', {
-  status: 409,
-  code: 'already-on-care-team',
+  problem: CLIENT_ERRORS.alreadyOnCareTeam,
   detail: 'This staff member is already on the care team.',
   field: 'staffId',
 });
 describeConstraint('uq_care_team_members_primary', {
-  status: 409,
-  code: 'primary-counselor-exists',
+  problem: CLIENT_ERRORS.primaryCounselorExists,
   detail: 'The client already has a primary counselor.',
   field: 'role',
 });
@@ -93,7 +92,7 @@ export class CareTeamService {
       if (!member) throw new NotFoundProblem('The care team member');
       if (member.role === 'primary_counselor' && client.status === 'active') {
         throw new UnprocessableProblem(
-          'primary-counselor-required',
+          CLIENT_ERRORS.primaryCounselorRequired,
           'An active client must keep a primary counselor: assign another primary counselor instead.',
         );
       }
@@ -120,7 +119,7 @@ export class CareTeamService {
     );
     if (!staff?.active || (staff.role !== 'counselor' && staff.role !== 'supervisor')) {
       throw new UnprocessableProblem(
-        'not-a-clinician',
+        CLIENT_ERRORS.notAClinician,
         'Care team members must be active counselors or supervisors of this practice.',
         [{ field, message: 'must be an active counselor or supervisor of this practice' }],
       );
@@ -149,7 +148,7 @@ export class CareTeamService {
     );
     if (!row?.present) {
       throw new UnprocessableProblem(
-        'primary-counselor-required',
+        CLIENT_ERRORS.primaryCounselorRequired,
         'An active client needs a primary counselor on the care team.',
       );
     }

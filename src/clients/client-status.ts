@@ -1,4 +1,5 @@
 import { ConflictProblem } from '../common/problem/problem';
+import { CLIENT_ERRORS } from './client-errors';
 import type { ClientStatus } from './client.row';
 
 /** `intake → active ⇄ on_hold → discharged`; a discharged client can be re-opened (→ active). */
@@ -12,7 +13,7 @@ const TRANSITIONS: Record<ClientStatus, readonly ClientStatus[]> = {
 
 export class ClientStatusTransitionError extends ConflictProblem {
   constructor(from: ClientStatus, to: ClientStatus) {
-    super('invalid-status-transition', `A client cannot go from ${from} to ${to}.`, {
+    super(CLIENT_ERRORS.invalidStatusTransition, `A client cannot go from ${from} to ${to}.`, {
       currentStatus: from,
       requestedStatus: to,
       allowedStatuses: TRANSITIONS[from],

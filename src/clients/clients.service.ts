@@ -19,6 +19,7 @@ import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
 import { CareTeamService } from './care-team.service';
+import { CLIENT_ERRORS } from './client-errors';
 import { assertClientTransition } from './client-status';
 import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
 import { insertClient } from './client-writes';
@@ -160,7 +161,7 @@ export class ClientsService {
         const missing = (['reason', 'dischargedOn'] as const).filter((field) => !dto[field]);
         if (missing.length > 0) {
           throw new UnprocessableProblem(
-            'discharge-incomplete',
+            CLIENT_ERRORS.dischargeIncomplete,
             'Discharging a client needs a reason and a discharge date.',
             missing.map((field) => ({ field, message: 'is required when discharging' })),
           );

@@ -9,6 +9,7 @@ import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pa
 import { ConflictProblem, ForbiddenProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { AppConfig } from '../config/app-config';
+import { EMERGENCY_ACCESS_ERRORS } from './emergency-access-errors';
 import {
   EmergencyGrantView,
   ListEmergencyGrantsQueryDto,
@@ -53,7 +54,7 @@ export class EmergencyAccessService {
       }
       if (client.on_team) {
         throw new ConflictProblem(
-          'already-on-care-team',
+          EMERGENCY_ACCESS_ERRORS.alreadyOnCareTeam,
           'You are on this client’s care team: no emergency access is needed.',
         );
       }

@@ -19,6 +19,7 @@ import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
 import { touchActivity } from '../clients/client-writes';
 import { providedFields } from '../common/validation/transforms';
+import { FAMILY_MEMBER_ERRORS } from './family-member-errors';
 import {
   CreateFamilyMemberDto,
   FamilyMemberView,
@@ -162,7 +163,7 @@ export class FamilyMembersService {
 function assertDeceasedConsistent(deceased: boolean, deceasedOn: string | null): void {
   if (!deceased && deceasedOn) {
     throw new UnprocessableProblem(
-      'deceased-date-without-deceased',
+      FAMILY_MEMBER_ERRORS.deceasedDateWithoutDeceased,
       'A date of death needs deceased: true.',
       [{ field: 'deceasedOn', message: 'requires deceased to be true' }],
     );

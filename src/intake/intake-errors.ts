@@ -1,5 +1,35 @@
-import { ConflictProblem, NotFoundProblem, ProblemError } from '../common/problem/problem';
+import {
+  ConflictProblem,
+  NotFoundProblem,
+  ProblemError,
+  type ProblemCodes,
+} from '../common/problem/problem';
 import type { SubmissionStatus } from './dto/intake-review.dto';
+
+export const INTAKE_ERRORS = {
+  linkNotFound: {
+    code: 'intake-link-not-found',
+    status: 404,
+    description:
+      'The public intake link cannot be used: unknown, expired, used or revoked (one answer for all).',
+  },
+  invitationUsed: {
+    code: 'intake-invitation-used',
+    status: 409,
+    description: 'The intake link was already used: its submission is in the review queue.',
+  },
+  submissionNotPending: {
+    code: 'intake-submission-not-pending',
+    status: 409,
+    description:
+      'The intake submission was already accepted, rejected or merged (`submissionStatus` says which).',
+  },
+  consentRequired: {
+    code: 'consent-required',
+    status: 422,
+    description: 'Every required consent must be acknowledged at its current version.',
+  },
+} as const satisfies ProblemCodes;
 
 /**
  * The one answer of the public form to a link that cannot be used: unknown, expired, used or
@@ -8,8 +38,7 @@ import type { SubmissionStatus } from './dto/intake-review.dto';
 export class IntakeLinkNotFoundError extends ProblemError {
   constructor() {
     super({
-      status: 404,
-      code: 'intake-link-not-found',
+      problem: INTAKE_ERRORS.linkNotFound,
       detail:
         'This intake link cannot be used: it may have expired or already been used. Please ask the practice for a new link.',
     });
@@ -31,7 +60,7 @@ export class IntakeSubmissionNotFoundError extends NotFoundProblem {
 export class IntakeInvitationUsedError extends ConflictProblem {
   constructor() {
     super(
-      'intake-invitation-used',
+      INTAKE_ERRORS.invitationUsed,
       'This intake link has already been used: its submission is in the review queue.',
     );
   }
@@ -47,7 +76,7 @@ const DECIDED: Record<Exclude<SubmissionStatus, 'pending'>, string> = {
 export class IntakeSubmissionNotPendingError extends ConflictProblem {
   constructor(status: Exclude<SubmissionStatus, 'pending'>) {
     super(
-      'intake-submission-not-pending',
+      INTAKE_ERRORS.submissionNotPending,
       `This intake submission is ${DECIDED[status]}; only a pending submission can be reviewed.`,
       { submissionStatus: status },
     );

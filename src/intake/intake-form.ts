@@ -1,6 +1,7 @@
 import type { PRESENTING_CONCERNS, TRUST_INDICATORS } from '../clients/client.row';
 import { UnprocessableProblem, type FieldError } from '../common/problem/problem';
 import type { RELATIONSHIPS } from '../family-members/family-member.dto';
+import { INTAKE_ERRORS } from './intake-errors';
 
 /**
  * The intake form a prospective client fills in, and the consent texts they acknowledge. Versioned
@@ -298,7 +299,7 @@ export function acknowledgedConsents(
   }
   if (errors.length > 0) {
     throw new UnprocessableProblem(
-      'consent-required',
+      INTAKE_ERRORS.consentRequired,
       'Every required consent must be acknowledged at its current version.',
       errors,
     );

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { UnprocessableProblem } from '../common/problem/problem';
+import { PARTY_ERRORS } from './party-errors';
 
 /**
  * A party of a client's case: the client, or one of that client's family members. Agreements,
@@ -52,7 +53,7 @@ export async function resolveParties(
     .filter(({ party }) => party.party === 'family_member' && !party.familyMemberId);
   if (missing.length > 0) {
     throw new UnprocessableProblem(
-      'party-incomplete',
+      PARTY_ERRORS.partyIncomplete,
       'A family member party needs its familyMemberId.',
       missing.map(({ index }) => ({
         field: `${field}[${index}].familyMemberId`,
@@ -73,7 +74,7 @@ export async function resolveParties(
     .filter(({ id }) => id !== null && !knownIds.has(id));
   if (strangers.length > 0) {
     throw new UnprocessableProblem(
-      'party-not-of-client',
+      PARTY_ERRORS.partyNotOfClient,
       'Parties must be the client or family members of this client.',
       strangers.map(({ index }) => ({
         field: `${field}[${index}].familyMemberId`,

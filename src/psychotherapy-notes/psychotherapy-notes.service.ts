@@ -22,6 +22,7 @@ import {
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
+import { PSYCHOTHERAPY_NOTE_ERRORS } from './psychotherapy-note-errors';
 import {
   CreatePsychotherapyNoteDto,
   PsychotherapyNoteView,
@@ -246,7 +247,7 @@ export class PsychotherapyNotesService {
     );
     if (!session) {
       throw new UnprocessableProblem(
-        'session-not-of-client',
+        PSYCHOTHERAPY_NOTE_ERRORS.sessionNotOfClient,
         'The session given is not one of this client’s sessions.',
         [{ field: 'sessionId', message: 'must be a session of this client' }],
       );

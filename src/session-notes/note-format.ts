@@ -5,6 +5,7 @@ import {
   ValidationProblem,
   type FieldError,
 } from '../common/problem/problem';
+import { SESSION_NOTE_ERRORS } from './session-note-errors';
 
 export const NOTE_FORMATS = ['soap', 'dap', 'birp', 'free'] as const;
 export type NoteFormat = (typeof NOTE_FORMATS)[number];
@@ -62,7 +63,7 @@ export function assertReadyToSign(note: SignableNote): void {
   }
   if (errors.length > 0)
     throw new UnprocessableProblem(
-      'note-incomplete',
+      SESSION_NOTE_ERRORS.noteIncomplete,
       'The note is not complete enough to sign.',
       errors,
     );

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { ConflictProblem, ForbiddenProblem } from '../common/problem/problem';
 import { assertReadyToSign, contentHash } from './note-format';
+import { SESSION_NOTE_ERRORS } from './session-note-errors';
 import {
   assertAuthor,
   NoteLockedError,
@@ -107,7 +108,7 @@ export class NoteSigningService {
       const note = await this.notes.load(actor, sessionId, 'writeClinical', true);
       if (note.status !== 'signed') {
         throw new ConflictProblem(
-          'note-not-signed',
+          SESSION_NOTE_ERRORS.noteNotSigned,
           'Addenda are added to signed notes; edit the note itself until then.',
           {
             currentStatus: note.status,
@@ -149,7 +150,7 @@ export class NoteSigningService {
     }
     if (note.status !== 'awaiting_cosign') {
       throw new ConflictProblem(
-        'note-not-awaiting-cosign',
+        SESSION_NOTE_ERRORS.noteNotAwaitingCosign,
         'The note is not awaiting co-signature.',
         { currentStatus: note.status },
       );

@@ -19,12 +19,12 @@ import {
 import { providedFields } from '../common/validation/transforms';
 import { TherapySessionsService } from '../therapy-sessions/therapy-sessions.service';
 import { assertContentShape } from './note-format';
+import { SESSION_NOTE_ERRORS } from './session-note-errors';
 import { CreateSessionNoteDto, SessionNoteView, UpdateSessionNoteDto } from './session-note.dto';
 import { NOTE_COLUMNS, toNoteView, type SessionNoteRow } from './session-note.row';
 
 describeConstraint('uq_session_notes_session', {
-  status: 409,
-  code: 'note-exists',
+  problem: SESSION_NOTE_ERRORS.noteExists,
   detail: 'This session already has a note.',
 });
 
@@ -33,7 +33,7 @@ export type VersionedNote = Versioned<SessionNoteView>;
 export class NoteLockedError extends ConflictProblem {
   constructor(status: string) {
     super(
-      'note-locked',
+      SESSION_NOTE_ERRORS.noteLocked,
       `The note is ${status.replace('_', ' ')}: it can no longer be edited. Add an addendum instead.`,
       {
         currentStatus: status,
@@ -56,7 +56,7 @@ export class SessionNotesService {
       const session = await this.sessions.load(actor, sessionId, 'writeClinical', true);
       if (session.status !== 'completed') {
         throw new UnprocessableProblem(
-          'session-not-completed',
+          SESSION_NOTE_ERRORS.sessionNotCompleted,
           'A note is written for a completed session.',
         );
       }

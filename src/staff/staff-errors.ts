@@ -1,9 +1,31 @@
-import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { describeConstraint } from '../common/problem/database-errors';
+import {
+  NotFoundProblem,
+  UnprocessableProblem,
+  type ProblemCodes,
+} from '../common/problem/problem';
+
+export const STAFF_ERRORS = {
+  emailTaken: {
+    code: 'staff-email-taken',
+    status: 409,
+    description: 'A staff account with this email already exists in the practice.',
+  },
+  invalidSupervisor: {
+    code: 'invalid-supervisor',
+    status: 422,
+    description:
+      'The supervisor is not valid: missing, deactivated, not a supervisor or admin, the counselor themselves, or given for a non-counselor.',
+  },
+  lastAdmin: {
+    code: 'last-admin',
+    status: 422,
+    description: 'The change would leave the practice without an active admin.',
+  },
+} as const satisfies ProblemCodes;
 
 describeConstraint('uq_staff_email', {
-  status: 409,
-  code: 'staff-email-taken',
+  problem: STAFF_ERRORS.emailTaken,
   detail: 'A staff account with this email already exists.',
   field: 'email',
 });
@@ -16,7 +38,7 @@ export class StaffNotFoundError extends NotFoundProblem {
 
 export class InvalidSupervisorError extends UnprocessableProblem {
   constructor(message: string) {
-    super('invalid-supervisor', `The supervisor is not valid: ${message}.`, [
+    super(STAFF_ERRORS.invalidSupervisor, `The supervisor is not valid: ${message}.`, [
       { field: 'supervisorId', message },
     ]);
   }
@@ -24,6 +46,6 @@ export class InvalidSupervisorError extends UnprocessableProblem {
 
 export class LastAdminError extends UnprocessableProblem {
   constructor() {
-    super('last-admin', 'The practice must keep at least one active admin.');
+    super(STAFF_ERRORS.lastAdmin, 'The practice must keep at least one active admin.');
   }
 }

@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { UnprocessableProblem } from '../common/problem/problem';
 import { ScheduleSeriesDto, SeriesView } from './dto/therapy-session.dto';
-import { SessionOverlapError } from './session-errors';
+import { SESSION_ERRORS, SessionOverlapError } from './session-errors';
 import { SESSION_COLUMNS, toSessionView, type TherapySessionRow } from './therapy-session.row';
 import { assertTimes, TherapySessionsService } from './therapy-sessions.service';
 
@@ -38,7 +38,7 @@ export class SessionSeriesService {
     const { frequency, count, until } = dto.recurrence;
     if (!count && !until) {
       throw new UnprocessableProblem(
-        'recurrence-unbounded',
+        SESSION_ERRORS.recurrenceUnbounded,
         'A series needs a count or an end date.',
         [{ field: 'recurrence', message: 'needs count or until' }],
       );
@@ -65,7 +65,7 @@ export class SessionSeriesService {
         );
         if (occurrences.length === 0) {
           throw new UnprocessableProblem(
-            'recurrence-empty',
+            SESSION_ERRORS.recurrenceEmpty,
             'The series ends before its first session.',
             [{ field: 'recurrence.until', message: 'is before the first session' }],
           );

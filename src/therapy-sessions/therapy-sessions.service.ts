@@ -24,6 +24,7 @@ import {
 } from './dto/therapy-session.dto';
 import {
   isOverlapViolation,
+  SESSION_ERRORS,
   SessionNotFoundError,
   SessionOverlapError,
   SessionStatusError,
@@ -158,7 +159,7 @@ export class TherapySessionsService {
         throw new SessionStatusError(session.status, 'marked as a no-show');
       if (session.starts_at.getTime() > Date.now()) {
         throw new UnprocessableProblem(
-          'session-not-started',
+          SESSION_ERRORS.notStarted,
           'A session can be marked as a no-show only once it has started.',
         );
       }
@@ -175,7 +176,7 @@ export class TherapySessionsService {
       if (session.status !== 'scheduled') throw new SessionStatusError(session.status, 'completed');
       if (session.starts_at.getTime() > Date.now()) {
         throw new UnprocessableProblem(
-          'session-not-started',
+          SESSION_ERRORS.notStarted,
           'A session can be completed only once it has started.',
         );
       }
@@ -275,15 +276,17 @@ export class TherapySessionsService {
     const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
     const counselorId = dto.counselorId ?? (clinician ? actor.id : undefined);
     if (!counselorId) {
-      throw new UnprocessableProblem('counselor-required', 'Name the session’s counselor.', [
-        { field: 'counselorId', message: 'is required' },
-      ]);
+      throw new UnprocessableProblem(
+        SESSION_ERRORS.counselorRequired,
+        'Name the session’s counselor.',
+        [{ field: 'counselorId', message: 'is required' }],
+      );
     }
     await this.careTeam.assertClinician(actor.practiceId, counselorId, 'counselorId');
     if (dto.coTherapistId) {
       if (dto.coTherapistId === counselorId) {
         throw new UnprocessableProblem(
-          'co-therapist-is-counselor',
+          SESSION_ERRORS.coTherapistIsCounselor,
           'The co-therapist must be someone else.',
           [{ field: 'coTherapistId', message: 'must differ from the counselor' }],
         );

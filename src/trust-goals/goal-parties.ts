@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ProblemError, UnprocessableProblem, type FieldError } from '../common/problem/problem';
 import { resolveParties, type PartyDto, type PartyId } from '../parties/party';
+import { GOAL_ERRORS } from './goal-errors';
 import { goalParties, type GoalRow } from './trust-goal.row';
 
 /** One party of this client (422 naming `field` otherwise), as stored: a family member's id or null. */
@@ -18,8 +19,7 @@ export async function resolveParty(
     // resolveParties names list items (`owner[0].familyMemberId`); this field is not a list.
     if (!(error instanceof ProblemError) || !error.errors) throw error;
     throw new ProblemError({
-      status: error.status,
-      code: error.code,
+      problem: error.problem,
       title: error.title,
       detail: error.message,
       errors: error.errors.map((e) => ({ ...e, field: e.field.replace(`${field}[0]`, field) })),
@@ -53,7 +53,7 @@ export function assertGoalParties(
   });
   if (errors.length > 0) {
     throw new UnprocessableProblem(
-      'party-not-of-goal',
+      GOAL_ERRORS.partyNotOfGoal,
       'Only the goal’s two parties can be named here, once each.',
       errors,
     );
@@ -64,8 +64,10 @@ export function assertGoalParties(
 /** Records are dated when they happened: not in the future (a few minutes of clock skew allowed). */
 export function assertNotFuture(timestamp: string, field: string): void {
   if (Date.parse(timestamp) > Date.now() + 5 * 60_000) {
-    throw new UnprocessableProblem('in-the-future', 'A record cannot be dated in the future.', [
-      { field, message: 'must not be in the future' },
-    ]);
+    throw new UnprocessableProblem(
+      GOAL_ERRORS.inTheFuture,
+      'A record cannot be dated in the future.',
+      [{ field, message: 'must not be in the future' }],
+    );
   }
 }

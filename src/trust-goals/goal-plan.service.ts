@@ -18,6 +18,7 @@ import {
 } from './dto/goal-records.dto';
 import {
   CommitmentNotFoundError,
+  GOAL_ERRORS,
   MilestoneNotFoundError,
   MilestoneReachedError,
 } from './goal-errors';
@@ -35,8 +36,7 @@ import {
 import { TrustGoalsService } from './trust-goals.service';
 
 describeConstraint('ck_goal_commitments_owner', {
-  status: 422,
-  code: 'party-not-of-goal',
+  problem: GOAL_ERRORS.partyNotOfGoal,
   detail: 'The owner of a commitment is one of the goal’s two parties.',
   field: 'owner',
 });

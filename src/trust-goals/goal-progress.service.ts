@@ -12,6 +12,7 @@ import { UnprocessableProblem, type FieldError } from '../common/problem/problem
 import { providedFields } from '../common/validation/transforms';
 import { resolveParties } from '../parties/party';
 import { AddCheckInDto, AddSetbackDto, CheckInView, SetbackView } from './dto/goal-records.dto';
+import { GOAL_ERRORS } from './goal-errors';
 import { assertGoalParties, assertNotFuture } from './goal-parties';
 import { assertGoalState, UNDER_WAY } from './goal-status';
 import {
@@ -25,26 +26,22 @@ import {
 import { TrustGoalsService } from './trust-goals.service';
 
 describeConstraint('fk_goal_check_ins_session', {
-  status: 422,
-  code: 'session-not-of-client',
+  problem: GOAL_ERRORS.sessionNotOfClient,
   detail: 'The session is not one of this client’s sessions.',
   field: 'sessionId',
 });
 describeConstraint('ck_goal_check_in_ratings_party', {
-  status: 422,
-  code: 'party-not-of-goal',
+  problem: GOAL_ERRORS.partyNotOfGoal,
   detail: 'Ratings are given by the goal’s two parties.',
   field: 'ratings',
 });
 describeConstraint('fk_goal_setbacks_boundary_violation', {
-  status: 422,
-  code: 'violation-not-of-client',
+  problem: GOAL_ERRORS.violationNotOfClient,
   detail: 'The boundary violation is not one logged for this client.',
   field: 'boundaryViolationId',
 });
 describeConstraint('fk_goal_setbacks_commitment', {
-  status: 422,
-  code: 'commitment-not-of-goal',
+  problem: GOAL_ERRORS.commitmentNotOfGoal,
   detail: 'The commitment is not one of this goal’s.',
   field: 'commitmentId',
 });
@@ -194,7 +191,7 @@ function assertLinks(dto: AddSetbackDto): void {
   }
   if (errors.length > 0) {
     throw new UnprocessableProblem(
-      'setback-links',
+      GOAL_ERRORS.setbackLinks,
       'The setback’s links do not match its kind.',
       errors,
     );

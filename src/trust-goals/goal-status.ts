@@ -3,6 +3,7 @@ import {
   UnprocessableProblem,
   ValidationProblem,
 } from '../common/problem/problem';
+import { GOAL_ERRORS } from './goal-errors';
 import type { AchievementStatus, CommitmentStatus, LifecycleStatus } from './goal-vocabulary';
 
 /**
@@ -68,7 +69,7 @@ export class GoalStatusTransitionError extends ConflictProblem {
     lifecycleStatus: LifecycleStatus,
   ) {
     super(
-      'invalid-status-transition',
+      GOAL_ERRORS.invalidStatusTransition,
       kind === 'lifecycle'
         ? `A goal cannot go from ${label(from)} to ${label(to)}.`
         : `The achievement status of this ${label(lifecycleStatus)} goal cannot go from ${label(from)} to ${label(to)}.`,
@@ -86,7 +87,7 @@ export class GoalStatusTransitionError extends ConflictProblem {
 /** The goal is not in a lifecycle status that allows the action (e.g. a check-in on a cancelled goal). */
 export class GoalStateError extends ConflictProblem {
   constructor(current: LifecycleStatus, action: string, required: readonly LifecycleStatus[]) {
-    super('goal-not-under-way', `A ${label(current)} goal cannot ${action}.`, {
+    super(GOAL_ERRORS.goalNotUnderWay, `A ${label(current)} goal cannot ${action}.`, {
       currentStatus: current,
       requiredStatuses: required,
     });
@@ -143,14 +144,14 @@ export function planStatusChange(
   const achievement = outcome ?? current.achievementStatus;
   if (to === 'completed' && !COMPLETION_OUTCOMES.includes(achievement)) {
     throw new UnprocessableProblem(
-      'completion-outcome-required',
+      GOAL_ERRORS.completionOutcomeRequired,
       'A goal is completed as achieved, sustaining or not achieved: send achievementStatus with it.',
       [{ field: 'achievementStatus', message: 'must be achieved, sustaining or not_achieved' }],
     );
   }
   if (to !== undefined && NEEDS_REASON.includes(to) && !request.reason?.trim()) {
     throw new UnprocessableProblem(
-      'status-reason-required',
+      GOAL_ERRORS.statusReasonRequired,
       `A goal is ${label(to)} with a reason.`,
       [{ field: 'reason', message: `is required for ${to}` }],
     );
@@ -182,7 +183,7 @@ const COMMITMENT_TRANSITIONS: Record<CommitmentStatus, readonly CommitmentStatus
 
 export class CommitmentStatusTransitionError extends ConflictProblem {
   constructor(from: CommitmentStatus, to: CommitmentStatus) {
-    super('invalid-status-transition', `A commitment cannot go from ${from} to ${to}.`, {
+    super(GOAL_ERRORS.invalidStatusTransition, `A commitment cannot go from ${from} to ${to}.`, {
       statusKind: 'commitment',
       currentStatus: from,
       requestedStatus: to,

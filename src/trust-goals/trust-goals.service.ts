@@ -23,15 +23,14 @@ import {
   UpdateTrustGoalDto,
 } from './dto/trust-goal.dto';
 import { refreshGoalFigures } from './goal-figures';
-import { GoalNotFoundError } from './goal-errors';
+import { GOAL_ERRORS, GoalNotFoundError } from './goal-errors';
 import { assertGoalState, planStatusChange, PLANNABLE } from './goal-status';
 import type { LifecycleStatus } from './goal-vocabulary';
 import { GOAL_COLUMNS, type GoalRow } from './trust-goal.row';
 import { TrustGoalsQueryService, type VersionedGoal } from './trust-goals-query.service';
 
 describeConstraint('ck_trust_goals_dates', {
-  status: 422,
-  code: 'invalid-goal-dates',
+  problem: GOAL_ERRORS.invalidGoalDates,
   detail: 'The target date cannot be before the start date.',
   field: 'targetDate',
 });
@@ -79,9 +78,11 @@ export class TrustGoalsService {
           'parties',
         );
         if (parties.length < 2) {
-          throw new UnprocessableProblem('parties-not-distinct', 'A goal is between two parties.', [
-            { field: 'parties[1]', message: 'must be a different party from parties[0]' },
-          ]);
+          throw new UnprocessableProblem(
+            GOAL_ERRORS.partiesNotDistinct,
+            'A goal is between two parties.',
+            [{ field: 'parties[1]', message: 'must be a different party from parties[0]' }],
+          );
         }
         const [row] = await this.txHost.tx.query<{ id: string }[]>(
           `INSERT INTO trust_goals (practice_id, client_id, party_a_family_member_id, party_b_family_member_id, strategy,

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { catalogEntries } from '../../src/bootstrap/problem-catalog';
+import { problemType } from '../../src/common/problem/problem';
 import { ShutdownState } from '../../src/health/shutdown-state';
 import { startTestApp, type TestApp } from '../setup/test-app';
 
@@ -27,6 +29,31 @@ describe('OpenAPI document and health checks', () => {
     expect(ready.responses['5XX'].content['application/problem+json'].schema.$ref).toBe(
       '#/components/schemas/ProblemDetailsSchema',
     );
+  });
+
+  it('lists every problem type of the catalog, with its status, on the problem schema', async () => {
+    const { body } = await http().get('/docs-json').expect(200);
+    const schema = body.components.schemas.ProblemDetailsSchema;
+    const listed = new Map<string, { status: number; features: string[] }>(
+      schema['x-problem-types'].map((entry: { type: string }) => [entry.type, entry]),
+    );
+    const unlisted = catalogEntries().filter(({ feature, code, status }) => {
+      const type = problemType(code);
+      const entry = listed.get(type);
+      const row = `| \`${type}\` | ${status} `;
+      return (
+        entry?.status !== status ||
+        !entry.features.includes(feature) ||
+        !schema.description.includes(row)
+      );
+    });
+    expect(unlisted).toEqual([]);
+    expect(listed.get('urn:family-therapy:problem:session-overlap')).toMatchObject({
+      code: 'session-overlap',
+      status: 409,
+      title: 'Conflict',
+      features: ['therapy-sessions'],
+    });
   });
 
   it('serves Swagger UI at /docs', async () => {

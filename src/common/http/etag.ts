@@ -1,3 +1,4 @@
+import { COMMON_ERRORS } from '../problem/common-errors';
 import { ProblemError } from '../problem/problem';
 
 /** Strong ETag of a versioned record: changes whenever the record changes. */
@@ -8,8 +9,7 @@ export function etagOf(id: string, version: number): string {
 export class PreconditionFailedProblem extends ProblemError {
   constructor() {
     super({
-      status: 412,
-      code: 'precondition-failed',
+      problem: COMMON_ERRORS.preconditionFailed,
       detail:
         'The record has changed since you read it (If-Match does not match its ETag). Reload and retry.',
     });

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { StaffActor } from '../actor/actor';
+import { COMMON_ERRORS } from '../problem/common-errors';
 import { UnprocessableProblem, ValidationProblem } from '../problem/problem';
 
 const KEY_FORMAT = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -16,7 +17,7 @@ export interface CreatedResponse<T> {
 export class IdempotencyKeyReusedProblem extends UnprocessableProblem {
   constructor() {
     super(
-      'idempotency-key-reused',
+      COMMON_ERRORS.idempotencyKeyReused,
       'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
       [{ field: 'Idempotency-Key', message: 'was used with a different request' }],
     );

@@ -5,12 +5,20 @@ import {
   QueryRunnerAlreadyReleasedError,
   QueryRunnerProviderAlreadyReleasedError,
 } from 'typeorm';
-import { ProblemError, ServiceUnavailableProblem, type FieldError } from './problem';
+import { COMMON_ERRORS } from './common-errors';
+import {
+  ProblemError,
+  ServiceUnavailableProblem,
+  type FieldError,
+  type ProblemCode,
+} from './problem';
 
-/** What a named database constraint means to a caller. Features register theirs at import time. */
+/**
+ * What a named database constraint means to a caller. Features register theirs at import time, with
+ * a code from their errors file.
+ */
 export interface ConstraintMeaning {
-  status: 409 | 422;
-  code: string;
+  problem: ProblemCode<409 | 422>;
   detail: string;
   field?: string;
 }
@@ -97,45 +105,35 @@ export function databaseProblem(error: unknown): ProblemError | undefined {
     const errors: FieldError[] | undefined = meaning.field
       ? [{ field: meaning.field, message: meaning.detail }]
       : undefined;
-    return new ProblemError({
-      status: meaning.status,
-      code: meaning.code,
-      detail: meaning.detail,
-      errors,
-    });
+    return new ProblemError({ problem: meaning.problem, detail: meaning.detail, errors });
   }
   switch (code) {
     case '23505':
       return new ProblemError({
-        status: 409,
-        code: 'conflict',
+        problem: COMMON_ERRORS.conflict,
         detail: 'The request conflicts with an existing record.',
       });
     case '23P01':
       return new ProblemError({
-        status: 409,
-        code: 'conflict',
+        problem: COMMON_ERRORS.conflict,
         detail: 'The request overlaps an existing record.',
       });
     case '23503':
       return new ProblemError({
-        status: 422,
-        code: 'unknown-reference',
+        problem: COMMON_ERRORS.unknownReference,
         detail: 'The request refers to a record that does not exist.',
       });
     case '23502':
     case '23514':
       return new ProblemError({
-        status: 422,
-        code: 'constraint-violation',
+        problem: COMMON_ERRORS.constraintViolation,
         detail: 'The request breaks a rule of the record it writes.',
       });
     default:
       // 22xxx: data exceptions (a value out of range or malformed for its column).
       if (code.startsWith('22')) {
         return new ProblemError({
-          status: 422,
-          code: 'invalid-value',
+          problem: COMMON_ERRORS.invalidValue,
           detail: 'A value in the request is out of range or malformed.',
         });
       }

@@ -2,45 +2,41 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { loggablePath } from '../logging/http-logger';
+import { COMMON_ERRORS } from './common-errors';
 import { databaseProblem, isDatabaseUnavailable, loggableDatabaseError } from './database-errors';
 import {
   PROBLEM_CONTENT_TYPE,
   ProblemError,
   problemType,
   statusTitle,
+  type ProblemCode,
   type ProblemDetails,
 } from './problem';
 
 // body-parser signals its failures with a `type`; each gets a precise answer.
-const BODY_PARSER_PROBLEMS: Record<string, { status: number; code: string; detail: string }> = {
+const BODY_PARSER_PROBLEMS: Record<string, { problem: ProblemCode; detail: string }> = {
   'entity.too.large': {
-    status: 413,
-    code: 'payload-too-large',
+    problem: COMMON_ERRORS.payloadTooLarge,
     detail: 'The request body exceeds the 1 MB limit.',
   },
   'entity.parse.failed': {
-    status: 400,
-    code: 'malformed-json',
+    problem: COMMON_ERRORS.malformedJson,
     detail: 'The request body is not valid JSON.',
   },
   'encoding.unsupported': {
-    status: 415,
-    code: 'unsupported-encoding',
+    problem: COMMON_ERRORS.unsupportedEncoding,
     detail: 'The request body encoding is not supported.',
   },
   'charset.unsupported': {
-    status: 415,
-    code: 'unsupported-charset',
+    problem: COMMON_ERRORS.unsupportedCharset,
     detail: 'The request body charset is not supported; use UTF-8.',
   },
   'request.aborted': {
-    status: 400,
-    code: 'request-aborted',
+    problem: COMMON_ERRORS.requestAborted,
     detail: 'The request was aborted before its body was received.',
   },
   'request.size.invalid': {
-    status: 400,
-    code: 'request-size-invalid',
+    problem: COMMON_ERRORS.requestSizeInvalid,
     detail: 'The request body length does not match its Content-Length.',
   },
 };
@@ -90,9 +86,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (parserProblem) return parserProblem;
     if (exception instanceof HttpException) return fromHttpException(exception, method, path);
     return {
-      type: problemType('internal-error'),
-      title: statusTitle(500),
-      status: 500,
+      type: problemType(COMMON_ERRORS.internalError.code),
+      title: statusTitle(COMMON_ERRORS.internalError.status),
+      status: COMMON_ERRORS.internalError.status,
       detail: 'An unexpected error occurred. It has been logged with this request id.',
     };
   }
@@ -167,9 +163,9 @@ function bodyParserProblem(exception: unknown): ResolvedProblem | undefined {
   const known = BODY_PARSER_PROBLEMS[type];
   if (!known) return undefined;
   return {
-    type: problemType(known.code),
-    title: statusTitle(known.status),
-    status: known.status,
+    type: problemType(known.problem.code),
+    title: statusTitle(known.problem.status),
+    status: known.problem.status,
     detail: known.detail,
   };
 }

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { COMMON_ERRORS } from './common-errors';
 
 /** One field-level validation failure: `field` is a JSON path into the request (`members[2].email`). */
 export interface FieldError {
@@ -29,9 +30,22 @@ export function statusTitle(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
 
+/**
+ * One problem code a feature answers with, as its errors file declares it: the status it always comes
+ * with and a line for the error catalog (OpenAPI and docs/errors.md). `detail` varies per throw;
+ * the code and status never do.
+ */
+export interface ProblemCode<Status extends number = number> {
+  readonly code: string;
+  readonly status: Status;
+  readonly description: string;
+}
+
+/** A feature's problem codes, keyed by a name its throw sites use (`CLIENT_ERRORS.dischargeIncomplete`). */
+export type ProblemCodes = Readonly<Record<string, ProblemCode>>;
+
 export interface ProblemInit {
-  status: number;
-  code: string;
+  problem: ProblemCode;
   detail: string;
   title?: string;
   errors?: FieldError[];
@@ -45,6 +59,7 @@ export interface ProblemInit {
  * `detail` is shown to callers and written to logs, so it must never contain PHI.
  */
 export class ProblemError extends Error {
+  readonly problem: ProblemCode;
   readonly status: number;
   readonly code: string;
   readonly title: string;
@@ -55,9 +70,10 @@ export class ProblemError extends Error {
   constructor(init: ProblemInit) {
     super(init.detail);
     this.name = new.target.name;
-    this.status = init.status;
-    this.code = init.code;
-    this.title = init.title ?? statusTitle(init.status);
+    this.problem = init.problem;
+    this.status = init.problem.status;
+    this.code = init.problem.code;
+    this.title = init.title ?? statusTitle(init.problem.status);
     this.errors = init.errors;
     this.headers = init.headers;
     this.extensions = init.extensions;
@@ -69,39 +85,40 @@ export class ValidationProblem extends ProblemError {
     errors: FieldError[],
     detail = 'The request is not valid; see errors for each field.',
   ) {
-    super({ status: 400, code: 'validation-error', title: 'Invalid request', detail, errors });
+    super({ problem: COMMON_ERRORS.validationError, title: 'Invalid request', detail, errors });
   }
 }
 
 export class NotFoundProblem extends ProblemError {
   constructor(resource: string) {
-    super({ status: 404, code: 'not-found', detail: `${resource} was not found.` });
+    super({ problem: COMMON_ERRORS.notFound, detail: `${resource} was not found.` });
   }
 }
 
 export class ForbiddenProblem extends ProblemError {
   constructor(detail = 'Your role does not allow this action.') {
-    super({ status: 403, code: 'forbidden', detail });
+    super({ problem: COMMON_ERRORS.forbidden, detail });
   }
 }
 
+/** A 409 whose code comes from a feature's errors file; the type rejects a code declared as 422. */
 export class ConflictProblem extends ProblemError {
-  constructor(code: string, detail: string, extensions?: Record<string, unknown>) {
-    super({ status: 409, code, detail, extensions });
+  constructor(problem: ProblemCode<409>, detail: string, extensions?: Record<string, unknown>) {
+    super({ problem, detail, extensions });
   }
 }
 
+/** A 422 whose code comes from a feature's errors file; the type rejects a code declared as 409. */
 export class UnprocessableProblem extends ProblemError {
-  constructor(code: string, detail: string, errors?: FieldError[]) {
-    super({ status: 422, code, detail, errors });
+  constructor(problem: ProblemCode<422>, detail: string, errors?: FieldError[]) {
+    super({ problem, detail, errors });
   }
 }
 
 export class ServiceUnavailableProblem extends ProblemError {
   constructor(detail: string, retryAfterSeconds = 5) {
     super({
-      status: 503,
-      code: 'service-unavailable',
+      problem: COMMON_ERRORS.serviceUnavailable,
       detail,
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });

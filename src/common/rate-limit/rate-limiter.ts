@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { COMMON_ERRORS } from '../problem/common-errors';
 import { ProblemError } from '../problem/problem';
 
 export class RateLimitedProblem extends ProblemError {
   constructor(retryAfterSeconds: number) {
     super({
-      status: 429,
-      code: 'rate-limited',
+      problem: COMMON_ERRORS.rateLimited,
       detail: 'Too many attempts. Please wait before trying again.',
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });

@@ -1,5 +1,6 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import { COMMON_ERRORS } from '../problem/common-errors';
 import { ProblemError, ValidationProblem, type FieldError } from '../problem/problem';
 
 /**
@@ -26,8 +27,7 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && isDtoClass(metadata.metatype) && !isPlainObject(value)) {
       if (value === undefined) {
         throw new ProblemError({
-          status: 415,
-          code: 'unsupported-media-type',
+          problem: COMMON_ERRORS.unsupportedMediaType,
           detail: 'Send the request body as JSON with Content-Type: application/json.',
         });
       }
