@@ -3,7 +3,7 @@ import { TZ, dashboardsFixture, knownCaseload } from './dashboards-fixture';
 
 describe('dashboards: a known caseload', () => {
   const fx = dashboardsFixture();
-  const { http } = fx;
+  const { http, get } = fx;
 
   it('shows every section of a known caseload exactly', async () => {
     const ds = fx.testApp.dataSource;
@@ -31,10 +31,10 @@ describe('dashboards: a known caseload', () => {
       dueSoon,
     } = await knownCaseload(ds);
 
-    const response = await http()
-      .get('/api/v1/dashboard')
-      .set('Authorization', bearer(await tokenFor(fx.testApp.app, team.counselor)))
-      .expect(200);
+    const response = await get(
+      '/api/v1/dashboard',
+      bearer(await tokenFor(fx.testApp.app, team.counselor)),
+    );
     const body = response.body;
     const [today] = await ds.query<{ d: string; t: string }[]>(
       `SELECT (now() AT TIME ZONE $1)::date::text AS d, ((now() AT TIME ZONE $1)::date + 1)::text AS t`,
@@ -105,10 +105,7 @@ describe('dashboards: a known caseload', () => {
 
     // The supervisor sees the trainee's note awaiting co-signature, and may open the counselor's dashboard.
     const supervisorAuth = bearer(await tokenFor(fx.testApp.app, team.supervisor));
-    const supervisor = await http()
-      .get('/api/v1/dashboard')
-      .set('Authorization', supervisorAuth)
-      .expect(200);
+    const supervisor = await get('/api/v1/dashboard', supervisorAuth);
     expect(
       supervisor.body.notes.awaitingMyCosignature.map((n: { sessionId: string }) => n.sessionId),
     ).toEqual([traineeSession]);
@@ -126,10 +123,7 @@ describe('dashboards: a known caseload', () => {
       .expect(403);
 
     // The team dashboard counts the same goals as needing attention as the counselor's own dashboard lists.
-    const teamView = await http()
-      .get('/api/v1/dashboard/team')
-      .set('Authorization', supervisorAuth)
-      .expect(200);
+    const teamView = await get('/api/v1/dashboard/team', supervisorAuth);
     const counselorRow = teamView.body.team.find(
       (m: { counselorId: string }) => m.counselorId === C,
     );
@@ -145,12 +139,7 @@ describe('dashboards: a known caseload', () => {
     expect(events).toEqual([{ client_ids: [a.id, b.id].sort() }]);
     const counselorAuth = bearer(await tokenFor(fx.testApp.app, team.counselor));
     const dashboardReads = async (clientId: string) =>
-      (
-        await http()
-          .get(`/api/v1/clients/${clientId}/access-log`)
-          .set('Authorization', counselorAuth)
-          .expect(200)
-      ).body.data
+      (await get(`/api/v1/clients/${clientId}/access-log`, counselorAuth)).body.data
         .filter((entry: { resourceType: string }) => entry.resourceType === 'dashboard')
         .map((entry: { actorId: string }) => entry.actorId);
     // Newest first: the supervisor's view of the counselor's dashboard, the supervisor's own (which

@@ -6,7 +6,7 @@ import { dashboardsFixture, goal, session } from './dashboards-fixture';
 
 describe('dashboards: cost and reach', () => {
   const fx = dashboardsFixture();
-  const { http } = fx;
+  const { http, get } = fx;
 
   it('issues the same number of SQL statements for 5 clients as for 200', async () => {
     const ds = fx.testApp.dataSource;
@@ -56,10 +56,10 @@ describe('dashboards: cost and reach', () => {
 
   it('shows a team dashboard to supervisors and admins only', async () => {
     const team = await createTeam(fx.testApp.dataSource);
-    const supervisor = await http()
-      .get('/api/v1/dashboard/team')
-      .set('Authorization', bearer(await tokenFor(fx.testApp.app, team.supervisor)))
-      .expect(200);
+    const supervisor = await get(
+      '/api/v1/dashboard/team',
+      bearer(await tokenFor(fx.testApp.app, team.supervisor)),
+    );
     expect(supervisor.body.team.map((m: { counselorId: string }) => m.counselorId).sort()).toEqual(
       [team.counselor.id, team.trainee.id].sort(),
     );
@@ -73,10 +73,10 @@ describe('dashboards: cost and reach', () => {
         openMajorViolations: 0,
       }),
     );
-    const admin = await http()
-      .get('/api/v1/dashboard/team')
-      .set('Authorization', bearer(await tokenFor(fx.testApp.app, team.admin)))
-      .expect(200);
+    const admin = await get(
+      '/api/v1/dashboard/team',
+      bearer(await tokenFor(fx.testApp.app, team.admin)),
+    );
     expect(admin.body.team).toHaveLength(3);
     await http()
       .get('/api/v1/dashboard/team')
@@ -168,10 +168,10 @@ describe('dashboards: cost and reach', () => {
       status: 'completed',
     });
     await session(ds, client, C, new Date(Date.now() + 86_400_000).toISOString());
-    const own = await http()
-      .get('/api/v1/dashboard')
-      .set('Authorization', bearer(await tokenFor(fx.testApp.app, team.counselor)))
-      .expect(200);
+    const own = await get(
+      '/api/v1/dashboard',
+      bearer(await tokenFor(fx.testApp.app, team.counselor)),
+    );
     expect(own.body.goalsNeedingAttention).toHaveLength(1);
     expect(own.body.notes.toWrite).toHaveLength(1);
     expect(own.body.schedule).toHaveLength(1);

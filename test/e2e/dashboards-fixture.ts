@@ -234,10 +234,16 @@ export function dashboardsFixture() {
   });
   afterAll(() => testApp.close());
 
+  const http = () => request(testApp.app.getHttpServer());
+  /** A GET that must answer 200. */
+  const get = (path: string, auth: string) =>
+    http().get(path).set('Authorization', auth).expect(200);
+
   return {
     get testApp() {
       return testApp;
     },
-    http: () => request(testApp.app.getHttpServer()),
+    http,
+    get,
   };
 }

@@ -68,6 +68,9 @@ export function intakeFixture() {
 
   const http = () => request(testApp.app.getHttpServer());
   const db = () => testApp.dataSource;
+  /** A GET that must answer 200. */
+  const get = (path: string, auth: string) =>
+    http().get(path).set('Authorization', auth).expect(200);
 
   async function setup() {
     const team = await createTeam(db());
@@ -111,6 +114,7 @@ export function intakeFixture() {
       return testApp;
     },
     http,
+    get,
     db,
     setup,
     invite,

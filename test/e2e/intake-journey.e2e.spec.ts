@@ -2,7 +2,7 @@ import { form, sha256, intakeFixture } from './intake-fixture';
 
 describe('intake: from a link to an active client', () => {
   const fx = intakeFixture();
-  const { http, db, setup, invite, staffEntry, submissionCount } = fx;
+  const { http, get, db, setup, invite, staffEntry, submissionCount } = fx;
 
   it('takes a family from an intake link to an active client of their counselor', async () => {
     const { team, auth } = await setup();
@@ -82,10 +82,7 @@ describe('intake: from a link to an active client', () => {
       .set('Authorization', auth.intake)
       .send({ reason: 'Out of our area; referred to a colleague.' })
       .expect(200);
-    const queue = await http()
-      .get('/api/v1/intake-submissions')
-      .set('Authorization', auth.intake)
-      .expect(200);
+    const queue = await get('/api/v1/intake-submissions', auth.intake);
     expect(
       queue.body.data.map((item: { id: string; status: string }) => [item.id, item.status]),
     ).toEqual([
@@ -104,21 +101,15 @@ describe('intake: from a link to an active client', () => {
       familyMemberCount: 2,
       possibleDuplicates: [],
     });
-    const firstPage = await http()
-      .get('/api/v1/intake-submissions?limit=2')
-      .set('Authorization', auth.intake)
-      .expect(200);
-    const secondPage = await http()
-      .get(`/api/v1/intake-submissions?limit=2&cursor=${firstPage.body.nextCursor}`)
-      .set('Authorization', auth.intake)
-      .expect(200);
+    const firstPage = await get('/api/v1/intake-submissions?limit=2', auth.intake);
+    const secondPage = await get(
+      `/api/v1/intake-submissions?limit=2&cursor=${firstPage.body.nextCursor}`,
+      auth.intake,
+    );
     expect(secondPage.body).toMatchObject({ data: [{ id: decided }], nextCursor: null });
 
     // Kept exactly as sent, with the consent texts' versions.
-    const detail = await http()
-      .get(`/api/v1/intake-submissions/${submissionId}`)
-      .set('Authorization', auth.intake)
-      .expect(200);
+    const detail = await get(`/api/v1/intake-submissions/${submissionId}`, auth.intake);
     expect(detail.body.payload).toEqual(sent);
     expect(detail.body.payload.client.email).toBe(' Maya.OBrien@Example.ORG ');
     expect(detail.body.consents).toEqual([
@@ -140,10 +131,7 @@ describe('intake: from a link to an active client', () => {
     const clientId = accepted.body.clientId as string;
 
     // The counselor reaches their new client, family and care team.
-    const client = await http()
-      .get(`/api/v1/clients/${clientId}`)
-      .set('Authorization', auth.counselor)
-      .expect(200);
+    const client = await get(`/api/v1/clients/${clientId}`, auth.counselor);
     expect(client.body).toMatchObject({
       clientNumber: expect.stringMatching(/^C-\d{6}$/),
       status: 'active',
@@ -157,10 +145,7 @@ describe('intake: from a link to an active client', () => {
       presentingConcerns: ['estrangement', 'trust_after_betrayal'],
       trustIndicators: ['difficulty_opening_up'],
     });
-    const family = await http()
-      .get(`/api/v1/clients/${clientId}/family-members`)
-      .set('Authorization', auth.counselor)
-      .expect(200);
+    const family = await get(`/api/v1/clients/${clientId}/family-members`, auth.counselor);
     const members = (
       family.body as {
         firstName: string;
@@ -176,10 +161,7 @@ describe('intake: from a link to an active client', () => {
       ['Leo', 'sibling', 'invited', false],
       ['Ruth Okafor', 'friend_support', 'invited', true],
     ]);
-    const careTeam = await http()
-      .get(`/api/v1/clients/${clientId}/care-team`)
-      .set('Authorization', auth.counselor)
-      .expect(200);
+    const careTeam = await get(`/api/v1/clients/${clientId}/care-team`, auth.counselor);
     expect(careTeam.body).toMatchObject([
       { staffId: team.counselor.id, role: 'primary_counselor' },
     ]);
@@ -197,10 +179,7 @@ describe('intake: from a link to an active client', () => {
       { resource_type: 'intake_submission', action: 'status_change', n: 1 },
     ]);
 
-    const invitations = await http()
-      .get('/api/v1/intake-invitations')
-      .set('Authorization', auth.intake)
-      .expect(200);
+    const invitations = await get('/api/v1/intake-invitations', auth.intake);
     expect(invitations.body.data).toEqual([
       expect.objectContaining({ id: link.id, status: 'used', submissionId }),
     ]);

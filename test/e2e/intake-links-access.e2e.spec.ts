@@ -9,7 +9,7 @@ import { form, refusal, intakeFixture } from './intake-fixture';
 
 describe('intake: links and who may reach them', () => {
   const fx = intakeFixture();
-  const { http, db, setup, invite, staffEntry, submissionCount } = fx;
+  const { http, get, db, setup, invite, staffEntry, submissionCount } = fx;
 
   it('refuses a used link with the same 404 as an unknown one, and audits the attempt', async () => {
     const { team, auth } = await setup();
@@ -89,15 +89,9 @@ describe('intake: links and who may reach them', () => {
       .set('Authorization', auth.intake)
       .send({ expiresInDays: 61 })
       .expect(400);
-    const mine = await http()
-      .get('/api/v1/intake-invitations')
-      .set('Authorization', auth.counselor)
-      .expect(200);
+    const mine = await get('/api/v1/intake-invitations', auth.counselor);
     expect(mine.body.data.map((i: { id: string }) => i.id)).toEqual([revoked.id]);
-    const open = await http()
-      .get('/api/v1/intake-invitations?status=expired')
-      .set('Authorization', auth.admin)
-      .expect(200);
+    const open = await get('/api/v1/intake-invitations?status=expired', auth.admin);
     expect(open.body.data.map((i: { id: string }) => i.id)).toEqual([expired.id]);
     expect(await submissionCount(team)).toBe(1);
   });
@@ -194,15 +188,9 @@ describe('intake: links and who may reach them', () => {
       .post(`/api/v1/intake-invitations/${link.id}/revoke`)
       .set('Authorization', as)
       .expect(404);
-    const theirQueue = await http()
-      .get('/api/v1/intake-submissions')
-      .set('Authorization', as)
-      .expect(200);
+    const theirQueue = await get('/api/v1/intake-submissions', as);
     expect(theirQueue.body.data).toEqual([]);
-    const theirLinks = await http()
-      .get('/api/v1/intake-invitations')
-      .set('Authorization', as)
-      .expect(200);
+    const theirLinks = await get('/api/v1/intake-invitations', as);
     expect(theirLinks.body.data).toEqual([]);
     // Nor can our submission be merged into their client.
     await http()
@@ -243,10 +231,7 @@ describe('intake: links and who may reach them', () => {
       .get(`/api/v1/intake-submissions/${entered.body.id}`)
       .set('Authorization', auth.supervisor)
       .expect(403);
-    const reviewed = await http()
-      .get(`/api/v1/intake-submissions/${entered.body.id}`)
-      .set('Authorization', auth.admin)
-      .expect(200);
+    const reviewed = await get(`/api/v1/intake-submissions/${entered.body.id}`, auth.admin);
     expect(reviewed.body.possibleDuplicates).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import { CONSENTS, form, intakeFixture } from './intake-fixture';
 
 describe('intake: what a submission may hold', () => {
   const fx = intakeFixture();
-  const { http, db, setup, invite, staffEntry, submissionCount } = fx;
+  const { http, get, db, setup, invite, staffEntry, submissionCount } = fx;
 
   it('refuses hostile input with a problem naming the field, and stores nothing', async () => {
     const { team, auth } = await setup();
@@ -191,10 +191,7 @@ describe('intake: what a submission may hold', () => {
         phone: '+1 555 010 7788',
       }),
     );
-    const queue = await http()
-      .get('/api/v1/intake-submissions?status=pending')
-      .set('Authorization', auth.intake)
-      .expect(200);
+    const queue = await get('/api/v1/intake-submissions?status=pending', auth.intake);
     const item = queue.body.data.find((entry: { id: string }) => entry.id === id);
     const number = (n: number) => `C-${String(n).padStart(6, '0')}`;
     expect(item.possibleDuplicates).toEqual([

@@ -4,7 +4,7 @@ import { daysAgo, trustGoalsFixture } from './trust-goals-fixture';
 
 describe('trust goals: parties, check-ins and derived figures', () => {
   const fx = trustGoalsFixture();
-  const { http, sql, setup, goalBody, activeGoal, checkIn, ratings } = fx;
+  const { http, get, sql, setup, goalBody, activeGoal, checkIn, ratings } = fx;
 
   it('refuses parties outside the client, and ratings or owners who are not the goal’s parties, naming the fields', async () => {
     const s = await setup();
@@ -224,10 +224,7 @@ describe('trust goals: parties, check-ins and derived figures', () => {
     );
     expect(stored!.achievement_status).toBe('improving');
 
-    const tuned = await http()
-      .get(`${goal}?trendWindow=2&reliabilityWindowDays=60`)
-      .set('Authorization', s.auth)
-      .expect(200);
+    const tuned = await get(`${goal}?trendWindow=2&reliabilityWindowDays=60`, s.auth);
     expect(tuned.body.derived).toMatchObject({
       trendWindow: 2,
       reliability: { windowDays: 60, kept: 8, missed: 2, ratio: 0.8 },

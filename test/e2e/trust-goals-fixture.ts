@@ -25,6 +25,9 @@ export function trustGoalsFixture() {
   afterAll(() => app.close());
 
   const http = () => request(app.app.getHttpServer());
+  /** A GET that must answer 200. */
+  const get = (path: string, auth: string) =>
+    http().get(path).set('Authorization', auth).expect(200);
   const sql = <T>(text: string, params: unknown[] = []) => app.dataSource.query<T>(text, params);
 
   /** A practice of its own: a team, a client of the counselor's with a mother and a father. */
@@ -99,6 +102,7 @@ export function trustGoalsFixture() {
       return app;
     },
     http,
+    get,
     sql,
     setup,
     goalBody,

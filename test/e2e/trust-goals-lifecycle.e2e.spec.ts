@@ -5,7 +5,7 @@ import { daysAgo, trustGoalsFixture } from './trust-goals-fixture';
 
 describe('trust goals: lifecycle and access', () => {
   const fx = trustGoalsFixture();
-  const { http, sql, setup, goalBody, activeGoal, checkIn, auditOf } = fx;
+  const { http, get, sql, setup, goalBody, activeGoal, checkIn, auditOf } = fx;
 
   it('creates a goal, reads it with its ETag and (empty) derived figures, edits it with If-Match, and audits each step', async () => {
     const s = await setup();
@@ -111,10 +111,7 @@ describe('trust goals: lifecycle and access', () => {
     expect(replay.body.id).toBe(created[2]);
     const first = await http().get(`${s.goals}?limit=2`).set('Authorization', s.auth).expect(200);
     expect(first.body.data.map((g: { id: string }) => g.id)).toEqual(created.slice(0, 2));
-    const second = await http()
-      .get(`${s.goals}?limit=2&cursor=${first.body.nextCursor}`)
-      .set('Authorization', s.auth)
-      .expect(200);
+    const second = await get(`${s.goals}?limit=2&cursor=${first.body.nextCursor}`, s.auth);
     expect(second.body).toEqual({
       data: [expect.objectContaining({ id: created[2] })],
       nextCursor: null,
@@ -207,10 +204,7 @@ describe('trust goals: lifecycle and access', () => {
     await status({ lifecycleStatus: 'active' }).expect(409);
     const listed = await http().get(s.goals).set('Authorization', s.auth).expect(200);
     expect(listed.body.data).toEqual([]);
-    const inError = await http()
-      .get(`${s.goals}?lifecycleStatus=entered_in_error`)
-      .set('Authorization', s.auth)
-      .expect(200);
+    const inError = await get(`${s.goals}?lifecycleStatus=entered_in_error`, s.auth);
     expect(inError.body.data[0]).toMatchObject({ statusReason: 'Opened on the wrong client' });
 
     const changes = (await auditOf(s.client.id)).filter(
