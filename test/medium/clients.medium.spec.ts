@@ -149,6 +149,38 @@ describe(ClientsService.name, () => {
     });
   });
 
+  describe('markEnteredInError', () => {
+    it('takes the record out of the lists; only an admin still reads it, and the denial is audited', async () => {
+      const client = await newClient({ lastName: `Mistake-${randomUUID()}` });
+      const admin = actorOf(team.admin);
+
+      await as(counselor, (s) =>
+        s.markEnteredInError(counselor, client.id, { reason: 'duplicate' }),
+      );
+
+      const listed = await h.as(admin, () =>
+        h.get(ClientsQueryService).list(admin, { search: 'Mistake' }),
+      );
+      expect(listed.data.map((c) => c.id)).not.toContain(client.id);
+      expect((await as(admin, (s) => s.get(admin, client.id))).view.status).toBe(
+        'entered_in_error',
+      );
+      await expect(as(counselor, (s) => s.get(counselor, client.id))).rejects.toMatchObject({
+        status: 404,
+      });
+      const outcomes = (await h.auditEvents(team.practice.id, client.id)).map((e) => [
+        e.action,
+        e.actor_id,
+        e.outcome,
+      ]);
+      expect(outcomes).toEqual([
+        ['status_change', counselor.id, 'success'],
+        ['read', admin.id, 'success'],
+        ['access_denied', counselor.id, 'denied'],
+      ]);
+    });
+  });
+
   describe('changeStatus', () => {
     it('discharges with a reason and a date, and re-opening clears them', async () => {
       const client = await newClient();
