@@ -1,31 +1,25 @@
-import { TransactionHost } from '@nestjs-cls/transactional';
-import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { DataSource } from 'typeorm';
 import { PLATFORM_CHAIN_ID, comparePositions } from '../../src/audit/audit-chain';
 import { AuditSealer } from '../../src/audit/audit-sealer';
 import { AuditVerifier } from '../../src/audit/audit-verifier';
 import { AuditService } from '../../src/audit/audit.service';
 import { systemActor } from '../../src/common/actor/actor';
-import { createPractice } from '../factories/staff.factory';
-import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
+import { mediumHarness, type MediumHarness } from './medium-harness';
 
 const APPEND_ONLY = '42501'; // insufficient_privilege, raised by audit_refuse_change()
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The audit services of one running app, and helpers over them. */
-function auditHarness(testApp: () => TestApp) {
-  const get = () => {
-    const { app, dataSource } = testApp();
-    return {
-      dataSource,
-      audit: app.get(AuditService),
-      sealer: app.get(AuditSealer),
-      verifier: app.get(AuditVerifier),
-      txHost: app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost),
-    };
-  };
+function auditHarness(h: MediumHarness) {
+  const get = () => ({
+    dataSource: h.dataSource,
+    audit: h.get(AuditService),
+    sealer: h.get(AuditSealer),
+    verifier: h.get(AuditVerifier),
+    txHost: h.txHost,
+  });
 
   const record = (practiceId: string | null, resourceId = 'r') =>
     get().audit.record({
@@ -72,34 +66,17 @@ async function expectRefused(dataSource: DataSource, sql: string, params: unknow
   await expect(dataSource.query(sql, params)).rejects.toMatchObject({ code: APPEND_ONLY });
 }
 
+// One app for the storage and sealing specs. 50 transactions held open at once need 50 connections.
+const medium = mediumHarness({ env: { DB_POOL_SIZE: '60' } });
+const h = auditHarness(medium);
+
+// Events themselves: see the storage spec of audit.medium.spec.ts.
 describe('audit trail: append-only storage', () => {
-  let testApp: TestApp;
-  const h = auditHarness(() => testApp);
-
-  beforeAll(async () => {
-    testApp = await startTestApp();
-  });
-  afterAll(() => testApp.close());
-
-  it('refuses UPDATE, DELETE and TRUNCATE of audit events', async () => {
-    const practice = await createPractice(testApp.dataSource);
-    await h.record(practice.id);
-    const [id] = await h.eventIds(practice.id);
-    const ds = testApp.dataSource;
-
-    await expectRefused(ds, `UPDATE audit_events SET outcome = 'failure' WHERE id = $1`, [id]);
-    await expectRefused(ds, `DELETE FROM audit_events WHERE id = $1`, [id]);
-    await expectRefused(ds, `TRUNCATE audit_events CASCADE`);
-    // Without CASCADE the chain's foreign key refuses it before the trigger is even reached.
-    await expect(ds.query(`TRUNCATE audit_events`)).rejects.toBeDefined();
-    expect(await h.eventIds(practice.id)).toEqual([id]);
-  });
-
   it('refuses UPDATE, DELETE and TRUNCATE of chain links', async () => {
-    const practice = await createPractice(testApp.dataSource);
+    const practice = await medium.make.practice();
     await h.record(practice.id);
     await h.settle(practice.id);
-    const ds = testApp.dataSource;
+    const ds = medium.dataSource;
 
     await expectRefused(ds, `UPDATE audit_chain_links SET sealed_at = now() WHERE chain_id = $1`, [
       practice.id,
@@ -110,10 +87,10 @@ describe('audit trail: append-only storage', () => {
   });
 
   it('hashes an event the same whatever the session time zone', async () => {
-    const practice = await createPractice(testApp.dataSource);
+    const practice = await medium.make.practice();
     await h.record(practice.id);
     const digestIn = (timeZone: string) =>
-      testApp.dataSource.transaction(async (manager) => {
+      medium.dataSource.transaction(async (manager) => {
         await manager.query(`SELECT set_config('TimeZone', $1, true)`, [timeZone]);
         const [row] = await manager.query<{ digest: string }[]>(
           `SELECT encode(audit_event_digest(e), 'hex') AS digest FROM audit_events e
@@ -128,17 +105,8 @@ describe('audit trail: append-only storage', () => {
 });
 
 describe('audit trail: sealing', () => {
-  let testApp: TestApp;
-  const h = auditHarness(() => testApp);
-
-  // 50 transactions held open at once need 50 connections.
-  beforeAll(async () => {
-    testApp = await startTestApp({ env: { DB_POOL_SIZE: '60' } });
-  });
-  afterAll(() => testApp.close());
-
   it('links 50 concurrently audited transactions into one unbroken chain, seq 1..50', async () => {
-    const practice = await createPractice(testApp.dataSource);
+    const practice = await medium.make.practice();
     const { audit, sealer, verifier, txHost } = h.get();
     const count = 50;
     let inserted = 0;
@@ -188,10 +156,10 @@ describe('audit trail: sealing', () => {
   });
 
   it('links more events than one batch holds, ties on the transaction id included', async () => {
-    const practice = await createPractice(testApp.dataSource);
+    const practice = await medium.make.practice();
     // Two transactions of 2,300 events each: batches of 2,000 end inside a transaction.
     for (let round = 0; round < 2; round += 1) {
-      await testApp.dataSource.query(
+      await medium.dataSource.query(
         `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, outcome)
          SELECT $1, 'system', 'read', 'client', 'success' FROM generate_series(1, 2300)`,
         [practice.id],
@@ -211,7 +179,7 @@ describe('audit trail: sealing', () => {
   });
 
   it('leaves no event and no link for an audited transaction that rolls back', async () => {
-    const practice = await createPractice(testApp.dataSource);
+    const practice = await medium.make.practice();
     const { txHost } = h.get();
 
     await expect(
@@ -233,7 +201,7 @@ describe('audit trail: sealing', () => {
   });
 
   it('does not skip a transaction that stays open while the sealer runs', async () => {
-    const practice = await createPractice(testApp.dataSource);
+    const practice = await medium.make.practice();
     const { txHost, sealer } = h.get();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -267,7 +235,7 @@ describe('audit trail: sealing', () => {
   it('links events of no practice into the platform chain', async () => {
     await h.record(null, 'platform-event');
     await h.settle(PLATFORM_CHAIN_ID);
-    const [row] = await testApp.dataSource.query<{ chain_id: string }[]>(
+    const [row] = await medium.dataSource.query<{ chain_id: string }[]>(
       `SELECT l.chain_id FROM audit_chain_links l JOIN audit_events e ON e.id = l.event_id
         WHERE e.practice_id IS NULL AND e.resource_id = 'platform-event'`,
     );
@@ -277,13 +245,8 @@ describe('audit trail: sealing', () => {
 });
 
 describe('audit trail: background sealing', () => {
-  let testApp: TestApp;
-  const h = auditHarness(() => testApp);
-
-  beforeAll(async () => {
-    testApp = await startTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '25' } });
-  });
-  afterAll(() => testApp.close());
+  const background = mediumHarness({ env: { AUDIT_SEAL_INTERVAL_MS: '25' } });
+  const h = auditHarness(background);
 
   async function waitForLinks(chainId: string, count: number) {
     const deadline = Date.now() + 15_000;
@@ -294,8 +257,8 @@ describe('audit trail: background sealing', () => {
   }
 
   it('links new events of every practice on its own, pass after pass', async () => {
-    const first = await createPractice(testApp.dataSource);
-    const second = await createPractice(testApp.dataSource);
+    const first = await background.make.practice();
+    const second = await background.make.practice();
     await h.record(first.id);
     await waitForLinks(first.id, 1);
 
@@ -307,18 +270,15 @@ describe('audit trail: background sealing', () => {
 });
 
 describe('audit trail: verification', () => {
-  let testApp: TestApp;
-  const h = auditHarness(() => testApp);
-
   // Tampering needs DDL (disabling triggers, dropping a foreign key): on a database of its own.
-  beforeAll(async () => {
-    testApp = await startTestApp({ databaseUrl: await isolatedDatabaseUrl('audit_tamper') });
-  });
-  afterAll(() => testApp.close());
+  const isolated = mediumHarness(async () => ({
+    databaseUrl: await isolatedDatabaseUrl('audit_tamper'),
+  }));
+  const h = auditHarness(isolated);
 
   /** A practice with three sealed events; returns their ids in chain order. */
   async function sealedChain(): Promise<{ practiceId: string; events: string[] }> {
-    const practice = await createPractice(testApp.dataSource);
+    const practice = await isolated.make.practice();
     for (const name of ['one', 'two', 'three']) await h.record(practice.id, name);
     await h.settle(practice.id);
     return {
@@ -329,7 +289,7 @@ describe('audit trail: verification', () => {
 
   /** Runs statements as the table owner with the append-only trigger of `table` disabled. */
   async function behindTheTrigger(table: string, statements: string[], params: unknown[][]) {
-    await testApp.dataSource.transaction(async (manager) => {
+    await isolated.dataSource.transaction(async (manager) => {
       await manager.query(`ALTER TABLE ${table} DISABLE TRIGGER tg_${table}_append_only`);
       for (const [index, sql] of statements.entries()) await manager.query(sql, params[index]);
       await manager.query(`ALTER TABLE ${table} ENABLE TRIGGER tg_${table}_append_only`);
@@ -366,7 +326,7 @@ describe('audit trail: verification', () => {
 
   it('names an event deleted behind the trigger', async () => {
     const { practiceId, events } = await sealedChain();
-    await testApp.dataSource.transaction(async (manager) => {
+    await isolated.dataSource.transaction(async (manager) => {
       await manager.query(
         `ALTER TABLE audit_chain_links DROP CONSTRAINT fk_audit_chain_links_event`,
       );
@@ -401,7 +361,7 @@ describe('audit trail: verification', () => {
 
   it('names an event slipped in behind the sealer with a forged transaction id', async () => {
     const { practiceId } = await sealedChain();
-    const [forged] = await testApp.dataSource.query<{ id: string }[]>(
+    const [forged] = await isolated.dataSource.query<{ id: string }[]>(
       `INSERT INTO audit_events (practice_id, tx_id, actor_type, action, resource_type, outcome)
        VALUES ($1, '3', 'system', 'read', 'client', 'success') RETURNING id`,
       [practiceId],

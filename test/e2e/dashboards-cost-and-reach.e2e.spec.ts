@@ -1,0 +1,204 @@
+import { addFamilyMember, createClient } from '../factories/client.factory';
+import { createStaff, createTeam } from '../factories/staff.factory';
+import { bearer, tokenFor } from '../setup/auth';
+import { countQueries } from '../setup/query-counter';
+import { dashboardsFixture, goal, session } from './dashboards-fixture';
+
+describe('dashboards: cost and reach', () => {
+  const fx = dashboardsFixture();
+  const { http, get } = fx;
+
+  it('issues the same number of SQL statements for 5 clients as for 200', async () => {
+    const ds = fx.testApp.dataSource;
+    const sizes = [5, 200];
+    const counts: number[] = [];
+    for (const size of sizes) {
+      const team = await createTeam(ds);
+      const C = team.counselor.id;
+      await ds.query(
+        `WITH c AS (
+           INSERT INTO clients (practice_id, client_number, first_name, last_name, date_of_birth, status)
+           SELECT $1, n, 'First' || n, 'Last' || n, '1990-01-01', 'active' FROM generate_series(1, $2) n RETURNING id)
+         INSERT INTO care_team_members (practice_id, client_id, staff_id, role) SELECT $1, id, $3, 'primary_counselor' FROM c`,
+        [team.practice.id, size, C],
+      );
+      await ds.query(
+        `INSERT INTO therapy_sessions (practice_id, client_id, counselor_id, starts_at, ends_at, modality, setting, status, completed_at)
+         SELECT c.practice_id, c.id, $2, now() - make_interval(days => 3) - make_interval(hours => n::int), now() - make_interval(days => 3) - make_interval(hours => n::int) + interval '50 minutes',
+                'individual', 'in_person', 'completed', now()
+           FROM (SELECT row_number() OVER () AS n, * FROM clients WHERE practice_id = $1) c`,
+        [team.practice.id, C],
+      );
+      await ds.query(
+        `INSERT INTO family_members (practice_id, client_id, first_name, relationship)
+         SELECT practice_id, id, 'M', 'mother' FROM clients WHERE practice_id = $1`,
+        [team.practice.id],
+      );
+      await ds.query(
+        `INSERT INTO trust_goals (practice_id, client_id, strategy, description, lifecycle_status, baseline_rating, target_rating,
+                                  start_date, party_b_family_member_id)
+         SELECT f.practice_id, f.client_id, 'patience_and_time', 'g', 'active', 2, 8, current_date - 30, f.id
+           FROM family_members f WHERE f.practice_id = $1`,
+        [team.practice.id],
+      );
+      const auth = bearer(await tokenFor(fx.testApp.app, team.counselor));
+      const { result, statements } = await countQueries(() =>
+        http().get('/api/v1/dashboard').set('Authorization', auth),
+      );
+      expect(result.status).toBe(200);
+      expect(result.body.notes.toWrite).toHaveLength(size);
+      expect(result.body.goalsNeedingAttention.length).toBe(size);
+      counts.push(statements);
+    }
+    expect(counts[0]).toBe(counts[1]);
+    expect(counts[0]).toBeLessThanOrEqual(12);
+  });
+
+  it('shows a team dashboard to supervisors and admins only', async () => {
+    const team = await createTeam(fx.testApp.dataSource);
+    const supervisor = await get(
+      '/api/v1/dashboard/team',
+      bearer(await tokenFor(fx.testApp.app, team.supervisor)),
+    );
+    expect(supervisor.body.team.map((m: { counselorId: string }) => m.counselorId).sort()).toEqual(
+      [team.counselor.id, team.trainee.id].sort(),
+    );
+    expect(supervisor.body.team[0]).toEqual(
+      expect.objectContaining({
+        activeCaseload: 0,
+        sessionsThisWeek: 0,
+        overdueNotes: 0,
+        noShowRate: null,
+        goalsNeedingAttention: 0,
+        openMajorViolations: 0,
+      }),
+    );
+    const admin = await get(
+      '/api/v1/dashboard/team',
+      bearer(await tokenFor(fx.testApp.app, team.admin)),
+    );
+    expect(admin.body.team).toHaveLength(3);
+    await http()
+      .get('/api/v1/dashboard/team')
+      .set('Authorization', bearer(await tokenFor(fx.testApp.app, team.counselor)))
+      .expect(403);
+  });
+
+  it('summarises one client in one call, at a constant cost', async () => {
+    const ds = fx.testApp.dataSource;
+    const team = await createTeam(ds);
+    const client = await createClient(ds, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    const mother = await addFamilyMember(ds, client, 'mother', 'Grace');
+    const next = await session(
+      ds,
+      client,
+      team.counselor.id,
+      new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    );
+    await session(
+      ds,
+      client,
+      team.counselor.id,
+      new Date(Date.now() - 9 * 86_400_000).toISOString(),
+      { status: 'completed' },
+    );
+    await session(
+      ds,
+      client,
+      team.counselor.id,
+      new Date(Date.now() - 16 * 86_400_000).toISOString(),
+      { status: 'completed' },
+    );
+    await ds.query(
+      `INSERT INTO therapy_sessions (practice_id, client_id, counselor_id, starts_at, ends_at, modality, setting, status)
+       VALUES ($1, $2, $3, now() - interval '23 days', now() - interval '23 days' + interval '50 minutes', 'individual', 'phone', 'no_show')`,
+      [team.practice.id, client.id, team.counselor.id],
+    );
+    const goalId = await goal(ds, client, mother, {
+      checkIns: [4, 5, 6, 7].map((rating, i) => ({ daysAgo: 2 + 7 * (3 - i), rating })),
+    });
+    const auth = bearer(await tokenFor(fx.testApp.app, team.counselor));
+    const { result, statements } = await countQueries(() =>
+      http().get(`/api/v1/clients/${client.id}/summary`).set('Authorization', auth),
+    );
+    expect(result.status).toBe(200);
+    expect(statements).toBeLessThanOrEqual(3);
+    const body = result.body;
+    expect(body.client.id).toBe(client.id);
+    expect(body.careTeam).toEqual([
+      expect.objectContaining({ staffId: team.counselor.id, role: 'primary_counselor' }),
+    ]);
+    expect(body.nextSession.id).toBe(next);
+    expect(body.attendanceRate).toBeCloseTo(2 / 3, 4);
+    expect(body.goals).toEqual([
+      expect.objectContaining({
+        id: goalId,
+        suggestedAchievementStatus: 'improving',
+        parties: [
+          expect.objectContaining({
+            party: { party: 'client', familyMemberId: null },
+            currentRating: 7,
+            series: [4, 5, 6, 7],
+          }),
+          expect.objectContaining({
+            party: { party: 'family_member', familyMemberId: mother },
+            currentRating: 7,
+            series: [4, 5, 6, 7],
+          }),
+        ],
+      }),
+    ]);
+    await http()
+      .get(`/api/v1/clients/${client.id}/summary`)
+      .set('Authorization', bearer(await tokenFor(fx.testApp.app, team.intake)))
+      .expect(404);
+  });
+
+  it('shows a dashboard viewed for someone else only as far as the viewer reaches', async () => {
+    const ds = fx.testApp.dataSource;
+    const team = await createTeam(ds);
+    const C = team.counselor.id;
+    const client = await createClient(ds, { practiceId: team.practice.id, primaryCounselorId: C });
+    const mother = await addFamilyMember(ds, client, 'mother', 'Grace');
+    await goal(ds, client, mother, { checkIns: [{ daysAgo: 30, rating: 5 }] }); // stalled: needs attention
+    await session(ds, client, C, new Date(Date.now() - 5 * 86_400_000).toISOString(), {
+      status: 'completed',
+    });
+    await session(ds, client, C, new Date(Date.now() + 86_400_000).toISOString());
+    const own = await get(
+      '/api/v1/dashboard',
+      bearer(await tokenFor(fx.testApp.app, team.counselor)),
+    );
+    expect(own.body.goalsNeedingAttention).toHaveLength(1);
+    expect(own.body.notes.toWrite).toHaveLength(1);
+    expect(own.body.schedule).toHaveLength(1);
+
+    // An admin without clinical access: the caseload counts (demographics), nothing clinical.
+    const admin = await http()
+      .get('/api/v1/dashboard')
+      .query({ counselorId: C })
+      .set('Authorization', bearer(await tokenFor(fx.testApp.app, team.admin)))
+      .expect(200);
+    expect(admin.body.caseload.total).toBe(1);
+    expect(admin.body.goalsNeedingAttention).toEqual([]);
+    expect(admin.body.notes.toWrite).toEqual([]);
+    expect(admin.body.schedule).toEqual([]);
+
+    // A supervisor of a supervisor does not reach the grand-supervisee's clients.
+    const top = await createStaff(ds, { practiceId: team.practice.id, role: 'supervisor' });
+    await ds.query(`UPDATE staff SET supervisor_id = $2, role = 'counselor' WHERE id = $1`, [
+      team.supervisor.id,
+      top.id,
+    ]);
+    const middle = await http()
+      .get('/api/v1/dashboard')
+      .query({ counselorId: team.supervisor.id })
+      .set('Authorization', bearer(await tokenFor(fx.testApp.app, top)))
+      .expect(200);
+    expect(middle.body.goalsNeedingAttention).toEqual([]);
+    expect(middle.body.caseload.total).toBe(0);
+  });
+});
