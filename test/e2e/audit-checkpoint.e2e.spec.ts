@@ -11,7 +11,10 @@ import {
   type AuditCheckpoint,
   type QueryRows,
 } from '../../src/audit/audit-checkpoint';
+import { AuditCheckpointScheduler } from '../../src/audit/audit-checkpoint-scheduler';
 import { AuditCheckpointService } from '../../src/audit/audit-checkpoint.service';
+import { createLogger } from '../../src/common/logging/logger';
+import { AppConfig } from '../../src/config/app-config';
 import { AuditVerifier } from '../../src/audit/audit-verifier';
 import { createPractice, createStaff, type TestStaff } from '../factories/staff.factory';
 import { bearer, loginAs } from '../setup/auth';
@@ -179,6 +182,33 @@ describe('audit chain checkpoints', () => {
     const mine = heads.find((head) => head.practiceId === admin.practiceId);
     expect(mine).toMatchObject({ seq: taken.seq, headHash: taken.headHash });
     expect(checkpointSignatureValid(mine!, taken.publicKey)).toBe(true);
+  });
+
+  it('logs each chain head as a JSON line of ids, counter, hashes and signature', async () => {
+    const { admin, auth } = await practiceWithAdmin();
+    const taken = await takeCheckpoint(auth);
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(line) });
+    const scheduler = new AuditCheckpointScheduler(
+      testApp.app.get(AuditCheckpointService),
+      testApp.app.get(AppConfig),
+      logger,
+    );
+
+    const logged = await scheduler.logCheckpoints();
+
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toHaveLength(logged);
+    const mine = entries.find(
+      (entry) => (entry.auditCheckpoint as AuditCheckpoint).practiceId === admin.practiceId,
+    );
+    expect(mine).toMatchObject({ msg: 'audit checkpoint', component: 'audit-checkpoint' });
+    const checkpoint = mine!.auditCheckpoint as AuditCheckpoint;
+    expect(Object.keys(checkpoint).sort()).toEqual(
+      ['checkpointAt', 'headHash', 'keyId', 'practiceId', 'seq', 'signature', 'type'].sort(),
+    );
+    expect(checkpoint).toMatchObject({ seq: taken.seq, headHash: taken.headHash });
+    expect(checkpointSignatureValid(checkpoint, taken.publicKey)).toBe(true);
   });
 
   describe('access', () => {
