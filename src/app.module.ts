@@ -25,6 +25,7 @@ import { FamilyMembersModule } from './family-members/family-members.module';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { PsychotherapyNotesModule } from './psychotherapy-notes/psychotherapy-notes.module';
 import { IntakeModule } from './intake/intake.module';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -80,6 +81,7 @@ export class AppModule {
         SessionNotesModule,
         TrustGoalsModule,
         IntakeModule,
+        HousekeepingModule,
         HealthModule,
         ...imports,
       ],

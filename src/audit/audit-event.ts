@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'access_denied',
   'emergency_access',
   'verify',
+  'purge',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditCheckpointScheduler } from './audit-checkpoint-scheduler';
+import { AuditCheckpointService } from './audit-checkpoint.service';
+import { AuditCheckpointsController } from './audit-checkpoints.controller';
 import { AuditEventsController } from './audit-events.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
@@ -9,7 +12,7 @@ import { AuditService } from './audit.service';
 
 @Global()
 @Module({
-  controllers: [AuditEventsController],
+  controllers: [AuditEventsController, AuditCheckpointsController],
   providers: [
     AuditService,
     AuditSealer,
@@ -17,6 +20,8 @@ import { AuditService } from './audit.service';
     AuditVerifier,
     AuditQueryService,
     AuditExportService,
+    AuditCheckpointService,
+    AuditCheckpointScheduler,
   ],
   exports: [AuditService],
 })

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version } from '../../package.json';
+import { loadAuditSigningKey } from './audit-signing-key';
 import { environmentSchema, type Environment } from './config.schema';
 
 /** Raised when the environment does not describe a runnable API; its message names the variable. */
@@ -66,8 +67,14 @@ export class AppConfig {
   /** How often the audit sealer links new events into each practice's chain; 0 turns it off. */
   readonly auditSealIntervalMs: number;
   readonly intake: IntakeConfig;
+  /** Ed25519 private key that signs audit chain checkpoints. */
+  readonly auditSigningKey: KeyObject;
+  /** How often each practice's signed chain head is logged; 0 turns it off. */
+  readonly auditCheckpointIntervalSeconds: number;
+  /** How often expired tokens, keys and counters are purged; 0 turns it off. */
+  readonly housekeepingIntervalSeconds: number;
 
-  constructor(env: Environment, jwtSecret: string) {
+  constructor(env: Environment, jwtSecret: string, auditSigningKey: KeyObject) {
     this.env = env.NODE_ENV;
     this.host = env.HOST;
     this.port = env.PORT;
@@ -111,6 +118,9 @@ export class AppConfig {
       ratePerToken: env.INTAKE_RATE_LIMIT_PER_TOKEN,
       ratePerIp: env.INTAKE_RATE_LIMIT_PER_IP,
     };
+    this.auditSigningKey = auditSigningKey;
+    this.auditCheckpointIntervalSeconds = env.AUDIT_CHECKPOINT_INTERVAL_SECONDS;
+    this.housekeepingIntervalSeconds = env.HOUSEKEEPING_INTERVAL_SECONDS;
   }
 
   get isProduction(): boolean {
@@ -130,7 +140,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid configuration: ${variable} ${describe(issue?.message)}`);
   }
   const env = parsed.data;
-  return new AppConfig(env, env.JWT_SECRET ?? developmentSecret(resolve(env.DATA_DIR)));
+  const signingKey = loadAuditSigningKey(env.AUDIT_SIGNING_KEY, resolve(env.DATA_DIR));
+  if ('problem' in signingKey)
+    throw new ConfigError(`Invalid configuration: ${signingKey.problem}`);
+  return new AppConfig(env, env.JWT_SECRET ?? developmentSecret(resolve(env.DATA_DIR)), signingKey);
 }
 
 function describe(message: string | undefined): string {

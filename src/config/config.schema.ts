@@ -51,6 +51,9 @@ export const environmentSchema = z
     INTAKE_RATE_LIMIT_PER_IP: positiveInt.default(60),
     INTAKE_RATE_WINDOW_SECONDS: positiveInt.default(3600),
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+    AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+    HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -60,6 +63,13 @@ export const environmentSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_URL'],
+        message: 'is required in production',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.AUDIT_SIGNING_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY'],
         message: 'is required in production',
       });
     }

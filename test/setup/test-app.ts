@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { ModuleMetadata } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -6,6 +7,11 @@ import { createApp } from '../../src/bootstrap/create-app';
 import { loadConfig } from '../../src/config/app-config';
 import { createLogger } from '../../src/common/logging/logger';
 import { workerDatabaseUrl } from './test-database';
+
+/** One signing key per test process: two apps of one test sign with the same key, as replicas do. */
+const AUDIT_SIGNING_KEY = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -35,6 +41,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     INTAKE_RATE_LIMIT_PER_TOKEN: '1000000',
     INTAKE_RATE_LIMIT_PER_IP: '1000000',
     AUDIT_SEAL_INTERVAL_MS: '0',
+    AUDIT_SIGNING_KEY,
+    AUDIT_CHECKPOINT_INTERVAL_SECONDS: '0',
+    HOUSEKEEPING_INTERVAL_SECONDS: '0',
     ...options.env,
   });
   const logger = createLogger(config.logLevel);

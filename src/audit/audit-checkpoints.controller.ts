@@ -1,0 +1,36 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffActor } from '../common/actor/actor';
+import { CurrentActor, Roles } from '../common/actor/decorators';
+import type { AuditCheckpoint } from './audit-checkpoint';
+import { AuditCheckpointService, type SigningKeyView } from './audit-checkpoint.service';
+import { AuditCheckpointDto, AuditSigningKeyDto } from './dto/audit-checkpoint.dto';
+
+/** Signed heads of the practice's audit chain, to keep a copy outside the database. */
+@ApiTags('audit')
+@ApiBearerAuth('bearer')
+@Roles('admin')
+@Controller('audit-events')
+export class AuditCheckpointsController {
+  constructor(private readonly checkpoints: AuditCheckpointService) {}
+
+  @Get('checkpoint')
+  @ApiOperation({
+    summary: "A signed checkpoint of the practice's audit chain head",
+    description:
+      'Links pending events first, then signs `{practiceId, seq, headHash, checkpointAt, keyId}` ' +
+      'with the Ed25519 audit signing key. Kept elsewhere, it shows later whether the chain up to ' +
+      '`seq` was rewritten (`npm run audit:verify-checkpoint`, see docs/audit-trail.md).',
+  })
+  @ApiOkResponse({ type: AuditCheckpointDto })
+  checkpoint(@CurrentActor() actor: StaffActor): Promise<AuditCheckpoint & { publicKey: string }> {
+    return this.checkpoints.checkpoint(actor);
+  }
+
+  @Get('signing-key')
+  @ApiOperation({ summary: 'The public key that verifies audit checkpoints, and its id' })
+  @ApiOkResponse({ type: AuditSigningKeyDto })
+  signingKey(): SigningKeyView {
+    return this.checkpoints.signingKey();
+  }
+}
