@@ -6,8 +6,7 @@ import type { StaffActor, StaffRole } from '../../src/common/actor/actor';
 import { SqlParams } from '../../src/common/sql/sql-params';
 import { createClient, grantEmergencyAccess, type TestClient } from '../factories/client.factory';
 import { createPractice, createStaff } from '../factories/staff.factory';
-import { startTestApp, type TestApp } from '../setup/test-app';
-import { runAs } from './harness';
+import { mediumHarness } from './medium-harness';
 
 const NEEDS: readonly ClientNeed[] = ['read', 'write', 'readClinical', 'writeClinical'];
 /** The letter each need has in the tables below. */
@@ -72,16 +71,14 @@ type Status = 'active' | 'entered_in_error';
 const STATUSES: readonly Status[] = ['active', 'entered_in_error'];
 
 describe('client access: the single-record decision and the list predicate agree', () => {
-  let testApp: TestApp;
+  const h = mediumHarness();
   let access: ClientAccessService;
   let ds: DataSource;
 
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    access = testApp.app.get(ClientAccessService);
-    ds = testApp.dataSource;
+  beforeAll(() => {
+    access = h.get(ClientAccessService);
+    ds = h.dataSource;
   });
-  afterAll(() => testApp.close());
 
   const asActor = (staff: { id: string; practiceId: string; role: StaffRole }): StaffActor => ({
     kind: 'staff',
@@ -92,13 +89,15 @@ describe('client access: the single-record decision and the list predicate agree
 
   /** Whether `require` grants, run as the actor would run it (its denials audited). */
   const grants = (actor: StaffActor, clientId: string, need: ClientNeed) =>
-    runAs(testApp.app, actor, () => access.require(actor, clientId, need)).then(
-      () => true,
-      (error: unknown) => {
-        if (!(error instanceof ClientNotFoundError)) throw error;
-        return false;
-      },
-    );
+    h
+      .as(actor, () => access.require(actor, clientId, need))
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (!(error instanceof ClientNotFoundError)) throw error;
+          return false;
+        },
+      );
 
   /** The clients a list filtered by `listScope` shows the actor, among all the database holds. */
   const listed = async (actor: StaffActor, need: ClientNeed): Promise<Set<string>> => {
