@@ -4,7 +4,8 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { NotFoundProblem } from '../common/problem/problem';
-import type { SqlParams } from '../common/sql/sql-params';
+import { SqlParams } from '../common/sql/sql-params';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination/cursor';
 // access → clients is the one upward import: the access check reads (and with `forUpdate` locks)
 // the client's row in the same statement, and hands that row to the use case.
 import { CLIENT_COLUMNS, type ClientRow } from '../clients/client.row';
@@ -17,6 +18,13 @@ import {
 } from './client-access';
 import { queryPrepared } from '../common/sql/prepared';
 import { LISTED_CLIENT } from './listed-client';
+
+/** A list statement being assembled: its parameters, its WHERE conditions and its page size. */
+export interface ListQuery {
+  params: SqlParams;
+  where: string[];
+  limit: number;
+}
 
 /** Access granted to one client's record, for the use case that asked. */
 export interface ClientGrant {
@@ -106,6 +114,19 @@ export class ClientAccessService {
    */
   listScope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
     return `(${this.scope(actor, params, need)}) AND ${LISTED_CLIENT}`;
+  }
+
+  /**
+   * The start of a list statement over clients `c`: fresh parameters, the WHERE conditions led by
+   * {@link listScope}, and the page size asked for (or the default). Features push their filters.
+   */
+  listQuery(actor: StaffActor, need: ClientNeed, limit: number | undefined): ListQuery {
+    const params = new SqlParams();
+    return {
+      params,
+      where: [this.listScope(actor, params, need)],
+      limit: limit ?? DEFAULT_PAGE_SIZE,
+    };
   }
 
   /**

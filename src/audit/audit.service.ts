@@ -46,6 +46,20 @@ export class AuditService {
   }
 
   /**
+   * A list showed records of these clients: one `list` event per client (however many of their
+   * records the page held), so each client's access log shows the disclosure.
+   */
+  async recordListed(resourceType: string, clientIds: readonly string[]): Promise<void> {
+    await this.recordMany(
+      [...new Set(clientIds)].map((clientId) => ({
+        action: 'list' as const,
+        resourceType,
+        clientId,
+      })),
+    );
+  }
+
+  /**
    * One statement for any number of events: they travel as one JSON array, so the statement's text
    * (and its plan) is the same for one event as for a thousand.
    */

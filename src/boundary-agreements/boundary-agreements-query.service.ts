@@ -4,14 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
-import {
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  toPage,
-  type Page,
-  timestampCursorSql,
-} from '../common/pagination/cursor';
-import { SqlParams } from '../common/sql/sql-params';
+import { decodeCursor, toPage, type Page, timestampCursorSql } from '../common/pagination/cursor';
 import { practiceSettingSql } from '../practices/practice-settings';
 import { AGREEMENT_COLUMNS, toAgreementView, type AgreementRow } from './agreement.row';
 import { AgreementView, ListAgreementsQueryDto } from './boundary-agreement.dto';
@@ -30,9 +23,7 @@ export class BoundaryAgreementsQueryService {
   ) {}
 
   async list(actor: StaffActor, query: ListAgreementsQueryDto): Promise<Page<AgreementView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const params = new SqlParams();
-    const where = [this.access.listScope(actor, params, 'readClinical')];
+    const { params, where, limit } = this.access.listQuery(actor, 'readClinical', query.limit);
     if (query.status) where.push(`a.status = ${params.add(query.status)}`);
     if (query.reviewDue) {
       where.push(`a.status IN ('active', 'under_review')`, `a.review_date IS NOT NULL`);
@@ -55,13 +46,9 @@ export class BoundaryAgreementsQueryService {
       params.values,
     );
     const page = toPage(rows, limit, (row) => [row.cursor_key, row.id]);
-    const clients = [...new Set(page.data.map((row) => row.client_id))];
-    await this.audit.recordMany(
-      clients.map((clientId) => ({
-        action: 'list' as const,
-        resourceType: 'boundary_agreement',
-        clientId,
-      })),
+    await this.audit.recordListed(
+      'boundary_agreement',
+      page.data.map((row) => row.client_id),
     );
     return { data: page.data.map(toAgreementView), nextCursor: page.nextCursor };
   }

@@ -4,14 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
-import {
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  toPage,
-  type Page,
-  timestampCursorSql,
-} from '../common/pagination/cursor';
-import { SqlParams } from '../common/sql/sql-params';
+import { decodeCursor, toPage, type Page, timestampCursorSql } from '../common/pagination/cursor';
 import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
 import { ListClientsQueryDto } from './dto/client.dto';
 
@@ -31,10 +24,8 @@ export class ClientsQueryService {
   ) {}
 
   async list(actor: StaffActor, query: ListClientsQueryDto): Promise<Page<ClientView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const { params, where, limit } = this.access.listQuery(actor, 'read', query.limit);
     const byActivity = query.sort === 'lastActivity';
-    const params = new SqlParams();
-    const where = [this.access.listScope(actor, params, 'read')];
     if (query.status?.length) where.push(`c.status = ANY(${params.add(query.status)})`);
     if (query.presentingConcern)
       where.push(`${params.add(query.presentingConcern)} = ANY(c.presenting_concerns)`);

@@ -4,14 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
-import {
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  toPage,
-  type Page,
-  timestampCursorSql,
-} from '../common/pagination/cursor';
-import { SqlParams } from '../common/sql/sql-params';
+import { decodeCursor, toPage, type Page, timestampCursorSql } from '../common/pagination/cursor';
 import { ListSessionsQueryDto } from './dto/therapy-session.dto';
 import {
   SESSION_COLUMNS,
@@ -30,9 +23,7 @@ export class TherapySessionsQueryService {
   ) {}
 
   async list(actor: StaffActor, query: ListSessionsQueryDto): Promise<Page<TherapySessionView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const params = new SqlParams();
-    const where = [this.access.listScope(actor, params, 'readClinical')];
+    const { params, where, limit } = this.access.listQuery(actor, 'readClinical', query.limit);
     if (query.counselorId) {
       const counselor = params.add(query.counselorId);
       where.push(`(s.counselor_id = ${counselor} OR s.co_therapist_id = ${counselor})`);
@@ -53,13 +44,9 @@ export class TherapySessionsQueryService {
       params.values,
     );
     const page = toPage(rows, limit, (row) => [row.cursor_key, row.id]);
-    const clients = [...new Set(page.data.map((row) => row.client_id))];
-    await this.audit.recordMany(
-      clients.map((clientId) => ({
-        action: 'list' as const,
-        resourceType: 'therapy_session',
-        clientId,
-      })),
+    await this.audit.recordListed(
+      'therapy_session',
+      page.data.map((row) => row.client_id),
     );
     return { data: page.data.map(toSessionView), nextCursor: page.nextCursor };
   }
