@@ -66,6 +66,8 @@ export class AppConfig {
   /** How often the audit sealer links new events into each practice's chain; 0 turns it off. */
   readonly auditSealIntervalMs: number;
   readonly intake: IntakeConfig;
+  /** Requests one signed-in staff member may make per minute, across all replicas. */
+  readonly actorRateLimitPerMinute: number;
 
   constructor(env: Environment, jwtSecret: string) {
     this.env = env.NODE_ENV;
@@ -106,6 +108,7 @@ export class AppConfig {
     this.trustProxy = env.TRUST_PROXY;
     this.auditSealIntervalMs = env.AUDIT_SEAL_INTERVAL_MS;
     this.emergencyAccessMinutes = env.EMERGENCY_ACCESS_MINUTES;
+    this.actorRateLimitPerMinute = env.ACTOR_RATE_LIMIT_PER_MINUTE;
     this.intake = {
       rateWindowSeconds: env.INTAKE_RATE_WINDOW_SECONDS,
       ratePerToken: env.INTAKE_RATE_LIMIT_PER_TOKEN,

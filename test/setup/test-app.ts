@@ -34,6 +34,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOGIN_RATE_LIMIT_PER_ACCOUNT: '1000000',
     INTAKE_RATE_LIMIT_PER_TOKEN: '1000000',
     INTAKE_RATE_LIMIT_PER_IP: '1000000',
+    ACTOR_RATE_LIMIT_PER_MINUTE: '1000000',
     AUDIT_SEAL_INTERVAL_MS: '0',
     ...options.env,
   });

@@ -4,11 +4,14 @@ import { DataSource } from 'typeorm';
 import { ProblemError } from '../problem/problem';
 
 export class RateLimitedProblem extends ProblemError {
-  constructor(retryAfterSeconds: number) {
+  constructor(
+    retryAfterSeconds: number,
+    detail = 'Too many attempts. Please wait before trying again.',
+  ) {
     super({
       status: 429,
       code: 'rate-limited',
-      detail: 'Too many attempts. Please wait before trying again.',
+      detail,
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });
   }
