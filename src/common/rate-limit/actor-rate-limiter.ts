@@ -19,6 +19,12 @@ const FLUSH_INTERVAL_MS = 1000;
 /** A burst flushes early, so that one replica cannot run far past the limit between ticks. */
 const FLUSH_AFTER_HITS = 100;
 
+/**
+ * Leads the reconciliation statement, so that tests pinning the statements of a use case can tell
+ * this background batch (which may fall inside any request) from the use case's own.
+ */
+export const ACTOR_RATE_LIMIT_SQL_TAG = '/* actor-rate-limit */';
+
 interface ActorCount {
   /** Start of the window, in epoch seconds; windows are aligned so replicas agree without talking. */
   window: number;
@@ -128,7 +134,8 @@ export class ActorRateLimiter implements OnApplicationBootstrap, BeforeApplicati
       const rows = await this.dataSource.query<
         { actor_id: string; window_seconds: number; hits: number }[]
       >(
-        `WITH added AS (
+        `${ACTOR_RATE_LIMIT_SQL_TAG}
+         WITH added AS (
            INSERT INTO rate_limit_buckets AS b (key, window_start, hits)
            SELECT 'actor:' || k, to_timestamp(w), h
              FROM unnest($1::text[], $2::bigint[], $3::int[]) AS counted(k, w, h)
