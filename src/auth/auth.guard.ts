@@ -1,8 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service';
 import { ForbiddenProblem } from '../common/problem/problem';
+import { ActorRateLimiter } from '../common/rate-limit/actor-rate-limiter';
 import { RequestContext } from '../common/request-context/request-context';
 import type { StaffActor, StaffRole } from '../common/actor/actor';
 import { UnauthenticatedProblem } from './auth-errors';
@@ -22,6 +23,7 @@ export class AuthGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
+    private readonly rateLimit: ActorRateLimiter,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -34,6 +36,7 @@ export class AuthGuard implements CanActivate {
     const actor = this.tokens.verifyAccessToken(match[1]);
     request.actor = actor;
     this.context.actor = actor;
+    this.rateLimit.hit(actor.id, execution.switchToHttp().getResponse<Response>());
 
     const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(
       REQUIRED_ROLES,

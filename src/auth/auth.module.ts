@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { ActorRateLimiter } from '../common/rate-limit/actor-rate-limiter';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
@@ -27,6 +28,7 @@ import { JWT_ALGORITHM, TokenService } from './token.service';
     TokenService,
     PasswordHasher,
     RateLimiter,
+    ActorRateLimiter,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenService, PasswordHasher, RateLimiter],

@@ -30,7 +30,16 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.use(helmet());
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'ETag',
+      'Location',
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'RateLimit-Policy',
+    ],
   });
   // Everything under /api may carry client data: no browser or proxy may keep a copy.
   app.use(`/${API_PREFIX}`, (_request: Request, response: Response, next: NextFunction) => {

@@ -79,12 +79,39 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
   return document;
 }
 
-/** Every operation can fail; each documents its 4XX and 5XX answers as problem details. */
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': 'Requests allowed per window to the signed-in caller',
+  'RateLimit-Remaining': 'Requests left in the current window',
+  'RateLimit-Reset': 'Seconds until the window ends',
+  'RateLimit-Policy': 'The quota and its window in seconds, e.g. `600;w=60`',
+} as const;
+
+/**
+ * Every operation can fail; each documents its 4XX and 5XX answers as problem details. Operations
+ * that need a token also document the per-caller rate limit (draft-ietf-httpapi-ratelimit-headers-06
+ * fields on every answer, 429 past the budget).
+ */
 function addProblemResponses(document: OpenAPIObject): void {
+  document.components ??= {};
+  document.components.headers = {
+    ...document.components.headers,
+    ...Object.fromEntries(
+      Object.entries(RATE_LIMIT_HEADERS).map(([name, description]) => [
+        name,
+        { description, schema: { type: name === 'RateLimit-Policy' ? 'string' : 'integer' } },
+      ]),
+    ),
+  };
+  const rateLimitHeaders = Object.fromEntries(
+    Object.keys(RATE_LIMIT_HEADERS).map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+  );
   for (const pathItem of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
       const operation = pathItem[method];
       if (!operation) continue;
+      if (operation.security?.some((requirement) => 'bearer' in requirement)) {
+        addRateLimitResponses(operation, rateLimitHeaders);
+      }
       operation.responses['4XX'] ??= problemResponse('Client error (problem details)');
       operation.responses['5XX'] ??= problemResponse(
         'Server error or database unavailable (problem details)',
@@ -115,4 +142,26 @@ function listProblemTypes(document: OpenAPIObject): void {
     ),
   ].join('\n');
   schema['x-problem-types'] = listing;
+}
+
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+function addRateLimitResponses(
+  operation: OperationObject,
+  rateLimitHeaders: Record<string, { $ref: string }>,
+): void {
+  operation.responses['429'] ??= {
+    ...problemResponse(
+      'Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds',
+    ),
+    headers: {
+      'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+      ...rateLimitHeaders,
+    },
+  };
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (response && /^2/.test(status) && !('$ref' in response)) {
+      response.headers = { ...response.headers, ...rateLimitHeaders };
+    }
+  }
 }

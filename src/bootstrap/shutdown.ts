@@ -1,14 +1,18 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DatabaseServer } from '../database/database-server';
 import { ShutdownState } from '../health/shutdown-state';
+import { HttpDrain } from './http-drain';
 
 const HARD_STOP_MS = 30_000;
 
 /**
- * SIGTERM / SIGINT stop the API in order: readiness answers 503 first, then (after the configured
- * drain delay, for load balancers) the HTTP server stops accepting and lets in-flight requests
- * finish, the pool closes, and last the embedded database stops with a clean checkpoint.
+ * SIGTERM / SIGINT stop the API in order: readiness answers 503 first and every response asks its
+ * client to close the connection; after the configured drain delay (for load balancers) the HTTP
+ * server stops accepting, lets in-flight requests finish and closes idle keep-alive connections
+ * (see {@link HttpDrain}); then the pool closes, and last the embedded database stops with a clean
+ * checkpoint. Must be installed before `listen`, so that every connection is tracked.
  */
 export function installShutdownHandlers(
   app: INestApplication,
@@ -16,6 +20,7 @@ export function installShutdownHandlers(
   logger: Logger,
   drainMs: number,
 ): void {
+  const http = new HttpDrain(app.getHttpServer() as Server);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
@@ -28,8 +33,13 @@ export function installShutdownHandlers(
     hardStop.unref();
     try {
       app.get(ShutdownState).beginDrain();
+      http.beginDrain();
       if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+      // Before app.close(): Nest runs the modules' destroy hooks before it closes the server.
+      await http.close();
+      logger.info('HTTP server closed; in-flight requests done');
       await app.close();
+      logger.info('application closed; stopping the database');
       await database.stop();
       logger.info('stopped cleanly');
       process.exit(0);

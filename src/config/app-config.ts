@@ -73,6 +73,8 @@ export class AppConfig {
   readonly auditCheckpointIntervalSeconds: number;
   /** How often expired tokens, keys and counters are purged; 0 turns it off. */
   readonly housekeepingIntervalSeconds: number;
+  /** Requests one signed-in staff member may make per minute, across all replicas. */
+  readonly actorRateLimitPerMinute: number;
 
   constructor(env: Environment, jwtSecret: string, auditSigningKey: KeyObject) {
     this.env = env.NODE_ENV;
@@ -113,6 +115,7 @@ export class AppConfig {
     this.trustProxy = env.TRUST_PROXY;
     this.auditSealIntervalMs = env.AUDIT_SEAL_INTERVAL_MS;
     this.emergencyAccessMinutes = env.EMERGENCY_ACCESS_MINUTES;
+    this.actorRateLimitPerMinute = env.ACTOR_RATE_LIMIT_PER_MINUTE;
     this.intake = {
       rateWindowSeconds: env.INTAKE_RATE_WINDOW_SECONDS,
       ratePerToken: env.INTAKE_RATE_LIMIT_PER_TOKEN,

@@ -50,6 +50,7 @@ export const environmentSchema = z
     INTAKE_RATE_LIMIT_PER_TOKEN: positiveInt.default(20),
     INTAKE_RATE_LIMIT_PER_IP: positiveInt.default(60),
     INTAKE_RATE_WINDOW_SECONDS: positiveInt.default(3600),
+    ACTOR_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     AUDIT_SIGNING_KEY: z.string().min(1).optional(),
     AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),

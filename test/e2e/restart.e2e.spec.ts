@@ -1,68 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../setup/free-port';
-
-// The compiled API exactly as `npm start` runs it (`npm test` builds it first, see `pretest`).
-const MAIN = resolve(__dirname, '../../dist/src/main.js');
-
-interface RunningApi {
-  process: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+import {
+  apiSite,
+  spawnApi,
+  statusOf,
+  untilReady,
+  type ApiSite,
+  type RunningApi,
+} from '../setup/built-api';
 
 describe('stop and restart on the same data folder', () => {
+  let site: ApiSite;
   let folder: string;
-  let env: NodeJS.ProcessEnv;
   let apiPort: number;
   let pgPort: number;
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'family-therapy-restart-'));
-    chmodSync(folder, 0o755);
-    apiPort = await freePort();
-    pgPort = await freePort();
-    env = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'development',
-      DATA_DIR: folder,
-      PORT: String(apiPort),
-      EMBEDDED_PG_PORT: String(pgPort),
-      SHUTDOWN_DRAIN_MS: '1000',
-      LOG_LEVEL: 'info',
-    };
+    site = await apiSite({ SHUTDOWN_DRAIN_MS: '1000' });
+    ({ folder, apiPort, pgPort } = site);
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  function start(): RunningApi {
-    let output = '';
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    return { process: child, output: () => output, exited };
-  }
-
-  async function ready(api: RunningApi): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (api.process.exitCode !== null) throw new Error(`API exited: ${api.output()}`);
-      if ((await status('/health/ready')) === 200) return;
-      await new Promise((done) => setTimeout(done, 200));
-    }
-    throw new Error(`API not ready in time: ${api.output()}`);
-  }
-
-  async function status(path: string): Promise<number> {
-    try {
-      return (await fetch(`http://127.0.0.1:${apiPort}${path}`)).status;
-    } catch {
-      return 0;
-    }
-  }
+  const start = (): RunningApi => spawnApi(site);
+  const ready = (api: RunningApi): Promise<void> => untilReady(site, api, 60_000);
+  const status = (path: string): Promise<number> => statusOf(site, path);
 
   async function withDatabase<T>(work: (client: Client) => Promise<T>): Promise<T> {
     const password = readFileSync(join(folder, 'postgres.password'), 'utf8').trim();

@@ -5,10 +5,13 @@ import { COMMON_ERRORS } from '../problem/common-errors';
 import { ProblemError } from '../problem/problem';
 
 export class RateLimitedProblem extends ProblemError {
-  constructor(retryAfterSeconds: number) {
+  constructor(
+    retryAfterSeconds: number,
+    detail = 'Too many attempts. Please wait before trying again.',
+  ) {
     super({
       problem: COMMON_ERRORS.rateLimited,
-      detail: 'Too many attempts. Please wait before trying again.',
+      detail,
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });
   }
