@@ -8,6 +8,7 @@ import {
   type OpenAPIObject,
   type SchemaObject,
 } from '@nestjs/swagger';
+import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { problemTypeListing } from './problem-catalog';
 
 class FieldErrorSchema {
@@ -152,7 +153,7 @@ function addRateLimitResponses(
 ): void {
   operation.responses['429'] ??= {
     ...problemResponse(
-      'Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds',
+      `Too many requests by the signed-in caller this minute (\`${COMMON_ERRORS.rateLimited.code}\`); retry after \`Retry-After\` seconds`,
     ),
     headers: {
       'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
