@@ -28,7 +28,8 @@ interface LoginCandidate {
   failed_login_count: number;
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
+/** `revoked` names a session ended by the failed attempt, forgotten locally once it commits. */
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error; revoked?: string };
 
 /**
  * Sign-in, token rotation, sign-out and passwords. Failures that must leave a trace (a failed-login
@@ -130,16 +131,22 @@ export class AuthService {
   }
 
   async refresh(presented: string): Promise<IssuedTokens> {
-    return unwrap(await this.txHost.withTransaction(() => this.rotate(presented)));
+    const outcome = await this.txHost.withTransaction(() => this.rotate(presented));
+    if (!outcome.ok) this.tokens.forgetAfterCommit(outcome.revoked);
+    return unwrap(outcome);
   }
 
   private async rotate(presented: string): Promise<Outcome<IssuedTokens>> {
     const fail = { ok: false as const, error: new InvalidRefreshTokenProblem() };
+    const revoke = async (reason: string) => ({
+      ...fail,
+      revoked: await this.tokens.revokeFamily(token!.practice_id, token!.family_id, reason),
+    });
     const token = await this.tokens.findForUpdate(presented);
     if (!token || token.revoked_at || token.expired) return fail;
     if (token.used_at) {
       // A spent token came back: it was stolen or replayed. End every session of that family.
-      await this.tokens.revokeFamily(token.practice_id, token.family_id, 'reuse_detected');
+      const revoked = await revoke('reuse_detected');
       await this.audit.record({
         action: 'token_reuse_detected',
         resourceType: 'refresh_token',
@@ -148,12 +155,9 @@ export class AuthService {
         actor: anonymousActor(token.practice_id),
         metadata: { staffId: token.staff_id },
       });
-      return fail;
+      return revoked;
     }
-    if (!token.staff_active) {
-      await this.tokens.revokeFamily(token.practice_id, token.family_id, 'staff_inactive');
-      return fail;
-    }
+    if (!token.staff_active) return revoke('staff_inactive');
     await this.tokens.markUsed(token.id);
     const actor = staffActor(token);
     const issued = await this.tokens.issue(actor, token.family_id);
@@ -168,17 +172,19 @@ export class AuthService {
 
   /** Revokes the presented token's family. Always succeeds, so it reveals nothing about the token. */
   async logout(presented: string): Promise<void> {
-    await this.txHost.withTransaction(async () => {
+    const revoked = await this.txHost.withTransaction(async () => {
       const token = await this.tokens.findForUpdate(presented);
-      if (!token || token.revoked_at) return;
-      await this.tokens.revokeFamily(token.practice_id, token.family_id, 'logout');
+      if (!token || token.revoked_at) return undefined;
+      const session = await this.tokens.revokeFamily(token.practice_id, token.family_id, 'logout');
       await this.audit.record({
         action: 'logout',
         resourceType: 'refresh_token',
         resourceId: token.id,
         actor: staffActor(token),
       });
+      return session;
     });
+    this.tokens.forgetAfterCommit(revoked);
   }
 
   async changePassword(
@@ -198,16 +204,22 @@ export class AuthService {
       );
     }
     const hash = await this.hasher.hash(newPassword);
-    await this.txHost.withTransaction(async () => {
+    const revoked = await this.txHost.withTransaction(async () => {
       await this.storePassword(actor.practiceId, actor.id, hash);
-      await this.tokens.revokeAllForStaff(actor.practiceId, actor.id, 'password_changed');
+      const sessions = await this.tokens.revokeAllForStaff(
+        actor.practiceId,
+        actor.id,
+        'password_changed',
+      );
       await this.audit.record({
         action: 'password_change',
         resourceType: 'staff',
         resourceId: actor.id,
         changedFields: ['password'],
       });
+      return sessions;
     });
+    this.tokens.forgetAfterCommit(revoked);
   }
 
   /** Redeems a one-time set-password token (`<id>.<secret>`) issued when the staff member was added. */
@@ -215,7 +227,7 @@ export class AuthService {
     const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
     if (!match) throw new InvalidPasswordTokenProblem();
     const hash = await this.hasher.hash(password);
-    await this.txHost.withTransaction(async () => {
+    const revoked = await this.txHost.withTransaction(async () => {
       const [token] = await this.txHost.tx.query<
         { practice_id: string; staff_id: string; token_hash: Buffer }[]
       >(
@@ -231,7 +243,11 @@ export class AuthService {
         [token.practice_id, token.staff_id],
       );
       await this.storePassword(token.practice_id, token.staff_id, hash);
-      await this.tokens.revokeAllForStaff(token.practice_id, token.staff_id, 'password_set');
+      const sessions = await this.tokens.revokeAllForStaff(
+        token.practice_id,
+        token.staff_id,
+        'password_set',
+      );
       await this.audit.record({
         action: 'password_set',
         resourceType: 'staff',
@@ -239,7 +255,9 @@ export class AuthService {
         changedFields: ['password'],
         actor: anonymousActor(token.practice_id),
       });
+      return sessions;
     });
+    this.tokens.forgetAfterCommit(revoked);
   }
 
   private async storePassword(practiceId: string, staffId: string, hash: string): Promise<void> {
