@@ -11,6 +11,7 @@ import { AddDashboardIndexes1763712800000 } from './1763712800000-add-dashboard-
 import { StoreDashboardFigures1763712900000 } from './1763712900000-store-dashboard-figures';
 import { IndexAuditEventsByListedClients1763713000000 } from './1763713000000-index-audit-events-by-listed-clients';
 import { VersionStaffAccessTokens1763713100000 } from './1763713100000-version-staff-access-tokens';
+import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-failures';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -30,4 +31,5 @@ export const migrations = [
   StoreDashboardFigures1763712900000,
   IndexAuditEventsByListedClients1763713000000,
   VersionStaffAccessTokens1763713100000,
+  CreateLoginFailures1763713200000,
 ];

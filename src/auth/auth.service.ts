@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -24,9 +23,15 @@ interface LoginCandidate {
   role: StaffRole;
   password_hash: string | null;
   active: boolean;
+  /** Locked account-wide, after the hourly ceiling of failures was reached. */
   locked: boolean;
-  failed_login_count: number;
+  /** Recent failures of this account from the caller's source, and from all sources in an hour. */
+  source_failures: number;
+  account_failures: number;
 }
+
+/** ASVS 4.0.3 V2.2.1: no more than 100 failed attempts an hour on one account. */
+const ACCOUNT_FAILURE_WINDOW_SECONDS = 3600;
 
 /** `revoked` names a session ended by the failed attempt, forgotten locally once it commits. */
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error; revoked?: string };
@@ -48,28 +53,38 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Failures are throttled per account and source, so whoever guesses one clinician's password
+   * from somewhere is refused there while the clinician still signs in from anywhere else. Only
+   * many failing sources together (a distributed guess) lock the account itself, for an hour.
+   */
   async login(email: string, password: string): Promise<IssuedTokens> {
     const normalized = email.trim().toLowerCase();
-    const { rateWindowSeconds, ratePerIp, ratePerAccount } = this.config.auth;
-    await this.rateLimiter.hit(
-      `login:ip:${this.context.ip ?? 'unknown'}`,
-      ratePerIp,
-      rateWindowSeconds,
+    const { rateWindowSeconds, ratePerIp } = this.config.auth;
+    const source = this.context.ip ?? 'unknown';
+    await this.rateLimiter.hit(`login:ip:${source}`, ratePerIp, rateWindowSeconds);
+    return unwrap(
+      await this.txHost.withTransaction(() => this.attemptLogin(normalized, password, source)),
     );
-    await this.rateLimiter.hit(
-      `login:account:${hex(normalized)}`,
-      ratePerAccount,
-      rateWindowSeconds,
-    );
-    return unwrap(await this.txHost.withTransaction(() => this.attemptLogin(normalized, password)));
   }
 
-  private async attemptLogin(email: string, password: string): Promise<Outcome<IssuedTokens>> {
+  private async attemptLogin(
+    email: string,
+    password: string,
+    source: string,
+  ): Promise<Outcome<IssuedTokens>> {
+    // The row lock serialises attempts on one account, so the counts below are exact.
     const [staff] = await this.txHost.tx.query<LoginCandidate[]>(
-      `SELECT id, practice_id, role, password_hash, active, failed_login_count,
-              coalesce(locked_until > now(), false) AS locked
-         FROM staff WHERE email = $1 FOR UPDATE`,
-      [email],
+      `SELECT s.id, s.practice_id, s.role, s.password_hash, s.active,
+              coalesce(s.locked_until > now(), false) AS locked,
+              (SELECT count(*)::int FROM login_failures f
+                WHERE f.practice_id = s.practice_id AND f.staff_id = s.id AND f.source = $2
+                  AND f.failed_at > now() - make_interval(secs => $3)) AS source_failures,
+              (SELECT count(*)::int FROM login_failures f
+                WHERE f.practice_id = s.practice_id AND f.staff_id = s.id
+                  AND f.failed_at > now() - make_interval(secs => $4)) AS account_failures
+         FROM staff s WHERE s.email = $1 FOR UPDATE OF s`,
+      [email, source, this.config.auth.lockoutSeconds, ACCOUNT_FAILURE_WINDOW_SECONDS],
     );
     const passwordOk = await this.hasher.verify(staff?.password_hash, password);
     if (!staff) {
@@ -81,9 +96,16 @@ export class AuthService {
       });
       return { ok: false, error: new InvalidCredentialsProblem() };
     }
-    if (!passwordOk || staff.locked || !staff.active) {
-      const reason = staff.locked ? 'locked' : !staff.active ? 'inactive' : 'wrong_password';
-      if (reason === 'wrong_password') await this.countFailure(staff);
+    const sourceLocked = staff.source_failures >= this.config.auth.lockoutThreshold;
+    if (!passwordOk || staff.locked || sourceLocked || !staff.active) {
+      const reason = staff.locked
+        ? 'locked'
+        : sourceLocked
+          ? 'source_locked'
+          : !staff.active
+            ? 'inactive'
+            : 'wrong_password';
+      if (reason === 'wrong_password') await this.countFailure(staff, source);
       await this.audit.record({
         action: 'login_failed',
         resourceType: 'staff',
@@ -94,10 +116,12 @@ export class AuthService {
       });
       return { ok: false, error: new InvalidCredentialsProblem() };
     }
-    await this.txHost.tx.query(
-      `UPDATE staff SET failed_login_count = 0, locked_until = NULL WHERE id = $1 AND (failed_login_count > 0 OR locked_until IS NOT NULL)`,
-      [staff.id],
-    );
+    if (staff.source_failures > 0) {
+      await this.txHost.tx.query(
+        `DELETE FROM login_failures WHERE practice_id = $1 AND staff_id = $2 AND source = $3`,
+        [staff.practice_id, staff.id, source],
+      );
+    }
     const actor: StaffActor = {
       kind: 'staff',
       id: staff.id,
@@ -118,16 +142,26 @@ export class AuthService {
     return { ok: true, value: issued };
   }
 
-  /** The fifth failure in a row locks the account for the configured time (and restarts the count). */
-  private async countFailure(staff: LoginCandidate): Promise<void> {
-    const { lockoutThreshold, lockoutSeconds } = this.config.auth;
+  /**
+   * Records a failure from `source`, forgetting those older than the hourly window, and locks the
+   * account for that window once the hourly ceiling is reached: the failures already counted stay
+   * within the last hour, and none is counted while it is locked.
+   */
+  private async countFailure(staff: LoginCandidate, source: string): Promise<void> {
     await this.txHost.tx.query(
-      `UPDATE staff SET
-         failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END,
-         locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-       WHERE id = $1`,
-      [staff.id, lockoutThreshold, lockoutSeconds],
+      `WITH pruned AS (
+         DELETE FROM login_failures
+          WHERE practice_id = $1 AND staff_id = $2 AND failed_at <= now() - make_interval(secs => $4))
+       INSERT INTO login_failures (practice_id, staff_id, source) VALUES ($1, $2, $3)`,
+      [staff.practice_id, staff.id, source, ACCOUNT_FAILURE_WINDOW_SECONDS],
     );
+    if (staff.account_failures + 1 >= this.config.auth.accountFailuresPerHour) {
+      await this.txHost.tx.query(
+        `UPDATE staff SET locked_until = now() + make_interval(secs => $3)
+          WHERE practice_id = $1 AND id = $2`,
+        [staff.practice_id, staff.id, ACCOUNT_FAILURE_WINDOW_SECONDS],
+      );
+    }
   }
 
   async refresh(presented: string): Promise<IssuedTokens> {
@@ -260,9 +294,11 @@ export class AuthService {
     this.tokens.forgetAfterCommit(revoked);
   }
 
+  /** A new password also clears the failures counted against the old one, and any lock. */
   private async storePassword(practiceId: string, staffId: string, hash: string): Promise<void> {
     await this.txHost.tx.query(
-      `UPDATE staff SET password_hash = $3, password_changed_at = now(), failed_login_count = 0,
+      `WITH cleared AS (DELETE FROM login_failures WHERE practice_id = $1 AND staff_id = $2)
+       UPDATE staff SET password_hash = $3, password_changed_at = now(), failed_login_count = 0,
               locked_until = NULL, version = version + 1, updated_at = now()
         WHERE practice_id = $1 AND id = $2`,
       [practiceId, staffId, hash],
@@ -277,8 +313,4 @@ function staffActor(token: RefreshTokenRow): StaffActor {
 function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
-}
-
-function hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
 }
