@@ -75,4 +75,31 @@ describe('access-token revocation across replicas', () => {
     }
     expect(status).toBe(401);
   });
+
+  it('trusts nothing it remembered once its listening connection is lost', async () => {
+    const { counselor } = await createTeam(first.dataSource);
+    const session = (
+      await request(second.app.getHttpServer())
+        .post('/api/v1/auth/login')
+        .send({ email: counselor.email, password: counselor.password })
+        .expect(200)
+    ).body as { accessToken: string };
+    await me(second, session.accessToken).expect(200);
+    await first.dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = 'family-therapy-listen' AND datname = current_database()`,
+    );
+    // Revoked behind the API's back, so no NOTIFY: only asking the database can tell.
+    await first.dataSource.query(
+      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout' WHERE staff_id = $1`,
+      [counselor.id],
+    );
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 1_000) {
+      status = (await me(second, session.accessToken)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(401);
+  });
 });
