@@ -5,6 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * keeps guessing be refused without locking the owner out from anywhere else; counting them per
  * account over the last hour caps a distributed guess at the ASVS V2.2.1 ceiling. Rows older than
  * an hour are deleted as new ones arrive, so an account never holds more than about an hour's worth.
+ * They replace the account-wide count of failures in a row, which anyone could run up.
  */
 export class CreateLoginFailures1763713200000 implements MigrationInterface {
   name = 'CreateLoginFailures1763713200000';
@@ -23,9 +24,13 @@ export class CreateLoginFailures1763713200000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX ix_login_failures_practice_staff_time ON login_failures (practice_id, staff_id, failed_at)`,
     );
+    await queryRunner.query(`ALTER TABLE staff DROP COLUMN failed_login_count`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `ALTER TABLE staff ADD COLUMN failed_login_count integer NOT NULL DEFAULT 0`,
+    );
     await queryRunner.query(`DROP TABLE login_failures`);
   }
 }

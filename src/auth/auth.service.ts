@@ -298,7 +298,7 @@ export class AuthService {
   private async storePassword(practiceId: string, staffId: string, hash: string): Promise<void> {
     await this.txHost.tx.query(
       `WITH cleared AS (DELETE FROM login_failures WHERE practice_id = $1 AND staff_id = $2)
-       UPDATE staff SET password_hash = $3, password_changed_at = now(), failed_login_count = 0,
+       UPDATE staff SET password_hash = $3, password_changed_at = now(),
               locked_until = NULL, version = version + 1, updated_at = now()
         WHERE practice_id = $1 AND id = $2`,
       [practiceId, staffId, hash],

@@ -192,7 +192,7 @@ export class StaffService {
       const updated = await this.setActivity(
         actor.practiceId,
         id,
-        'active = true, deactivated_at = NULL, failed_login_count = 0, locked_until = NULL',
+        'active = true, deactivated_at = NULL, locked_until = NULL',
       );
       await this.audit.record({
         action: 'reactivate',
