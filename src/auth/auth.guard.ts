@@ -33,7 +33,7 @@ export class AuthGuard implements CanActivate {
     const request = execution.switchToHttp().getRequest<Request & { actor?: StaffActor }>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match?.[1]) throw new UnauthenticatedProblem();
-    const actor = this.tokens.verifyAccessToken(match[1]);
+    const actor = await this.tokens.authenticate(match[1]);
     request.actor = actor;
     this.context.actor = actor;
     this.rateLimit.hit(actor.id, execution.switchToHttp().getResponse<Response>());

@@ -8,6 +8,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password-hasher';
+import { SessionRevocations } from './session-revocations';
 import { JWT_ALGORITHM, TokenService } from './token.service';
 
 @Global()
@@ -29,6 +30,7 @@ import { JWT_ALGORITHM, TokenService } from './token.service';
     PasswordHasher,
     RateLimiter,
     ActorRateLimiter,
+    SessionRevocations,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenService, PasswordHasher, RateLimiter],

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -24,11 +23,18 @@ interface LoginCandidate {
   role: StaffRole;
   password_hash: string | null;
   active: boolean;
+  /** Locked account-wide, after the hourly ceiling of failures was reached. */
   locked: boolean;
-  failed_login_count: number;
+  /** Recent failures of this account from the caller's source, and from all sources in an hour. */
+  source_failures: number;
+  account_failures: number;
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
+/** ASVS 4.0.3 V2.2.1: no more than 100 failed attempts an hour on one account. */
+const ACCOUNT_FAILURE_WINDOW_SECONDS = 3600;
+
+/** `revoked` names a session ended by the failed attempt, forgotten locally once it commits. */
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error; revoked?: string };
 
 /**
  * Sign-in, token rotation, sign-out and passwords. Failures that must leave a trace (a failed-login
@@ -47,28 +53,38 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Failures are throttled per account and source, so whoever guesses one clinician's password
+   * from somewhere is refused there while the clinician still signs in from anywhere else. Only
+   * many failing sources together (a distributed guess) lock the account itself, for an hour.
+   */
   async login(email: string, password: string): Promise<IssuedTokens> {
     const normalized = email.trim().toLowerCase();
-    const { rateWindowSeconds, ratePerIp, ratePerAccount } = this.config.auth;
-    await this.rateLimiter.hit(
-      `login:ip:${this.context.ip ?? 'unknown'}`,
-      ratePerIp,
-      rateWindowSeconds,
+    const { rateWindowSeconds, ratePerIp } = this.config.auth;
+    const source = this.context.ip ?? 'unknown';
+    await this.rateLimiter.hit(`login:ip:${source}`, ratePerIp, rateWindowSeconds);
+    return unwrap(
+      await this.txHost.withTransaction(() => this.attemptLogin(normalized, password, source)),
     );
-    await this.rateLimiter.hit(
-      `login:account:${hex(normalized)}`,
-      ratePerAccount,
-      rateWindowSeconds,
-    );
-    return unwrap(await this.txHost.withTransaction(() => this.attemptLogin(normalized, password)));
   }
 
-  private async attemptLogin(email: string, password: string): Promise<Outcome<IssuedTokens>> {
+  private async attemptLogin(
+    email: string,
+    password: string,
+    source: string,
+  ): Promise<Outcome<IssuedTokens>> {
+    // The row lock serialises attempts on one account, so the counts below are exact.
     const [staff] = await this.txHost.tx.query<LoginCandidate[]>(
-      `SELECT id, practice_id, role, password_hash, active, failed_login_count,
-              coalesce(locked_until > now(), false) AS locked
-         FROM staff WHERE email = $1 FOR UPDATE`,
-      [email],
+      `SELECT s.id, s.practice_id, s.role, s.password_hash, s.active,
+              coalesce(s.locked_until > now(), false) AS locked,
+              (SELECT count(*)::int FROM login_failures f
+                WHERE f.practice_id = s.practice_id AND f.staff_id = s.id AND f.source = $2
+                  AND f.failed_at > now() - make_interval(secs => $3)) AS source_failures,
+              (SELECT count(*)::int FROM login_failures f
+                WHERE f.practice_id = s.practice_id AND f.staff_id = s.id
+                  AND f.failed_at > now() - make_interval(secs => $4)) AS account_failures
+         FROM staff s WHERE s.email = $1 FOR UPDATE OF s`,
+      [email, source, this.config.auth.lockoutSeconds, ACCOUNT_FAILURE_WINDOW_SECONDS],
     );
     const passwordOk = await this.hasher.verify(staff?.password_hash, password);
     if (!staff) {
@@ -80,9 +96,16 @@ export class AuthService {
       });
       return { ok: false, error: new InvalidCredentialsProblem() };
     }
-    if (!passwordOk || staff.locked || !staff.active) {
-      const reason = staff.locked ? 'locked' : !staff.active ? 'inactive' : 'wrong_password';
-      if (reason === 'wrong_password') await this.countFailure(staff);
+    const sourceLocked = staff.source_failures >= this.config.auth.lockoutThreshold;
+    if (!passwordOk || staff.locked || sourceLocked || !staff.active) {
+      const reason = staff.locked
+        ? 'locked'
+        : sourceLocked
+          ? 'source_locked'
+          : !staff.active
+            ? 'inactive'
+            : 'wrong_password';
+      if (reason === 'wrong_password') await this.countFailure(staff, source);
       await this.audit.record({
         action: 'login_failed',
         resourceType: 'staff',
@@ -93,10 +116,12 @@ export class AuthService {
       });
       return { ok: false, error: new InvalidCredentialsProblem() };
     }
-    await this.txHost.tx.query(
-      `UPDATE staff SET failed_login_count = 0, locked_until = NULL WHERE id = $1 AND (failed_login_count > 0 OR locked_until IS NOT NULL)`,
-      [staff.id],
-    );
+    if (staff.source_failures > 0) {
+      await this.txHost.tx.query(
+        `DELETE FROM login_failures WHERE practice_id = $1 AND staff_id = $2 AND source = $3`,
+        [staff.practice_id, staff.id, source],
+      );
+    }
     const actor: StaffActor = {
       kind: 'staff',
       id: staff.id,
@@ -117,29 +142,45 @@ export class AuthService {
     return { ok: true, value: issued };
   }
 
-  /** The fifth failure in a row locks the account for the configured time (and restarts the count). */
-  private async countFailure(staff: LoginCandidate): Promise<void> {
-    const { lockoutThreshold, lockoutSeconds } = this.config.auth;
+  /**
+   * Records a failure from `source`, forgetting those older than the hourly window, and locks the
+   * account for that window once the hourly ceiling is reached: the failures already counted stay
+   * within the last hour, and none is counted while it is locked.
+   */
+  private async countFailure(staff: LoginCandidate, source: string): Promise<void> {
     await this.txHost.tx.query(
-      `UPDATE staff SET
-         failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END,
-         locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-       WHERE id = $1`,
-      [staff.id, lockoutThreshold, lockoutSeconds],
+      `WITH pruned AS (
+         DELETE FROM login_failures
+          WHERE practice_id = $1 AND staff_id = $2 AND failed_at <= now() - make_interval(secs => $4))
+       INSERT INTO login_failures (practice_id, staff_id, source) VALUES ($1, $2, $3)`,
+      [staff.practice_id, staff.id, source, ACCOUNT_FAILURE_WINDOW_SECONDS],
     );
+    if (staff.account_failures + 1 >= this.config.auth.accountFailuresPerHour) {
+      await this.txHost.tx.query(
+        `UPDATE staff SET locked_until = now() + make_interval(secs => $3)
+          WHERE practice_id = $1 AND id = $2`,
+        [staff.practice_id, staff.id, ACCOUNT_FAILURE_WINDOW_SECONDS],
+      );
+    }
   }
 
   async refresh(presented: string): Promise<IssuedTokens> {
-    return unwrap(await this.txHost.withTransaction(() => this.rotate(presented)));
+    const outcome = await this.txHost.withTransaction(() => this.rotate(presented));
+    if (!outcome.ok) this.tokens.forgetAfterCommit(outcome.revoked);
+    return unwrap(outcome);
   }
 
   private async rotate(presented: string): Promise<Outcome<IssuedTokens>> {
     const fail = { ok: false as const, error: new InvalidRefreshTokenProblem() };
+    const revoke = async (reason: string) => ({
+      ...fail,
+      revoked: await this.tokens.revokeFamily(token!.practice_id, token!.family_id, reason),
+    });
     const token = await this.tokens.findForUpdate(presented);
     if (!token || token.revoked_at || token.expired) return fail;
     if (token.used_at) {
       // A spent token came back: it was stolen or replayed. End every session of that family.
-      await this.tokens.revokeFamily(token.practice_id, token.family_id, 'reuse_detected');
+      const revoked = await revoke('reuse_detected');
       await this.audit.record({
         action: 'token_reuse_detected',
         resourceType: 'refresh_token',
@@ -148,12 +189,9 @@ export class AuthService {
         actor: anonymousActor(token.practice_id),
         metadata: { staffId: token.staff_id },
       });
-      return fail;
+      return revoked;
     }
-    if (!token.staff_active) {
-      await this.tokens.revokeFamily(token.practice_id, token.family_id, 'staff_inactive');
-      return fail;
-    }
+    if (!token.staff_active) return revoke('staff_inactive');
     await this.tokens.markUsed(token.id);
     const actor = staffActor(token);
     const issued = await this.tokens.issue(actor, token.family_id);
@@ -168,17 +206,19 @@ export class AuthService {
 
   /** Revokes the presented token's family. Always succeeds, so it reveals nothing about the token. */
   async logout(presented: string): Promise<void> {
-    await this.txHost.withTransaction(async () => {
+    const revoked = await this.txHost.withTransaction(async () => {
       const token = await this.tokens.findForUpdate(presented);
-      if (!token || token.revoked_at) return;
-      await this.tokens.revokeFamily(token.practice_id, token.family_id, 'logout');
+      if (!token || token.revoked_at) return undefined;
+      const session = await this.tokens.revokeFamily(token.practice_id, token.family_id, 'logout');
       await this.audit.record({
         action: 'logout',
         resourceType: 'refresh_token',
         resourceId: token.id,
         actor: staffActor(token),
       });
+      return session;
     });
+    this.tokens.forgetAfterCommit(revoked);
   }
 
   async changePassword(
@@ -198,16 +238,22 @@ export class AuthService {
       );
     }
     const hash = await this.hasher.hash(newPassword);
-    await this.txHost.withTransaction(async () => {
+    const revoked = await this.txHost.withTransaction(async () => {
       await this.storePassword(actor.practiceId, actor.id, hash);
-      await this.tokens.revokeAllForStaff(actor.practiceId, actor.id, 'password_changed');
+      const sessions = await this.tokens.revokeAllForStaff(
+        actor.practiceId,
+        actor.id,
+        'password_changed',
+      );
       await this.audit.record({
         action: 'password_change',
         resourceType: 'staff',
         resourceId: actor.id,
         changedFields: ['password'],
       });
+      return sessions;
     });
+    this.tokens.forgetAfterCommit(revoked);
   }
 
   /** Redeems a one-time set-password token (`<id>.<secret>`) issued when the staff member was added. */
@@ -215,7 +261,7 @@ export class AuthService {
     const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
     if (!match) throw new InvalidPasswordTokenProblem();
     const hash = await this.hasher.hash(password);
-    await this.txHost.withTransaction(async () => {
+    const revoked = await this.txHost.withTransaction(async () => {
       const [token] = await this.txHost.tx.query<
         { practice_id: string; staff_id: string; token_hash: Buffer }[]
       >(
@@ -231,7 +277,11 @@ export class AuthService {
         [token.practice_id, token.staff_id],
       );
       await this.storePassword(token.practice_id, token.staff_id, hash);
-      await this.tokens.revokeAllForStaff(token.practice_id, token.staff_id, 'password_set');
+      const sessions = await this.tokens.revokeAllForStaff(
+        token.practice_id,
+        token.staff_id,
+        'password_set',
+      );
       await this.audit.record({
         action: 'password_set',
         resourceType: 'staff',
@@ -239,12 +289,16 @@ export class AuthService {
         changedFields: ['password'],
         actor: anonymousActor(token.practice_id),
       });
+      return sessions;
     });
+    this.tokens.forgetAfterCommit(revoked);
   }
 
+  /** A new password also clears the failures counted against the old one, and any lock. */
   private async storePassword(practiceId: string, staffId: string, hash: string): Promise<void> {
     await this.txHost.tx.query(
-      `UPDATE staff SET password_hash = $3, password_changed_at = now(), failed_login_count = 0,
+      `WITH cleared AS (DELETE FROM login_failures WHERE practice_id = $1 AND staff_id = $2)
+       UPDATE staff SET password_hash = $3, password_changed_at = now(),
               locked_until = NULL, version = version + 1, updated_at = now()
         WHERE practice_id = $1 AND id = $2`,
       [practiceId, staffId, hash],
@@ -259,8 +313,4 @@ function staffActor(token: RefreshTokenRow): StaffActor {
 function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
-}
-
-function hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
 }

@@ -25,13 +25,14 @@ export interface AuthConfig {
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
-  /** Failed logins in a row that lock an account, and for how long. */
+  /** Failed logins of one account from one source within `lockoutSeconds` that refuse that source. */
   lockoutThreshold: number;
   lockoutSeconds: number;
-  /** Login attempts allowed per window, per client IP and per account (email). */
+  /** Login attempts allowed per window per client IP, whatever the account. */
   rateWindowSeconds: number;
   ratePerIp: number;
-  ratePerAccount: number;
+  /** Failed logins of one account in an hour, from all sources, that lock it for an hour. */
+  accountFailuresPerHour: number;
 }
 
 /** Requests to the public intake form allowed per window, per link and per client IP. */
@@ -102,7 +103,7 @@ export class AppConfig {
       lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
       rateWindowSeconds: env.LOGIN_RATE_WINDOW_SECONDS,
       ratePerIp: env.LOGIN_RATE_LIMIT_PER_IP,
-      ratePerAccount: env.LOGIN_RATE_LIMIT_PER_ACCOUNT,
+      accountFailuresPerHour: env.LOGIN_ACCOUNT_FAILURES_PER_HOUR,
     };
     this.corsOrigins = env.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())

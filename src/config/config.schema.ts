@@ -45,7 +45,9 @@ export const environmentSchema = z
     LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
     LOGIN_RATE_WINDOW_SECONDS: positiveInt.default(300),
     LOGIN_RATE_LIMIT_PER_IP: positiveInt.default(50),
-    LOGIN_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(20),
+    LOGIN_ACCOUNT_FAILURES_PER_HOUR: positiveInt
+      .max(100, 'ASVS V2.2.1 allows at most 100 failed attempts an hour')
+      .default(100),
     EMERGENCY_ACCESS_MINUTES: positiveInt.max(24 * 60).default(60),
     INTAKE_RATE_LIMIT_PER_TOKEN: positiveInt.default(20),
     INTAKE_RATE_LIMIT_PER_IP: positiveInt.default(60),

@@ -105,13 +105,14 @@ export class StaffService {
     return versioned(await this.load(actor.practiceId, id));
   }
 
-  update(
+  async update(
     actor: StaffActor,
     id: string,
     dto: UpdateStaffDto,
     ifMatch?: string,
   ): Promise<Versioned<StaffView>> {
-    return this.txHost.withTransaction(async () => {
+    let revoked: string | undefined;
+    const result = await this.txHost.withTransaction(async () => {
       const staff = await this.load(actor.practiceId, id, true);
       const expected = expectedVersion(ifMatch, staff.id, staff.version) ?? staff.version;
       const changes = definedOnly(dto);
@@ -144,6 +145,9 @@ export class StaffService {
         params.values,
       );
       if (!updated) throw new PreconditionFailedProblem();
+      // Tokens state the role they were issued for: with a new role, the old ones must go.
+      if (changedFields.includes('role'))
+        revoked = await this.tokens.endAccessTokens(actor.practiceId, id);
       await this.audit.record({
         action: 'update',
         resourceType: 'staff',
@@ -152,11 +156,14 @@ export class StaffService {
       });
       return versioned(updated);
     });
+    this.tokens.forgetAfterCommit(revoked);
+    return result;
   }
 
-  /** Ends the account: no sign-in, refresh tokens revoked now, access tokens die within minutes. */
-  deactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
-    return this.txHost.withTransaction(async () => {
+  /** Ends the account: no sign-in, and every token refused from the next request on. */
+  async deactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
+    let revoked: string | undefined;
+    const result = await this.txHost.withTransaction(async () => {
       const staff = await this.load(actor.practiceId, id, true);
       if (!staff.active) return versioned(staff);
       if (staff.role === 'admin') await this.assertAnotherAdmin(staff);
@@ -165,7 +172,7 @@ export class StaffService {
         id,
         'active = false, deactivated_at = now()',
       );
-      await this.tokens.revokeAllForStaff(actor.practiceId, id, 'deactivated');
+      revoked = await this.tokens.revokeAllForStaff(actor.practiceId, id, 'deactivated');
       await this.audit.record({
         action: 'deactivate',
         resourceType: 'staff',
@@ -174,6 +181,8 @@ export class StaffService {
       });
       return versioned(updated);
     });
+    this.tokens.forgetAfterCommit(revoked);
+    return result;
   }
 
   reactivate(actor: StaffActor, id: string): Promise<Versioned<StaffView>> {
@@ -183,7 +192,7 @@ export class StaffService {
       const updated = await this.setActivity(
         actor.practiceId,
         id,
-        'active = true, deactivated_at = NULL, failed_login_count = 0, locked_until = NULL',
+        'active = true, deactivated_at = NULL, locked_until = NULL',
       );
       await this.audit.record({
         action: 'reactivate',

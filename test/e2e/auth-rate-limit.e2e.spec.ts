@@ -9,7 +9,11 @@ describe('login rate limits (kept in PostgreSQL)', () => {
   beforeAll(async () => {
     testApp = await startTestApp({
       databaseUrl: await isolatedDatabaseUrl('ratelimit'),
-      env: { LOGIN_RATE_LIMIT_PER_IP: '5', LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', TRUST_PROXY: 'true' },
+      env: {
+        LOGIN_RATE_LIMIT_PER_IP: '5',
+        LOGIN_ACCOUNT_FAILURES_PER_HOUR: '3',
+        TRUST_PROXY: 'true',
+      },
     });
   });
   afterAll(() => testApp.close());
@@ -30,14 +34,17 @@ describe('login rate limits (kept in PostgreSQL)', () => {
     await login('203.0.113.8', 'someone-else@test.example').expect(401);
   });
 
-  it('limits attempts per account, whatever the IP address', async () => {
+  it('limits failures per account, whatever the IP address, at the hourly ceiling', async () => {
     const { counselor } = await createTeam(testApp.dataSource);
     for (let attempt = 0; attempt < 3; attempt += 1)
       await login(`198.51.100.${attempt}`, counselor.email).expect(401);
-    await login('198.51.100.200', counselor.email, counselor.password).expect(429);
-    const [bucket] = await testApp.dataSource.query<{ hits: number }[]>(
-      `SELECT hits FROM rate_limit_buckets WHERE key LIKE 'login:account:%' ORDER BY hits DESC LIMIT 1`,
+    // Locked account-wide (the same answer as a wrong password, not a 429 naming the account).
+    const locked = await login('198.51.100.200', counselor.email, counselor.password).expect(401);
+    expect(locked.body.type).toBe('urn:family-therapy:problem:invalid-credentials');
+    const [failures] = await testApp.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM login_failures WHERE staff_id = $1`,
+      [counselor.id],
     );
-    expect(bucket!.hits).toBe(4);
+    expect(failures!.n).toBe(3);
   });
 });

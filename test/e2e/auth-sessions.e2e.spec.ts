@@ -98,7 +98,7 @@ describe('sessions: login, refresh rotation, logout, lockout', () => {
     await http().post('/api/v1/auth/logout').send({ refreshToken: token }).expect(204);
   });
 
-  it('locks an account after 5 failures in a row, and unlocks it after the window', async () => {
+  it('locks a source out of an account after 5 failures in a row, and lets it in after the window', async () => {
     const { counselor } = await createTeam(testApp.dataSource);
     for (let attempt = 0; attempt < 5; attempt += 1)
       await login(counselor.email, 'not-the-password').expect(401);

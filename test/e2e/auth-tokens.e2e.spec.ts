@@ -86,12 +86,16 @@ describe('access tokens under attack', () => {
     ['wrong audience', () => hs('HS256', { ...claims, aud: 'another-api' }, secret)],
     ['wrong token type', () => hs('HS256', { ...claims, typ: 'refresh' }, secret)],
     ['unknown role', () => hs('HS256', { ...claims, role: 'superuser' }, secret)],
+    ['a version that is not a whole number', () => hs('HS256', { ...claims, ver: '1' }, secret)],
     // Re-signed with the right secret but missing a claim the verifier must insist on: without
     // `exp` a stolen token would never die.
-    ...(['exp', 'iat', 'aud', 'iss', 'typ'] as const).map((claim): [string, () => string] => [
-      `re-signed without ${claim}`,
-      () => hs('HS256', without(claims, claim), secret),
-    ]),
+    // Without `sid` and `ver` it could not be revoked before it expires.
+    ...(['exp', 'iat', 'aud', 'iss', 'typ', 'sid', 'ver'] as const).map(
+      (claim): [string, () => string] => [
+        `re-signed without ${claim}`,
+        () => hs('HS256', without(claims, claim), secret),
+      ],
+    ),
     [
       'a lifetime longer than the API ever issues',
       () => hs('HS256', { ...claims, iat: now(), exp: now() + 30 * 24 * 3600 }, secret),

@@ -37,7 +37,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Every test signs in from 127.0.0.1 against a shared worker database: only the rate-limit
     // test (on a database of its own) runs with real limits.
     LOGIN_RATE_LIMIT_PER_IP: '1000000',
-    LOGIN_RATE_LIMIT_PER_ACCOUNT: '1000000',
     INTAKE_RATE_LIMIT_PER_TOKEN: '1000000',
     INTAKE_RATE_LIMIT_PER_IP: '1000000',
     ACTOR_RATE_LIMIT_PER_MINUTE: '1000000',

@@ -4,13 +4,14 @@ import { NormalizeEmail } from '../../common/validation/transforms';
 import { MIN_PASSWORD_LENGTH } from '../password-hasher';
 
 export class LoginDto {
-  @ApiProperty({ example: 'counselor@riverside.example' })
+  // Neither example is a real (demo) account's email or the demo password: the page is public.
+  @ApiProperty({ example: 'your.name@your-practice.example' })
   @NormalizeEmail()
   @IsEmail()
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ example: 'riverside-demo-2026' })
+  @ApiProperty({ example: 'your own passphrase' })
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
