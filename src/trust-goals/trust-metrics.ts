@@ -289,7 +289,10 @@ const DAY_MS = 86_400_000;
 
 function dayNumber(date: string): number {
   const time = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(time)) throw new RangeError('dates are YYYY-MM-DD');
+  // Date.parse rolls an impossible day over (2026-02-30 becomes March 2): a date must read back.
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date) {
+    throw new RangeError('dates are YYYY-MM-DD');
+  }
   return Math.round(time / DAY_MS);
 }
 
