@@ -4,7 +4,9 @@ import {
   assertContentShape,
   assertReadyToSign,
   contentHash,
+  NOTE_FORMATS,
   NOTE_SECTIONS,
+  RISK_LEVELS,
   type SignableNote,
 } from './note-format';
 
@@ -58,7 +60,9 @@ describe(assertContentShape.name, () => {
     expect(() => assertContentShape('free', { text: `a${character}b` })).not.toThrow();
   });
 
-  it('knows the sections of each format', () => {
+  it('knows the formats, the risk levels and the sections of each format', () => {
+    expect(NOTE_FORMATS).toEqual(['soap', 'dap', 'birp', 'free']);
+    expect(RISK_LEVELS).toEqual(['none', 'low', 'moderate', 'high']);
     expect(NOTE_SECTIONS).toEqual({
       soap: ['subjective', 'objective', 'assessment', 'plan'],
       dap: ['data', 'assessment', 'plan'],

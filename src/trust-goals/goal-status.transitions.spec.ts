@@ -144,6 +144,12 @@ describe('goal status transition tables', () => {
       throw new Error('the change was allowed');
     };
     const onHold: GoalStatuses = { lifecycleStatus: 'on_hold', achievementStatus: 'achieved' };
+    expect(refusal(onHold, { lifecycleStatus: 'completed' }).code).toBe(
+      'invalid-status-transition',
+    );
+    expect(refusal(onHold, { achievementStatus: 'in_progress' }).code).toBe(
+      'invalid-status-transition',
+    );
     expect(refusal(onHold, { lifecycleStatus: 'completed' }).message).toBe(
       'A goal cannot go from on hold to completed.',
     );
@@ -156,7 +162,19 @@ describe('goal status transition tables', () => {
       { field: 'lifecycleStatus', message },
       { field: 'achievementStatus', message },
     ]);
+    const active: GoalStatuses = { lifecycleStatus: 'active', achievementStatus: 'improving' };
+    const unfinished = refusal(active, { lifecycleStatus: 'completed' });
+    expect(unfinished).toMatchObject({
+      status: 422,
+      code: 'completion-outcome-required',
+      message:
+        'A goal is completed as achieved, sustaining or not achieved: send achievementStatus with it.',
+      errors: [
+        { field: 'achievementStatus', message: 'must be achieved, sustaining or not_achieved' },
+      ],
+    });
     const entered = refusal(onHold, { lifecycleStatus: 'entered_in_error' });
+    expect(entered.code).toBe('status-reason-required');
     expect(entered.message).toBe('A goal is entered in error with a reason.');
     expect(entered.errors).toEqual([
       { field: 'reason', message: 'is required for entered_in_error' },
@@ -169,6 +187,7 @@ describe('goal status transition tables', () => {
     expect(() => assertGoalState('cancelled', PLANNABLE, 'be edited')).toThrow(
       expect.objectContaining({
         status: 409,
+        code: 'goal-not-under-way',
         message: 'A cancelled goal cannot be edited.',
         extensions: { currentStatus: 'cancelled', requiredStatuses: PLANNABLE },
       }),
@@ -184,6 +203,7 @@ describe('goal status transition tables', () => {
       } catch (error) {
         expect(error).toMatchObject({
           status: 409,
+          code: 'invalid-status-transition',
           message: `A commitment cannot go from ${from} to ${to}.`,
           extensions: { statusKind: 'commitment', allowedStatuses: allowed },
         });

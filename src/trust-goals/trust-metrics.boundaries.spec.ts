@@ -1,5 +1,6 @@
 import { MOTHER, TODAY, metrics, weekly } from '../../test/factories/check-ins';
-import { addDays, daysBetween, reliability, type CheckInFacts } from './trust-metrics';
+import { STRANGER } from '../../test/factories/check-ins';
+import { addDays, daysBetween, reliability, trend, type CheckInFacts } from './trust-metrics';
 
 // The edges of the rules in trust-metrics.ts that mutation testing found unpinned: each test
 // fails if the boundary it names moves.
@@ -29,11 +30,37 @@ describe('trust metrics at their boundaries', () => {
     });
   });
 
+  describe('trend sign', () => {
+    it('counts a slope of exactly ±0.01 point per check-in as no change', () => {
+      expect(trend([0, 0.01])).toEqual({ slope: 0.01, sign: 0, points: 2 });
+      expect(trend([0, -0.01])).toEqual({ slope: -0.01, sign: 0, points: 2 });
+      expect(trend([0, 0.02]).sign).toBe(1);
+      expect(trend([0, -0.02]).sign).toBe(-1);
+    });
+  });
+
+  describe('parties', () => {
+    it('never takes someone else’s rating for a party’s, the client’s included', () => {
+      const checkIns: CheckInFacts[] = [
+        { on: TODAY, ratings: [{ familyMemberId: STRANGER, rating: 9 }], kept: 0, missed: 0 },
+      ];
+      const result = metrics(checkIns);
+      expect(result.parties.map((party) => party.currentRating)).toEqual([null, null]);
+      expect(result.suggestedAchievementStatus).toBeNull();
+    });
+  });
+
   describe('trend window', () => {
     it.each([2, 20])('accepts %i and fits the trend to that many ratings', (trendWindow) => {
       const ratings = Array.from({ length: 25 }, (_, index) => ({ client: index % 11 }));
       const result = metrics(weekly(ratings), { trendWindow, parties: [null] });
       expect(result.parties[0]!.trend.points).toBe(trendWindow);
+    });
+
+    it('says which windows it accepts', () => {
+      expect(() => metrics([], { trendWindow: 21 })).toThrow(
+        new RangeError('trendWindow must be a whole number from 2 to 20'),
+      );
     });
   });
 
@@ -49,7 +76,9 @@ describe('trust metrics at their boundaries', () => {
         kept: 1,
         missed: 0,
       });
-      expect(() => reliability(checkIns, TODAY, 1.5)).toThrow(RangeError);
+      expect(() => reliability(checkIns, TODAY, 1.5)).toThrow(
+        new RangeError('windowDays must be a whole number of days, at least 1'),
+      );
     });
   });
 

@@ -87,6 +87,7 @@ describe(PageQueryDto.name, () => {
   it('refuses a cursor no page could have returned', () => {
     expect(errors({ cursor: 'a.b' })).toEqual(['must be a cursor returned by a previous page']);
     expect(errors({ cursor: 'x-a' })).toEqual([]);
+    expect(errors({ cursor: 'AZaz09_-' })).toEqual([]);
     expect(errors({ cursor: 'a'.repeat(513) })).toHaveLength(1);
     expect(errors({ cursor: 42 })).not.toEqual([]);
   });
