@@ -3,9 +3,12 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
-  jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
+  // Each mutant runs only the specs that import its module (jest --findRelatedTests).
+  jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: true },
+  // Mutants that do not type-check are discarded, not run; the checker compiles only the mutated
+  // modules and what they import (tsconfig.mutation.json), not the whole project.
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  tsconfigFile: 'tsconfig.mutation.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   mutate: [
