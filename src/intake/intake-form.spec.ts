@@ -10,7 +10,13 @@ import {
   IntakeSubmissionDto,
 } from './dto/intake-submission.dto';
 import { familyRows } from './intake-family';
-import { acknowledgedConsents, CONSENTS, INTAKE_SECTIONS, type FormField } from './intake-form';
+import {
+  acknowledgedConsents,
+  CONSENTS,
+  INTAKE_FORM_VERSION,
+  INTAKE_SECTIONS,
+  type FormField,
+} from './intake-form';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -57,6 +63,11 @@ const VALID = {
 };
 
 describe('intake form', () => {
+  it('is versioned by month, as its consents are', () => {
+    expect(INTAKE_FORM_VERSION).toMatch(/^\d{4}-\d{2}$/);
+    for (const consent of CONSENTS) expect(consent.version).toMatch(/^\d{4}-\d{2}$/);
+  });
+
   it('keeps every consent text behind its version', () => {
     expect(
       Object.fromEntries(
@@ -158,6 +169,7 @@ describe('the intake form description against the submission DTO', () => {
       ...INTAKE_SECTIONS.flatMap((section) => [section.key, section.title]),
       ...fields.map((field) => field.label),
       ...fields.flatMap((field) => field.options ?? []).map((option) => option.label),
+      ...CONSENTS.map((consent) => consent.title),
     ];
     expect(labels.filter((label) => label.trim() === '')).toEqual([]);
   });
@@ -179,6 +191,10 @@ describe(acknowledgedConsents.name, () => {
       acknowledgedConsents(required().filter((c) => c.key !== 'privacy')),
     );
     expect(problem.status).toBe(422);
+    expect(problem.code).toBe('consent-required');
+    expect(problem.message).toBe(
+      'Every required consent must be acknowledged at its current version.',
+    );
     expect(problem.errors).toEqual([
       { field: 'consents', message: 'must acknowledge "privacy" (version 2026-01)' },
     ]);
