@@ -177,10 +177,8 @@ export function leastSquaresSlope(values: readonly number[]): number | null {
   const n = values.length;
   if (n < 2) return null;
   const meanX = (n - 1) / 2;
-  // Σ(x − x̄) = Σ(y − ȳ) = 0, so the covariance depends neither on ȳ nor on the sign of x̄ in
-  // (x − x̄)(y − ȳ): those mutants are equivalent. The two in the covariance line itself survive,
-  // as a disable there would also hide its `*` → `/`, which the tests do kill.
-  // Stryker disable next-line ArithmeticOperator: equivalent, see above
+  // Σ(x − x̄) = 0, so ȳ cancels out of the covariance: Stryker's `/ n` → `* n` here is an
+  // equivalent mutant, left to survive (a disable would also hide `+` → `-`, which the ±0.01 test kills).
   const meanY = values.reduce((sum, value) => sum + value, 0) / n;
   let covariance = 0;
   let variance = 0;
