@@ -11,6 +11,8 @@ export default tseslint.config(
       'coverage/**',
       '.data/**',
       'bench/results/**',
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,

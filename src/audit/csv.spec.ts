@@ -19,6 +19,9 @@ describe('csv', () => {
       expect(csvField('line\nbreak')).toBe('"line\nbreak"');
       expect(csvField('cr\rlf')).toBe('"cr\rlf"');
       expect(csvField(' padded ')).toBe('" padded "');
+      expect(csvField(' lead')).toBe('" lead"');
+      expect(csvField('trail\t')).toBe('"trail\t"');
+      expect(csvField('in between')).toBe('in between');
     });
 
     it('neutralises cells a spreadsheet would run as a formula', () => {
@@ -26,6 +29,9 @@ describe('csv', () => {
       expect(csvField('+1')).toBe("'+1");
       expect(csvField('-2')).toBe("'-2");
       expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+      expect(csvField('\tcmd')).toBe("'\tcmd");
+      expect(csvField('\rcmd')).toBe(`"'\rcmd"`);
+      expect(csvField('a=b+c-d@e')).toBe('a=b+c-d@e');
       expect(csvField(-2)).toBe('-2');
     });
   });

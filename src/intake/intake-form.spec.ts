@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
 import { ProblemError } from '../common/problem/problem';
 import { flattenValidationErrors } from '../common/validation/validation.pipe';
-import { IntakeSubmissionDto } from './dto/intake-submission.dto';
+import {
+  EmergencyContactDto,
+  IntakeClientDto,
+  IntakeFamilyMemberDto,
+  IntakeSubmissionDto,
+} from './dto/intake-submission.dto';
 import { familyRows } from './intake-family';
-import { acknowledgedConsents, CONSENTS, INTAKE_SECTIONS } from './intake-form';
+import {
+  acknowledgedConsents,
+  CONSENTS,
+  INTAKE_FORM_VERSION,
+  INTAKE_SECTIONS,
+  type FormField,
+} from './intake-form';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -52,6 +63,11 @@ const VALID = {
 };
 
 describe('intake form', () => {
+  it('is versioned by month, as its consents are', () => {
+    expect(INTAKE_FORM_VERSION).toMatch(/^\d{4}-\d{2}$/);
+    for (const consent of CONSENTS) expect(consent.version).toMatch(/^\d{4}-\d{2}$/);
+  });
+
   it('keeps every consent text behind its version', () => {
     expect(
       Object.fromEntries(
@@ -76,6 +92,89 @@ describe('intake form', () => {
   });
 });
 
+/** What the submission DTO's class-validator metadata says of each field the form must show. */
+interface DtoField {
+  required: boolean;
+  validators: string[];
+  maxLength?: number;
+  oneOf?: string[];
+}
+
+function dtoFields(): Map<string, DtoField> {
+  const fields = new Map<string, DtoField>();
+  const classes: [string, new () => object][] = [
+    ['', IntakeSubmissionDto],
+    ['client.', IntakeClientDto],
+    ['familyMembers[].', IntakeFamilyMemberDto],
+    ['emergencyContact.', EmergencyContactDto],
+  ];
+  for (const [prefix, dto] of classes) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+    for (const property of new Set(metadata.map((m) => m.propertyName))) {
+      const own = metadata.filter((m) => m.propertyName === property);
+      // Nested groups are sections of the form; consents are the consent texts, not fields.
+      if (own.some((m) => m.type === 'nestedValidation')) continue;
+      const constraint = (name: string) => own.find((m) => m.name === name)?.constraints?.[0];
+      fields.set(`${prefix}${property}`, {
+        required: !own.some((m) => m.type === 'conditionalValidation'),
+        validators: own.map((m) => m.name ?? m.type),
+        maxLength: constraint('maxLength') as number | undefined,
+        oneOf: constraint('isIn') as string[] | undefined,
+      });
+    }
+  }
+  return fields;
+}
+
+/** The input a field of the DTO needs, from its validators. */
+function expectedType(dto: DtoField): FormField['type'] {
+  if (dto.validators.includes('isBoolean')) return 'boolean';
+  if (dto.validators.includes('isPastCalendarDate')) return 'date';
+  if (dto.validators.includes('isEmail')) return 'email';
+  if (dto.oneOf) return dto.validators.includes('isArray') ? 'multiselect' : 'select';
+  if (dto.validators.includes('matches') && dto.maxLength === undefined) return 'tel';
+  return (dto.maxLength ?? 0) > 200 ? 'textarea' : 'text';
+}
+
+describe('the intake form description against the submission DTO', () => {
+  const fields = INTAKE_SECTIONS.flatMap((section) => section.fields);
+  const dto = dtoFields();
+
+  it('describes exactly the fields the DTO validates', () => {
+    expect(fields.map((field) => field.key).sort()).toEqual([...dto.keys()].sort());
+  });
+
+  it.each(fields.map((field) => [field.key, field] as const))(
+    '%s: required, type, length and options as the DTO validates them',
+    (key, field) => {
+      const rule = dto.get(key)!;
+      expect(field.required).toBe(rule.required);
+      expect(field.type).toBe(expectedType(rule));
+      if (rule.maxLength !== undefined) expect(field.maxLength).toBe(rule.maxLength);
+      expect(field.options?.map((option) => option.value)).toEqual(rule.oneOf);
+    },
+  );
+
+  it('caps the family section as the DTO caps the list', () => {
+    const cap = getMetadataStorage()
+      .getTargetValidationMetadatas(IntakeSubmissionDto, '', true, false)
+      .find((m) => m.propertyName === 'familyMembers' && m.name === 'arrayMaxSize');
+    const family = INTAKE_SECTIONS.find((section) => section.key === 'family');
+    expect(family?.maxItems).toBe(cap?.constraints?.[0]);
+    expect(INTAKE_SECTIONS.filter((section) => section.maxItems !== undefined)).toEqual([family]);
+  });
+
+  it('gives every section a title and every field and option a label', () => {
+    const labels = [
+      ...INTAKE_SECTIONS.flatMap((section) => [section.key, section.title]),
+      ...fields.map((field) => field.label),
+      ...fields.flatMap((field) => field.options ?? []).map((option) => option.label),
+      ...CONSENTS.map((consent) => consent.title),
+    ];
+    expect(labels.filter((label) => label.trim() === '')).toEqual([]);
+  });
+});
+
 describe(acknowledgedConsents.name, () => {
   it('keeps key, version and title of each consent acknowledged', () => {
     expect(acknowledgedConsents(current())).toEqual(
@@ -92,6 +191,10 @@ describe(acknowledgedConsents.name, () => {
       acknowledgedConsents(required().filter((c) => c.key !== 'privacy')),
     );
     expect(problem.status).toBe(422);
+    expect(problem.code).toBe('consent-required');
+    expect(problem.message).toBe(
+      'Every required consent must be acknowledged at its current version.',
+    );
     expect(problem.errors).toEqual([
       { field: 'consents', message: 'must acknowledge "privacy" (version 2026-01)' },
     ]);

@@ -177,6 +177,8 @@ export function leastSquaresSlope(values: readonly number[]): number | null {
   const n = values.length;
   if (n < 2) return null;
   const meanX = (n - 1) / 2;
+  // Σ(x − x̄) = 0, so ȳ cancels out of the covariance: Stryker's `/ n` → `* n` here is an
+  // equivalent mutant, left to survive (a disable would also hide `+` → `-`, which the ±0.01 test kills).
   const meanY = values.reduce((sum, value) => sum + value, 0) / n;
   let covariance = 0;
   let variance = 0;
@@ -242,6 +244,7 @@ export function targetMetStreak(checkIns: readonly CheckInFacts[], targetRating:
     met.push([...latest.values()].every((rating) => rating >= targetRating));
   }
   let streak = 0;
+  // Stryker disable next-line ConditionalExpression: equivalent, met[-1] is undefined and ends the loop too
   for (let i = met.length - 1; i >= 0 && met[i]; i -= 1) streak += 1;
   return streak;
 }
@@ -289,10 +292,14 @@ const DAY_MS = 86_400_000;
 
 function dayNumber(date: string): number {
   const time = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(time)) throw new RangeError('dates are YYYY-MM-DD');
+  // Date.parse rolls an impossible day over (2026-02-30 becomes March 2): a date must read back.
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date) {
+    throw new RangeError('dates are YYYY-MM-DD');
+  }
   return Math.round(time / DAY_MS);
 }
 
 function partyKey(party: PartyId): string {
+  // Stryker disable next-line StringLiteral: equivalent, any key no family member id can be will do
   return party ?? 'client';
 }
