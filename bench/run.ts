@@ -38,8 +38,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'silent',
       DB_POOL_SIZE: '20',
     });
-    await runMigrations(config.database, pg.url);
-    const db = new Client({ connectionString: pg.url });
+    await runMigrations(config.database, pg.ownerUrl, pg.appRole);
+    // Seeded as the owner, like the demo seed; the API below runs as the application role.
+    const db = new Client({ connectionString: pg.ownerUrl });
     await db.connect();
     const seedStart = Date.now();
     const { practiceId } = await seedLargePractice(

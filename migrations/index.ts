@@ -10,6 +10,7 @@ import { CreateIntake1763712700000 } from './1763712700000-create-intake';
 import { AddDashboardIndexes1763712800000 } from './1763712800000-add-dashboard-indexes';
 import { StoreDashboardFigures1763712900000 } from './1763712900000-store-dashboard-figures';
 import { IndexAuditEventsByListedClients1763713000000 } from './1763713000000-index-audit-events-by-listed-clients';
+import { GrantApplicationRole1763713100000 } from './1763713100000-grant-application-role';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -28,4 +29,5 @@ export const migrations = [
   AddDashboardIndexes1763712800000,
   StoreDashboardFigures1763712900000,
   IndexAuditEventsByListedClients1763713000000,
+  GrantApplicationRole1763713100000,
 ];
