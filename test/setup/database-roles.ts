@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { ensureLoginRole, withRole, type RoleCredentials } from '../../src/database/database-roles';
 import { withDatabase } from './database-url';
 
@@ -53,21 +54,68 @@ export function asOwner(url: string): string {
   return withRole(url, TEST_OWNER_ROLE);
 }
 
+/** A test app's data source, or a database URL. */
+export type DatabaseTarget = DataSource | string;
+
 /**
- * Runs SQL on the database `url` names as the superuser: for tests that tamper with what the
- * application role may not touch (the audit trail, append-only records), to show that the
- * database or the chain still notices. Never a reason to widen the application's grants.
+ * Runs SQL on the target's database as the superuser: for tests that tamper with what the
+ * application role may not touch (the audit trail, append-only records) to show that the
+ * triggers or the chain still notice. Never a reason to widen the application's grants.
  */
 export async function adminQuery<T = Record<string, unknown>>(
-  url: string,
+  target: DatabaseTarget,
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
   const adminUrl = process.env.TEST_DB_ADMIN_URL;
   if (!adminUrl) throw new Error('jest global setup did not run');
-  const client = new Client({
-    connectionString: withDatabase(adminUrl, new URL(url).pathname.slice(1)),
-  });
+  return queryOnce(withDatabase(adminUrl, databaseOf(target)), sql, params);
+}
+
+/**
+ * Runs SQL on the target's database as its owner: for fixtures the API itself never writes
+ * (a practice and its settings, which only the operator creates) and for schema changes a test
+ * makes for itself.
+ */
+export async function ownerQuery<T = Record<string, unknown>>(
+  target: DatabaseTarget,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const adminUrl = process.env.TEST_DB_ADMIN_URL;
+  if (!adminUrl) throw new Error('jest global setup did not run');
+  return queryOnce(ownerUrlOf(adminUrl, databaseOf(target)), sql, params);
+}
+
+/** Like {@link adminQuery}, several statements in one transaction (e.g. around a disabled trigger). */
+export async function adminTransaction(
+  target: DatabaseTarget,
+  work: (sql: (text: string, params?: unknown[]) => Promise<unknown>) => Promise<void>,
+): Promise<void> {
+  const adminUrl = process.env.TEST_DB_ADMIN_URL;
+  if (!adminUrl) throw new Error('jest global setup did not run');
+  const client = new Client({ connectionString: withDatabase(adminUrl, databaseOf(target)) });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await work((text, params) => client.query(text, params));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseOf(target: DatabaseTarget): string {
+  const url = typeof target === 'string' ? target : (target.options as { url?: string }).url;
+  if (!url) throw new Error('the data source was not configured with a URL');
+  return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
+async function queryOnce<T>(url: string, sql: string, params: unknown[]): Promise<T[]> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     return (await client.query(sql, params)).rows as T[];
