@@ -40,8 +40,9 @@ async function main(): Promise<void> {
       // Counted as in production, so its cost shows, but never refusing: refusals are not a read.
       ACTOR_RATE_LIMIT_PER_MINUTE: '1000000',
     });
-    await runMigrations(config.database, pg.url);
-    const db = new Client({ connectionString: pg.url });
+    await runMigrations(config.database, pg.ownerUrl, pg.appRole);
+    // Seeded as the owner, like the demo seed; the API below runs as the application role.
+    const db = new Client({ connectionString: pg.ownerUrl });
     await db.connect();
     const seedStart = Date.now();
     const { practiceId } = await seedLargePractice(

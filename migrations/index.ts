@@ -12,6 +12,7 @@ import { StoreDashboardFigures1763712900000 } from './1763712900000-store-dashbo
 import { IndexAuditEventsByListedClients1763713000000 } from './1763713000000-index-audit-events-by-listed-clients';
 import { VersionStaffAccessTokens1763713100000 } from './1763713100000-version-staff-access-tokens';
 import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-failures';
+import { GrantApplicationRole1763713300000 } from './1763713300000-grant-application-role';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -32,4 +33,5 @@ export const migrations = [
   IndexAuditEventsByListedClients1763713000000,
   VersionStaffAccessTokens1763713100000,
   CreateLoginFailures1763713200000,
+  GrantApplicationRole1763713300000,
 ];

@@ -3,7 +3,7 @@ import { createApp } from './bootstrap/create-app';
 import { installShutdownHandlers } from './bootstrap/shutdown';
 import { ConfigError, loadConfig } from './config/app-config';
 import { createLogger } from './common/logging/logger';
-import { openDatabaseServer } from './database/database-server';
+import { openDatabaseServer, verifyApplicationRole } from './database/database-server';
 import { runMigrations } from './database/migrate';
 import { DEMO_LOGINS, DEMO_PRACTICE_NAME, seedDemoPractice } from './seed/demo-seed';
 
@@ -12,12 +12,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabaseServer(config, logger);
   try {
-    const applied = await runMigrations(config.database, database.url);
+    // Migrations and the demo seed run as the owner and close; the API connects as the app role.
+    const applied = await runMigrations(config.database, database.migrationUrl, database.appRole);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.seedDemo) {
-      const { created } = await seedDemoPractice(database.url, config.demoPassword);
+      const { created } = await seedDemoPractice(database.migrationUrl, config.demoPassword);
       if (created) logger.info('demo practice seeded');
     }
+    await verifyApplicationRole(database, config, logger);
     const app = await createApp({ config, logger, databaseUrl: database.url });
     installShutdownHandlers(app, database, logger, config.shutdownDrainMs);
     await app.listen(config.port, config.host);

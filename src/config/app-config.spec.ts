@@ -39,11 +39,47 @@ describe('loadConfig', () => {
     );
   });
 
+  it('requires the owner URL for migrations in production, and only next to DATABASE_URL', () => {
+    const signingKey = generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET,
+        DATABASE_URL: 'postgres://app@db/x',
+        AUDIT_SIGNING_KEY: signingKey,
+      }),
+    ).toThrow(
+      'Invalid configuration: MIGRATION_DATABASE_URL is required in production (the owner role that runs migrations)',
+    );
+    expect(() =>
+      loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@db/x', DATA_DIR: dataDir() }),
+    ).toThrow(
+      'Invalid configuration: MIGRATION_DATABASE_URL must come with DATABASE_URL (the application role)',
+    );
+    expect(() =>
+      loadConfig({ MIGRATION_DATABASE_URL: 'mysql://db/x', DATA_DIR: dataDir() }),
+    ).toThrow(
+      'Invalid configuration: MIGRATION_DATABASE_URL must be a postgres:// or postgresql:// URL',
+    );
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@db/x',
+      MIGRATION_DATABASE_URL: 'postgres://owner@db/x',
+      DATA_DIR: dataDir(),
+    });
+    expect(config.database).toMatchObject({
+      url: 'postgres://app@db/x',
+      migrationUrl: 'postgres://owner@db/x',
+    });
+  });
+
   it('never seeds the demo practice in production, even when asked', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: SECRET,
       DATABASE_URL: 'postgres://db/x',
+      MIGRATION_DATABASE_URL: 'postgres://owner@db/x',
       AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519')
         .privateKey.export({ type: 'pkcs8', format: 'pem' })
         .toString(),

@@ -13,6 +13,8 @@ export class ConfigError extends Error {
 export interface DatabaseConfig {
   /** Set when an external server is used; otherwise the embedded server is started. */
   url?: string;
+  /** The owner role that runs migrations on the external server; unset means `url` does. */
+  migrationUrl?: string;
   poolSize: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
@@ -84,6 +86,7 @@ export class AppConfig {
     this.dataDir = resolve(env.DATA_DIR);
     this.database = {
       url: env.DATABASE_URL,
+      migrationUrl: env.MIGRATION_DATABASE_URL,
       poolSize: env.DB_POOL_SIZE,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,

@@ -6,6 +6,9 @@ const booleanFlag = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 
 /**
  * Every environment variable the API reads. Nothing else in the code reads `process.env`:
@@ -16,10 +19,8 @@ export const environmentSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
+    DATABASE_URL: postgresUrl.optional(),
+    MIGRATION_DATABASE_URL: postgresUrl.optional(),
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_DATA_DIR: z.string().min(1).optional(),
     EMBEDDED_PG_PORT: port.default(54329),
@@ -74,6 +75,21 @@ export const environmentSchema = z
         code: 'custom',
         path: ['AUDIT_SIGNING_KEY'],
         message: 'is required in production',
+      });
+    }
+    // In production the API never migrates as the role it runs as (docs/database.md, "Roles").
+    if (env.NODE_ENV === 'production' && !env.MIGRATION_DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MIGRATION_DATABASE_URL'],
+        message: 'is required in production (the owner role that runs migrations)',
+      });
+    }
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MIGRATION_DATABASE_URL'],
+        message: 'must come with DATABASE_URL (the application role)',
       });
     }
   });

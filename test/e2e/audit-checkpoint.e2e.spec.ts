@@ -18,6 +18,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { AuditVerifier } from '../../src/audit/audit-verifier';
 import { createPractice, createStaff, type TestStaff } from '../factories/staff.factory';
 import { bearer, loginAs } from '../setup/auth';
+import { adminTransaction } from '../setup/database-roles';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
 
@@ -109,26 +110,22 @@ describe('audit chain checkpoints', () => {
     const checkpoint = await takeCheckpoint(auth);
 
     // The attacker alters the last event and recomputes its link, so the chain stays consistent.
-    await testApp.dataSource.transaction(async (manager) => {
-      await manager.query(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
-      await manager.query(
+    await adminTransaction(testApp.dataSource, async (sql) => {
+      await sql(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
+      await sql(
         `UPDATE audit_events SET changed_fields = '{diagnosis}'
           WHERE id = (SELECT event_id FROM audit_chain_links WHERE chain_id = $1 AND seq = $2)`,
         [admin.practiceId, checkpoint.seq],
       );
-      await manager.query(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
-      await manager.query(
-        `ALTER TABLE audit_chain_links DISABLE TRIGGER tg_audit_chain_links_append_only`,
-      );
-      await manager.query(
+      await sql(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
+      await sql(`ALTER TABLE audit_chain_links DISABLE TRIGGER tg_audit_chain_links_append_only`);
+      await sql(
         `UPDATE audit_chain_links l
             SET event_hash = audit_event_digest(e), link_hash = sha256(l.prev_hash || audit_event_digest(e))
            FROM audit_events e WHERE e.id = l.event_id AND l.chain_id = $1 AND l.seq = $2`,
         [admin.practiceId, checkpoint.seq],
       );
-      await manager.query(
-        `ALTER TABLE audit_chain_links ENABLE TRIGGER tg_audit_chain_links_append_only`,
-      );
+      await sql(`ALTER TABLE audit_chain_links ENABLE TRIGGER tg_audit_chain_links_append_only`);
     });
 
     // A walk of the chain alone finds nothing wrong: only the copy kept elsewhere shows it.
@@ -143,14 +140,14 @@ describe('audit chain checkpoints', () => {
   it('detects an event altered behind the trigger below the checkpoint', async () => {
     const { admin, auth } = await practiceWithAdmin();
     const checkpoint = await takeCheckpoint(auth);
-    await testApp.dataSource.transaction(async (manager) => {
-      await manager.query(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
-      await manager.query(
+    await adminTransaction(testApp.dataSource, async (sql) => {
+      await sql(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
+      await sql(
         `UPDATE audit_events SET changed_fields = '{diagnosis}'
           WHERE id = (SELECT event_id FROM audit_chain_links WHERE chain_id = $1 AND seq = 1)`,
         [admin.practiceId],
       );
-      await manager.query(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
+      await sql(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
     });
 
     expect(await checkChainAgainstCheckpoint(rows(testApp.dataSource), checkpoint)).toMatchObject({

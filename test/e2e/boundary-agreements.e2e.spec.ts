@@ -3,6 +3,7 @@ import { addFamilyMember, createClient, type TestClient } from '../factories/cli
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { adminQuery } from '../setup/database-roles';
 
 const ITEMS = (motherId: string) => [
   {
@@ -254,9 +255,11 @@ describe('boundary agreements', () => {
       .send({ status: 'active' })
       .expect(200);
     await expect(
-      testApp.dataSource.query(`UPDATE boundary_items SET boundary = 'edited' WHERE id = $1`, [
-        v1.body.items[0].id,
-      ]),
+      adminQuery(
+        testApp.dataSource,
+        `UPDATE boundary_items SET boundary = 'edited' WHERE id = $1`,
+        [v1.body.items[0].id],
+      ),
     ).rejects.toThrow(/append-only/);
   });
 

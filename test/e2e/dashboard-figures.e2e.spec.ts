@@ -4,6 +4,7 @@ import { createSession } from '../factories/session.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { ownerQuery } from '../setup/database-roles';
 
 const DAY_MS = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
@@ -157,7 +158,8 @@ describe('figures the dashboards read', () => {
 
   it("judges a stall against the practice's limit, however long", async () => {
     const s = await setup();
-    await testApp.dataSource.query(
+    await ownerQuery(
+      testApp.dataSource,
       `UPDATE practices SET settings = settings || '{"goalStallDays": 90}' WHERE id = $1`,
       [s.team.practice.id],
     );

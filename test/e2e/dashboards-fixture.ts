@@ -10,6 +10,7 @@ import { addFamilyMember, createClient, type TestClient } from '../factories/cli
 import { createStaff, createTeam } from '../factories/staff.factory';
 import { createGoal, weeklyCheckIns, type GoalOptions } from '../factories/trust-goal.factory';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { ownerQuery } from '../setup/database-roles';
 
 export const TZ = 'America/Chicago';
 
@@ -78,7 +79,7 @@ export const goal = async (
  */
 export async function knownCaseload(ds: DataSource) {
   const team = await createTeam(ds);
-  await ds.query(`UPDATE practices SET time_zone = $2 WHERE id = $1`, [team.practice.id, TZ]);
+  await ownerQuery(ds, `UPDATE practices SET time_zone = $2 WHERE id = $1`, [team.practice.id, TZ]);
   const other = await createStaff(ds, { practiceId: team.practice.id, role: 'counselor' });
   const C = team.counselor.id;
   const practiceId = team.practice.id;

@@ -16,7 +16,11 @@ describe('database outage', () => {
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
-    await runMigrations(loadConfig({ NODE_ENV: 'test', ...env }).database, postgres.url);
+    await runMigrations(
+      loadConfig({ NODE_ENV: 'test', ...env }).database,
+      postgres.ownerUrl,
+      postgres.appRole,
+    );
     testApp = await startTestApp({
       databaseUrl: postgres.url,
       env,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { CONSENTS, form, intakeFixture } from './intake-fixture';
+import { ownerQuery } from '../setup/database-roles';
 
 describe('intake: what a submission may hold', () => {
   const fx = intakeFixture();
@@ -245,21 +246,26 @@ describe('intake: what a submission may hold', () => {
     ]);
 
     const name = `intake_test_fail_${randomBytes(4).toString('hex')}`;
-    await db().query(`
+    // The test's trigger is a schema change: made (and removed) as the owner.
+    await ownerQuery(
+      db(),
+      `
       CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.practice_id = '${team.practice.id}' THEN RAISE EXCEPTION 'injected failure'; END IF;
         RETURN NEW;
-      END $$`);
+      END $$`,
+    );
     try {
-      await db().query(
+      await ownerQuery(
+        db(),
         `CREATE TRIGGER ${name} BEFORE INSERT ON family_members FOR EACH ROW EXECUTE FUNCTION ${name}()`,
       );
       const failed = await accept({ primaryCounselorId: team.counselor.id });
       expect(failed.status).toBe(500);
     } finally {
-      await db().query(`DROP TRIGGER IF EXISTS ${name} ON family_members`);
-      await db().query(`DROP FUNCTION IF EXISTS ${name}()`);
+      await ownerQuery(db(), `DROP TRIGGER IF EXISTS ${name} ON family_members`);
+      await ownerQuery(db(), `DROP FUNCTION IF EXISTS ${name}()`);
     }
     const [state] = await db().query<
       {

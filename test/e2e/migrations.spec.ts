@@ -9,7 +9,8 @@ import { loadConfig } from '../../src/config/app-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { DUPLICATES_JOIN } from '../../src/intake/intake-submission.row';
 import { runMigrations } from '../../src/database/migrate';
-import { createEmptyDatabase, workerDatabaseUrl } from '../setup/test-database';
+import { TEST_APP_ROLE } from '../setup/database-roles';
+import { createEmptyDatabase, workerDatabaseUrl, workerOwnerUrl } from '../setup/test-database';
 
 const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) }).database;
 
@@ -120,7 +121,7 @@ function rowTypeFields(key: string, name: string): string[] {
 describe('migrations', () => {
   it('run all the way up on an empty database and all the way down again', async () => {
     const url = await createEmptyDatabase('migrations');
-    const applied = await runMigrations(config, url);
+    const applied = await runMigrations(config, url, TEST_APP_ROLE.name);
     expect(applied).toEqual(migrations.map((migration) => new migration().name));
 
     const dataSource = new DataSource(dataSourceOptions(config, url));
@@ -136,12 +137,12 @@ describe('migrations', () => {
       await dataSource.destroy();
     }
     // And up again: down() must leave nothing behind that blocks a second up().
-    expect(await runMigrations(config, url)).toHaveLength(migrations.length);
+    expect(await runMigrations(config, url, TEST_APP_ROLE.name)).toHaveLength(migrations.length);
   });
 
   it('fill in what the dashboards read for records written before it was stored', async () => {
     const url = await createEmptyDatabase('backfill');
-    await runMigrations(config, url);
+    await runMigrations(config, url, TEST_APP_ROLE.name);
     const dataSource = new DataSource(dataSourceOptions(config, url));
     await dataSource.initialize();
     const sql = <T>(text: string, params: unknown[] = []) => dataSource.query<T>(text, params);
@@ -213,7 +214,7 @@ describe('migrations', () => {
       const draft = await session(2, 'draft');
       const missing = await session(1, null);
 
-      await runMigrations(config, url);
+      await runMigrations(config, url, TEST_APP_ROLE.name);
       const goals = await sql<{ id: string; suggested: string | null; days: number | null }[]>(
         `SELECT id, suggested_achievement_status AS suggested,
                 extract(day FROM now() - last_check_in_at)::int AS days FROM trust_goals`,
@@ -237,7 +238,7 @@ describe('migrations', () => {
   });
 
   it('leave nothing pending on the migrated template', async () => {
-    expect(await runMigrations(config, await workerDatabaseUrl())).toEqual([]);
+    expect(await runMigrations(config, await workerOwnerUrl(), TEST_APP_ROLE.name)).toEqual([]);
   });
 
   // There are no entities to compare the schema with: what the code reads is each row module's

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { DEMO_LOGINS, DEMO_PRACTICE_ID, seedDemoPractice } from '../../src/seed/demo-seed';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
+import { asOwner } from '../setup/database-roles';
 
 const PRACTICE_CREATE = resolve(__dirname, '../../dist/src/practices/cli/practice-create.js');
 
@@ -21,8 +22,13 @@ describe('provisioning', () => {
     request(testApp.app.getHttpServer()).post('/api/v1/auth/login').send({ email, password });
 
   it('seeds the demo practice and its five logins once, however often it runs', async () => {
-    expect(await seedDemoPractice(url, 'demo-password-for-tests')).toEqual({ created: true });
-    expect(await seedDemoPractice(url, 'demo-password-for-tests')).toEqual({ created: false });
+    // The seed runs as the owner, as `npm start` runs it; the app reads what it wrote.
+    expect(await seedDemoPractice(asOwner(url), 'demo-password-for-tests')).toEqual({
+      created: true,
+    });
+    expect(await seedDemoPractice(asOwner(url), 'demo-password-for-tests')).toEqual({
+      created: false,
+    });
     const staff = await testApp.dataSource.query<
       { email: string; role: string; requires_cosign: boolean; supervisor: string | null }[]
     >(
@@ -109,6 +115,7 @@ describe('provisioning', () => {
       env: {
         PATH: process.env.PATH,
         DATABASE_URL: url,
+        MIGRATION_DATABASE_URL: asOwner(url),
         NODE_ENV: 'development',
         LOG_LEVEL: 'silent',
       },

@@ -3,6 +3,7 @@ import { createClient, type TestClient } from '../factories/client.factory';
 import { createStaff, createTeam, type TestStaff } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { ownerQuery } from '../setup/database-roles';
 
 // A marker that must never show up anywhere but the note itself.
 const MARKER = 'countertransference-marker-7f3a9c';
@@ -240,7 +241,8 @@ describe('psychotherapy notes', () => {
 
   it('answers 404 to an admin, even where the practice lets admins read clinical content', async () => {
     const other = await createTeam(testApp.dataSource);
-    await testApp.dataSource.query(
+    await ownerQuery(
+      testApp.dataSource,
       `UPDATE practices SET settings = settings || '{"adminClinicalAccess": true}'::jsonb WHERE id = $1`,
       [other.practice.id],
     );

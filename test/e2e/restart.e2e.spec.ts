@@ -43,6 +43,12 @@ describe('stop and restart on the same data folder', () => {
     }
   }
 
+  /** The generated passwords of the owner and application roles, from the data folder. */
+  function rolePasswords(): { owner: string; app: string } {
+    const read = (file: string) => readFileSync(join(folder, file), 'utf8').trim();
+    return { owner: read('owner.password'), app: read('app.password') };
+  }
+
   /** SIGTERM, watching readiness turn 503 while the process is still draining. */
   async function stop(api: RunningApi): Promise<{ code: number | null; sawDraining: boolean }> {
     api.process.kill('SIGTERM');
@@ -65,6 +71,11 @@ describe('stop and restart on the same data folder', () => {
       ),
     );
 
+    const passwords = rolePasswords();
+    expect(passwords).toEqual({
+      owner: expect.stringMatching(/^\S{20,}$/),
+      app: expect.stringMatching(/^\S{20,}$/),
+    });
     const stopped = await stop(first);
     expect(stopped).toEqual({ code: 0, sawDraining: true });
     expect(first.output()).toContain('stopped cleanly');
@@ -85,6 +96,17 @@ describe('stop and restart on the same data folder', () => {
       { name: 'Riverside Family Counseling', time_zone: 'America/Chicago' },
     ]);
     expect(second.output()).not.toContain('demo practice seeded');
+    // The roles made on the first start are found again, with the passwords kept in their files,
+    // and every connection the API holds is the application role's.
+    expect(rolePasswords()).toEqual(passwords);
+    const connections = await withDatabase(async (client) => {
+      const result = await client.query<{ role: string }>(
+        `SELECT DISTINCT usename AS role FROM pg_stat_activity
+          WHERE datname = 'family_therapy' AND application_name = 'family-therapy-api'`,
+      );
+      return result.rows.map((row) => row.role);
+    });
+    expect(connections).toEqual(['family_therapy_app']);
     expect((await stop(second)).code).toBe(0);
   });
 });

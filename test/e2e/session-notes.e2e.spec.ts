@@ -5,6 +5,7 @@ import { createSession } from '../factories/session.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { adminQuery, ownerQuery } from '../setup/database-roles';
 
 const SOAP = {
   subjective: 'Maya reports three weeks sober; worried about her mother’s questions.',
@@ -130,7 +131,7 @@ describe('session notes', () => {
       ]),
     ).rejects.toThrow(/signed note is locked/);
     await expect(
-      testApp.dataSource.query(`DELETE FROM session_notes WHERE id = $1`, [signed.body.id]),
+      adminQuery(testApp.dataSource, `DELETE FROM session_notes WHERE id = $1`, [signed.body.id]),
     ).rejects.toThrow(/never deleted/);
     const after = await http()
       .get(note(sessionId))
@@ -151,7 +152,7 @@ describe('session notes', () => {
       }),
     ]);
     await expect(
-      testApp.dataSource.query(`UPDATE note_addenda SET text = 'edited' WHERE id = $1`, [
+      adminQuery(testApp.dataSource, `UPDATE note_addenda SET text = 'edited' WHERE id = $1`, [
         withAddendum.body.addenda[0].id,
       ]),
     ).rejects.toThrow(/append-only/);
@@ -299,7 +300,8 @@ describe('session notes', () => {
       .expect(201);
     await http().get(note(sessionId)).set('Authorization', tokens.intake).expect(404);
     await http().get(note(sessionId)).set('Authorization', tokens.admin).expect(404);
-    await testApp.dataSource.query(
+    await ownerQuery(
+      testApp.dataSource,
       `UPDATE practices SET settings = '{"adminClinicalAccess": true}' WHERE id = $1`,
       [team.practice.id],
     );
@@ -309,7 +311,7 @@ describe('session notes', () => {
       .set('Authorization', tokens.admin)
       .send({ content: { text: 'y' } })
       .expect(404);
-    await testApp.dataSource.query(`UPDATE practices SET settings = '{}' WHERE id = $1`, [
+    await ownerQuery(testApp.dataSource, `UPDATE practices SET settings = '{}' WHERE id = $1`, [
       team.practice.id,
     ]);
   });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { ownerQuery } from '../setup/database-roles';
 import { isolatedDatabaseUrl } from '../setup/test-database';
 
 /**
@@ -20,11 +21,15 @@ describe('transactions: retry at the boundary', () => {
     const team = await createTeam(testApp.dataSource);
     practiceId = team.practice.id;
     auth = bearer(await tokenFor(testApp.app, team.counselor));
-    await testApp.dataSource.query(`
+    // The test's own objects belong to the owner; the trigger runs as its definer so that the
+    // application role needs no grant on them.
+    await ownerQuery(
+      testApp.dataSource,
+      `
       CREATE SEQUENCE test_client_insert_attempts;
       CREATE TABLE test_forced_failures (failures int NOT NULL, sqlstate text NOT NULL);
       INSERT INTO test_forced_failures VALUES (0, '40001');
-      CREATE FUNCTION test_fail_client_inserts() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION test_fail_client_inserts() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
       DECLARE
         attempt bigint := nextval('test_client_insert_attempts');
         rule test_forced_failures;
@@ -36,20 +41,23 @@ describe('transactions: retry at the boundary', () => {
         RETURN NEW;
       END $$;
       CREATE TRIGGER test_fail_client_inserts BEFORE INSERT ON clients
-        FOR EACH ROW EXECUTE FUNCTION test_fail_client_inserts();`);
+        FOR EACH ROW EXECUTE FUNCTION test_fail_client_inserts();`,
+    );
   });
   afterAll(() => testApp.close());
 
   /** The next `failures` client inserts fail with `sqlstate`; the ones after succeed. */
   const forceFailures = (failures: number, sqlstate: string) =>
-    testApp.dataSource.query(
+    ownerQuery(
+      testApp.dataSource,
       `SELECT setval('test_client_insert_attempts', 1, false);
        UPDATE test_forced_failures SET failures = ${failures}, sqlstate = '${sqlstate}'`,
     );
   const attempts = async () =>
     Number(
       (
-        await testApp.dataSource.query<{ last_value: string; is_called: boolean }[]>(
+        await ownerQuery<{ last_value: string; is_called: boolean }>(
+          testApp.dataSource,
           `SELECT last_value, is_called FROM test_client_insert_attempts`,
         )
       ).map((row) => (row.is_called ? row.last_value : 0))[0],

@@ -5,6 +5,7 @@ import { seedDemoTrustGoals } from '../../src/seed/demo-trust-goals';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
+import { asOwner } from '../setup/database-roles';
 
 describe('demo trust goal', () => {
   let url: string;
@@ -12,13 +13,13 @@ describe('demo trust goal', () => {
 
   beforeAll(async () => {
     url = await isolatedDatabaseUrl('trust_goals_demo');
-    await seedDemoPractice(url, 'demo-password-for-tests');
+    await seedDemoPractice(asOwner(url), 'demo-password-for-tests');
     testApp = await startTestApp({ databaseUrl: url });
   });
   afterAll(() => testApp.close());
 
   async function seedOnce(): Promise<number> {
-    const client = new Client({ connectionString: url });
+    const client = new Client({ connectionString: asOwner(url) });
     await client.connect();
     try {
       await client.query('BEGIN');

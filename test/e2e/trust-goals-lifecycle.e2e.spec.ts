@@ -2,6 +2,7 @@ import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { daysAgo, trustGoalsFixture } from './trust-goals-fixture';
+import { ownerQuery } from '../setup/database-roles';
 
 describe('trust goals: lifecycle and access', () => {
   const fx = trustGoalsFixture();
@@ -251,9 +252,11 @@ describe('trust goals: lifecycle and access', () => {
     const supervisor = bearer(await tokenFor(fx.testApp.app, s.team.supervisor));
     await http().get(goal).set('Authorization', supervisor).expect(200);
 
-    await sql(`UPDATE practices SET settings = '{"adminClinicalAccess": true}' WHERE id = $1`, [
-      s.team.practice.id,
-    ]);
+    await ownerQuery(
+      fx.testApp.dataSource,
+      `UPDATE practices SET settings = '{"adminClinicalAccess": true}' WHERE id = $1`,
+      [s.team.practice.id],
+    );
     await http().get(goal).set('Authorization', admin).expect(200);
     await http()
       .post(`${goal}/status`)

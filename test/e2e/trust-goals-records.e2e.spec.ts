@@ -1,4 +1,5 @@
 import { createClient } from '../factories/client.factory';
+import { adminQuery } from '../setup/database-roles';
 import { daysAgo, trustGoalsFixture } from './trust-goals-fixture';
 
 describe('trust goals: records, timeline and audit', () => {
@@ -185,16 +186,19 @@ describe('trust goals: records, timeline and audit', () => {
       `UPDATE goal_setbacks SET severity = 'minor' WHERE goal_id = $1`,
       `DELETE FROM goal_setbacks WHERE goal_id = $1`,
     ]) {
-      await expect(sql(statement, [goalId])).rejects.toThrow(/append-only/);
+      // As the superuser: the application role is refused by its grants already (database-roles).
+      await expect(adminQuery(fx.testApp.dataSource, statement, [goalId])).rejects.toThrow(
+        /append-only/,
+      );
     }
     await expect(
       sql(`UPDATE goal_milestones SET reached_at = NULL, reached_by = NULL WHERE goal_id = $1`, [
         goalId,
       ]),
     ).rejects.toThrow(/reached milestone .* never changes/);
-    await expect(sql(`DELETE FROM trust_goals WHERE id = $1`, [goalId])).rejects.toThrow(
-      /never deleted/,
-    );
+    await expect(
+      adminQuery(fx.testApp.dataSource, `DELETE FROM trust_goals WHERE id = $1`, [goalId]),
+    ).rejects.toThrow(/never deleted/);
     await expect(
       sql(`UPDATE trust_goals SET party_b_family_member_id = $2 WHERE id = $1`, [goalId, s.father]),
     ).rejects.toThrow(/parties of a trust goal never change/);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { StaffRole } from '../../src/common/actor/actor';
 import { hashPassword } from '../../src/auth/password-hasher';
+import { ownerQuery } from '../setup/database-roles';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
 let testPasswordHash: Promise<string> | undefined;
@@ -20,14 +21,18 @@ export interface TestStaff {
   password: string;
 }
 
-/** A practice of its own for one test, so tests never share state. */
+/**
+ * A practice of its own for one test, so tests never share state. Inserted as the owner: only the
+ * operator creates practices, the API (and its role) may only read them.
+ */
 export async function createPractice(
   dataSource: DataSource,
   overrides: Partial<Omit<TestPractice, 'id'>> = {},
 ): Promise<TestPractice> {
   const name = overrides.name ?? `Practice ${randomUUID().slice(0, 8)}`;
   const timeZone = overrides.timeZone ?? 'America/Chicago';
-  const [row] = await dataSource.query<{ id: string }[]>(
+  const [row] = await ownerQuery<{ id: string }>(
+    dataSource,
     `INSERT INTO practices (name, time_zone) VALUES ($1, $2) RETURNING id`,
     [name, timeZone],
   );

@@ -7,6 +7,7 @@ import { SqlParams } from '../../src/common/sql/sql-params';
 import { createClient, grantEmergencyAccess, type TestClient } from '../factories/client.factory';
 import { createPractice, createStaff } from '../factories/staff.factory';
 import { mediumHarness } from './medium-harness';
+import { ownerQuery } from '../setup/database-roles';
 
 const NEEDS: readonly ClientNeed[] = ['read', 'write', 'readClinical', 'writeClinical'];
 /** The letter each need has in the tables below. */
@@ -124,9 +125,11 @@ describe('client access: the single-record decision and the list predicate agree
     );
 
   const allowClinicalAccess = (practiceId: string) =>
-    ds.query(`UPDATE practices SET settings = '{"adminClinicalAccess": true}' WHERE id = $1`, [
-      practiceId,
-    ]);
+    ownerQuery(
+      ds,
+      `UPDATE practices SET settings = '{"adminClinicalAccess": true}' WHERE id = $1`,
+      [practiceId],
+    );
 
   it('grants exactly the pinned cells, and lists exactly the granted active clients', async () => {
     const practices = {

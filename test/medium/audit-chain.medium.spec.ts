@@ -4,10 +4,12 @@ import { AuditSealer } from '../../src/audit/audit-sealer';
 import { AuditVerifier } from '../../src/audit/audit-verifier';
 import { AuditService } from '../../src/audit/audit.service';
 import { systemActor } from '../../src/common/actor/actor';
+import { adminTransaction } from '../setup/database-roles';
 import { isolatedDatabaseUrl } from '../setup/test-database';
 import { mediumHarness, type MediumHarness } from './medium-harness';
 
-const APPEND_ONLY = '42501'; // insufficient_privilege, raised by audit_refuse_change()
+// insufficient_privilege: the application role's grants refuse it, audit_refuse_change() anyone else.
+const APPEND_ONLY = '42501';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -287,12 +289,12 @@ describe('audit trail: verification', () => {
     };
   }
 
-  /** Runs statements as the table owner with the append-only trigger of `table` disabled. */
+  /** Runs statements as the superuser with the append-only trigger of `table` disabled. */
   async function behindTheTrigger(table: string, statements: string[], params: unknown[][]) {
-    await isolated.dataSource.transaction(async (manager) => {
-      await manager.query(`ALTER TABLE ${table} DISABLE TRIGGER tg_${table}_append_only`);
-      for (const [index, sql] of statements.entries()) await manager.query(sql, params[index]);
-      await manager.query(`ALTER TABLE ${table} ENABLE TRIGGER tg_${table}_append_only`);
+    await adminTransaction(isolated.dataSource, async (query) => {
+      await query(`ALTER TABLE ${table} DISABLE TRIGGER tg_${table}_append_only`);
+      for (const [index, sql] of statements.entries()) await query(sql, params[index]);
+      await query(`ALTER TABLE ${table} ENABLE TRIGGER tg_${table}_append_only`);
     });
   }
 
@@ -326,14 +328,12 @@ describe('audit trail: verification', () => {
 
   it('names an event deleted behind the trigger', async () => {
     const { practiceId, events } = await sealedChain();
-    await isolated.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `ALTER TABLE audit_chain_links DROP CONSTRAINT fk_audit_chain_links_event`,
-      );
-      await manager.query(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
-      await manager.query(`DELETE FROM audit_events WHERE id = $1`, [events[2]]);
-      await manager.query(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
-      await manager.query(`ALTER TABLE audit_chain_links ADD CONSTRAINT fk_audit_chain_links_event
+    await adminTransaction(isolated.dataSource, async (query) => {
+      await query(`ALTER TABLE audit_chain_links DROP CONSTRAINT fk_audit_chain_links_event`);
+      await query(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
+      await query(`DELETE FROM audit_events WHERE id = $1`, [events[2]]);
+      await query(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
+      await query(`ALTER TABLE audit_chain_links ADD CONSTRAINT fk_audit_chain_links_event
         FOREIGN KEY (event_id) REFERENCES audit_events (id) NOT VALID`);
     });
 

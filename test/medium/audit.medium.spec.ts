@@ -10,7 +10,8 @@ import { weeklyCheckIns } from '../factories/trust-goal.factory';
 import { countQueries } from '../setup/query-counter';
 import { mediumHarness } from './medium-harness';
 
-const APPEND_ONLY = '42501'; // insufficient_privilege, raised by audit_refuse_change()
+// insufficient_privilege: the application role's grants refuse it, audit_refuse_change() anyone else.
+const APPEND_ONLY = '42501';
 
 const actorOf = (staff: TestStaff): StaffActor => ({
   kind: 'staff',

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../../src/config/app-config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
-import { withDatabase } from './database-url';
+import { ensureTestRoles, ownerUrlOf, TEST_APP_ROLE, TEST_OWNER_ROLE } from './database-roles';
 import { freePort } from './free-port';
 
 declare global {
@@ -14,8 +14,9 @@ declare global {
 
 /**
  * Boots PostgreSQL once per run (embedded, in a temp folder, unless DATABASE_URL points at a
- * server), migrates a template database, and tells the workers where it is. Each worker then
- * clones its own database from the template (see test-database.ts).
+ * server), migrates a template database as the owner role, and tells the workers where it is.
+ * Each worker then clones its own database from the template (see test-database.ts); a clone
+ * keeps the template's owners and grants, so test apps connect as the application role.
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}_${process.pid}`;
@@ -33,16 +34,17 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__TEST_EMBEDDED_PG__ = server;
     adminUrl = server.adminUrl;
   }
+  await ensureTestRoles(adminUrl);
   const template = `ft_template_${runId}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${template}`);
+    await admin.query(`CREATE DATABASE ${template} OWNER ${TEST_OWNER_ROLE.name}`);
   } finally {
     await admin.end();
   }
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) });
-  await runMigrations(config.database, withDatabase(adminUrl, template));
+  await runMigrations(config.database, ownerUrlOf(adminUrl, template), TEST_APP_ROLE.name);
   process.env.TEST_DB_ADMIN_URL = adminUrl;
   process.env.TEST_DB_TEMPLATE = template;
   process.env.TEST_RUN_ID = runId;

@@ -14,7 +14,7 @@ const USAGE =
  * Operator command: provisions a practice and its first admin, against the embedded database or
  * DATABASE_URL. Without --admin-password a strong one is generated and printed once.
  */
-runWithDatabase(async ({ config, url }) => {
+runWithDatabase(async ({ config, database }) => {
   const { values } = parseArgs({
     options: {
       name: { type: 'string' },
@@ -36,8 +36,9 @@ runWithDatabase(async ({ config, url }) => {
     throw new Error(`--admin-password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
 
-  await runMigrations(config.database, url);
-  const client = new Client({ connectionString: url });
+  // Practices are created by the operator, as the owner: the API itself may only read them.
+  await runMigrations(config.database, database.migrationUrl, database.appRole);
+  const client = new Client({ connectionString: database.migrationUrl });
   await client.connect();
   try {
     const admin = {
