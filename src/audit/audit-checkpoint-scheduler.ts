@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { loggableDatabaseError } from '../common/problem/database-errors';
+import { RepeatingTask } from '../common/scheduling/repeating-task';
 import { AppConfig } from '../config/app-config';
 import { APP_LOGGER } from '../config/config.module';
 import { AuditCheckpointService } from './audit-checkpoint.service';
@@ -19,26 +19,28 @@ import { AuditCheckpointService } from './audit-checkpoint.service';
 @Injectable()
 export class AuditCheckpointScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log: Logger;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly task: RepeatingTask;
 
   constructor(
     private readonly checkpoints: AuditCheckpointService,
-    private readonly config: AppConfig,
+    config: AppConfig,
     @Inject(APP_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'audit-checkpoint' });
+    this.task = new RepeatingTask({
+      name: 'audit checkpoint logging',
+      intervalMs: config.auditCheckpointIntervalSeconds * 1000,
+      log: this.log,
+      run: () => this.logCheckpoints(),
+    });
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.auditCheckpointIntervalSeconds > 0) this.schedule();
+    this.task.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Logs the current checkpoint of every chain; returns how many were logged. */
@@ -48,24 +50,5 @@ export class AuditCheckpointScheduler implements OnApplicationBootstrap, BeforeA
       this.log.info({ auditCheckpoint: checkpoint }, 'audit checkpoint');
     }
     return checkpoints.length;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.logCheckpoints()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.log.warn(
-            { database: loggableDatabaseError(error), errorType: (error as Error)?.name },
-            'audit checkpoint logging failed',
-          );
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.config.auditCheckpointIntervalSeconds * 1000);
-    this.timer.unref();
   }
 }

@@ -8,6 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { loggableDatabaseError } from '../common/problem/database-errors';
+import { RepeatingTask } from '../common/scheduling/repeating-task';
 import { AppConfig } from '../config/app-config';
 import { APP_LOGGER } from '../config/config.module';
 import { PLATFORM_CHAIN_ID } from './audit-chain';
@@ -24,30 +25,32 @@ import { AuditSealer } from './audit-sealer';
 @Injectable()
 export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log: Logger;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly task: RepeatingTask;
   /** Every chain is known sealed below this transaction id (null: not known yet, scan them all). */
   private sealedBelow: string | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sealer: AuditSealer,
-    private readonly config: AppConfig,
+    config: AppConfig,
     @Inject(APP_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'audit-sealer' });
+    this.task = new RepeatingTask({
+      name: 'audit sealing pass',
+      intervalMs: config.auditSealIntervalMs,
+      log: this.log,
+      run: () => this.sealPending(),
+    });
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.auditSealIntervalMs > 0) this.scheduleNextPass();
+    this.task.start();
   }
 
   /** Stops the loop and waits for a pass in progress, so that none runs against a closed pool. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /**
@@ -63,7 +66,7 @@ export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplica
     let complete = true;
     let linked = 0;
     for (const chainId of chains) {
-      if (this.stopped) return linked;
+      if (this.task.stopped) return linked;
       try {
         const result = await this.sealer.seal(chainId);
         linked += result.linked;
@@ -79,26 +82,6 @@ export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplica
     }
     if (complete) this.sealedBelow = horizon;
     return linked;
-  }
-
-  private scheduleNextPass(): void {
-    if (this.stopped) return;
-    // A pass starts only after the previous one ended: passes never overlap.
-    this.timer = setTimeout(() => {
-      this.running = this.sealPending()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.log.warn(
-            { database: loggableDatabaseError(error), errorType: (error as Error)?.name },
-            'audit sealing pass failed',
-          );
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.scheduleNextPass();
-        });
-    }, this.config.auditSealIntervalMs);
-    this.timer.unref();
   }
 
   private async currentHorizon(): Promise<string> {

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { loggableDatabaseError } from '../common/problem/database-errors';
+import { RepeatingTask } from '../common/scheduling/repeating-task';
 import { AppConfig } from '../config/app-config';
 import { APP_LOGGER } from '../config/config.module';
 import { HousekeepingService } from './housekeeping.service';
@@ -15,56 +15,38 @@ const FIRST_RUN_MAX_DELAY_SECONDS = 60;
 
 /**
  * Runs housekeeping every `housekeepingIntervalSeconds` (0 turns it off) on every replica; the
- * service makes sure only one of them purges. The timer never keeps the process alive, and
- * shutdown stops a run after its current batch and waits for it.
+ * service makes sure only one of them purges. Shutdown stops a run after its current batch and
+ * waits for it.
  */
 @Injectable()
 export class HousekeepingScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly log: Logger;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly task: RepeatingTask;
 
   constructor(
-    private readonly housekeeping: HousekeepingService,
-    private readonly config: AppConfig,
+    housekeeping: HousekeepingService,
+    config: AppConfig,
     @Inject(APP_LOGGER) logger: Logger,
   ) {
-    this.log = logger.child({ component: 'housekeeping' });
+    const log = logger.child({ component: 'housekeeping' });
+    const interval = config.housekeepingIntervalSeconds;
+    this.task = new RepeatingTask({
+      name: 'housekeeping run',
+      intervalMs: interval * 1000,
+      firstDelayMs: Math.min(interval, FIRST_RUN_MAX_DELAY_SECONDS) * 1000,
+      log,
+      run: async () => {
+        const run = await housekeeping.run({ shouldStop: () => this.task.stopped });
+        // Counts only, as in the run's audit event.
+        if (run) log.info({ deleted: run.deleted, complete: run.complete }, 'housekeeping ran');
+      },
+    });
   }
 
   onApplicationBootstrap(): void {
-    const interval = this.config.housekeepingIntervalSeconds;
-    if (interval > 0) this.schedule(Math.min(interval, FIRST_RUN_MAX_DELAY_SECONDS));
+    this.task.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delaySeconds: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce().finally(() => {
-        this.running = undefined;
-        this.schedule(this.config.housekeepingIntervalSeconds);
-      });
-    }, delaySeconds * 1000);
-    this.timer.unref();
-  }
-
-  private async runOnce(): Promise<void> {
-    try {
-      const run = await this.housekeeping.run({ shouldStop: () => this.stopped });
-      // Counts only, as in the run's audit event.
-      if (run) this.log.info({ deleted: run.deleted, complete: run.complete }, 'housekeeping ran');
-    } catch (error) {
-      this.log.warn(
-        { database: loggableDatabaseError(error), errorType: (error as Error)?.name },
-        'housekeeping run failed',
-      );
-    }
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }
