@@ -47,9 +47,21 @@ describe('audit chain checkpoints', () => {
     return { admin, auth };
   }
 
-  const takeCheckpoint = async (auth: string) =>
-    (await http().get('/api/v1/audit-events/checkpoint').set('Authorization', auth).expect(200))
-      .body as AuditCheckpoint & { publicKey: string };
+  /**
+   * A checkpoint covering at least the sign-in and the listing. The sealer links only events below
+   * the cluster-wide snapshot horizon, which another worker's open transaction can hold back for a
+   * moment: take it again until both are in, as an operator's next scheduled copy would.
+   */
+  const takeCheckpoint = async (auth: string) => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const checkpoint = (
+        await http().get('/api/v1/audit-events/checkpoint').set('Authorization', auth).expect(200)
+      ).body as AuditCheckpoint & { publicKey: string };
+      if (checkpoint.seq >= 2 || Date.now() > deadline) return checkpoint;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
 
   it("signs the practice's chain head so that the published public key verifies it", async () => {
     const { admin, auth } = await practiceWithAdmin();
