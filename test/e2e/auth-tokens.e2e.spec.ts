@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, KeyObject, sign as rsaSign } from 'node:crypto';
 import request from 'supertest';
 import { AppConfig } from '../../src/config/app-config';
 import { createTeam, type TestStaff } from '../factories/staff.factory';
@@ -42,6 +42,13 @@ describe('access tokens under attack', () => {
     const call = request(testApp.app.getHttpServer()).get('/api/v1/me');
     return authorization === undefined ? call : call.set('Authorization', authorization);
   };
+
+  it('hands the JWT library a secret-key object made once at start, not a string to parse per call', () => {
+    const options = testApp.app.get<{ secret: unknown }>('JWT_MODULE_OPTIONS', { strict: false });
+    expect(options.secret).toBeInstanceOf(KeyObject);
+    expect((options.secret as KeyObject).type).toBe('secret');
+    expect((options.secret as KeyObject).export().toString('utf8')).toBe(secret);
+  });
 
   it('accepts the genuine token', async () => {
     const response = await me(bearer(valid)).expect(200);
