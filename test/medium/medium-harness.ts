@@ -1,3 +1,4 @@
+import type { AuditEventRow } from '../../src/audit/audit-event.row';
 import { randomUUID } from 'node:crypto';
 import type { Type } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
@@ -20,23 +21,10 @@ export interface RequestOptions {
   userAgent?: string;
 }
 
-/** One `audit_events` row, as the medium specs assert on it. */
-export interface StoredAuditEvent {
-  id: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_role: string | null;
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  client_id: string | null;
-  outcome: string;
-  changed_fields: string[];
-  request_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
+/** One `audit_events` row, as the medium specs assert on it (its occurred-at left out). */
+export type StoredAuditEvent = Omit<AuditEventRow, 'occurred_at'> & {
   metadata: Record<string, unknown>;
-}
+};
 
 export interface MediumHarness {
   readonly testApp: TestApp;

@@ -54,6 +54,13 @@ export function asOwner(url: string): string {
   return withRole(url, TEST_OWNER_ROLE);
 }
 
+/** The superuser's URL that jest's global setup left for the workers. */
+function testAdminUrl(): string {
+  const adminUrl = process.env.TEST_DB_ADMIN_URL;
+  if (!adminUrl) throw new Error('jest global setup did not run');
+  return adminUrl;
+}
+
 /** A test app's data source, or a database URL. */
 export type DatabaseTarget = DataSource | string;
 
@@ -67,8 +74,7 @@ export async function adminQuery<T = Record<string, unknown>>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const adminUrl = process.env.TEST_DB_ADMIN_URL;
-  if (!adminUrl) throw new Error('jest global setup did not run');
+  const adminUrl = testAdminUrl();
   return queryOnce(withDatabase(adminUrl, databaseOf(target)), sql, params);
 }
 
@@ -82,8 +88,7 @@ export async function ownerQuery<T = Record<string, unknown>>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const adminUrl = process.env.TEST_DB_ADMIN_URL;
-  if (!adminUrl) throw new Error('jest global setup did not run');
+  const adminUrl = testAdminUrl();
   return queryOnce(ownerUrlOf(adminUrl, databaseOf(target)), sql, params);
 }
 
@@ -92,8 +97,7 @@ export async function adminTransaction(
   target: DatabaseTarget,
   work: (sql: (text: string, params?: unknown[]) => Promise<unknown>) => Promise<void>,
 ): Promise<void> {
-  const adminUrl = process.env.TEST_DB_ADMIN_URL;
-  if (!adminUrl) throw new Error('jest global setup did not run');
+  const adminUrl = testAdminUrl();
   const client = new Client({ connectionString: withDatabase(adminUrl, databaseOf(target)) });
   await client.connect();
   try {
