@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { RetryingTransactionalAdapterTypeOrm } from './database/retrying-transactional-adapter';
 import { HealthModule } from './health/health.module';
 import { RequestContextModule } from './common/request-context/request-context.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { StaffModule } from './staff/staff.module';
@@ -66,6 +67,7 @@ export class AppModule {
           ],
         }),
         RequestContextModule,
+        IdempotencyModule,
         AuditModule,
         AuthModule,
         StaffModule,

@@ -16,6 +16,7 @@ import {
   SetPasswordDto,
   TokensResponse,
 } from './dto/auth.dto';
+import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -25,6 +26,9 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @NoIdempotencyKey(
+    'it issues new tokens: a replay would mean storing them, and signing in twice is harmless',
+  )
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokensResponse })
   async login(@Body() body: LoginDto): Promise<TokensResponse> {
@@ -34,6 +38,9 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
+  @NoIdempotencyKey(
+    'a refresh token is single-use by design (its reuse revokes the family); a replay would mean storing the new tokens',
+  )
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the old one is spent)' })
   @ApiOkResponse({ type: TokensResponse })
   async refresh(@Body() body: RefreshTokenDto): Promise<TokensResponse> {

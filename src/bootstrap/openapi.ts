@@ -8,6 +8,7 @@ import {
   type OpenAPIObject,
   type SchemaObject,
 } from '@nestjs/swagger';
+import { NOT_TAKEN_EXTENSION } from '../common/idempotency/idempotency.decorators';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { problemTypeListing } from './problem-catalog';
 
@@ -72,6 +73,7 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
     extraModels: [ProblemDetailsSchema, FieldErrorSchema],
   });
   addProblemResponses(document);
+  documentIdempotencyKeys(document);
   listProblemTypes(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
@@ -143,6 +145,60 @@ function listProblemTypes(document: OpenAPIObject): void {
     ),
   ].join('\n');
   schema['x-problem-types'] = listing;
+}
+
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header' as const,
+  required: false,
+  description:
+    'Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`.',
+  schema: { type: 'string' as const },
+};
+
+/**
+ * Every POST says where it stands on `Idempotency-Key`: a creating one (201) documents the header
+ * and the replay marker; any other says why it does not take one, in its description.
+ */
+function documentIdempotencyKeys(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    const operation = pathItem.post;
+    if (!operation) continue;
+    const created = operation.responses['201'];
+    // OperationObject declares no `x-` extensions, though OpenAPI allows them on every operation.
+    const notTaken = (operation as unknown as Record<string, unknown>)[NOT_TAKEN_EXTENSION] as
+      { reason: string } | undefined;
+    const reason =
+      notTaken?.reason ??
+      (created
+        ? undefined
+        : 'it acts on a record that exists, whose state decides what a repeat does');
+    if (reason) {
+      operation.description = [
+        operation.description,
+        `Does not take \`Idempotency-Key\`: ${reason}.`,
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+      continue;
+    }
+    operation.parameters = [
+      ...(operation.parameters ?? []).filter(
+        (parameter) => !('name' in parameter && parameter.name === 'Idempotency-Key'),
+      ),
+      IDEMPOTENCY_KEY_PARAMETER,
+    ];
+    if (created && !('$ref' in created)) {
+      created.headers = {
+        ...created.headers,
+        'Idempotency-Replayed': {
+          description:
+            '`true` when this answer is the replay of an earlier request with the same key',
+          schema: { type: 'string' },
+        },
+      };
+    }
+  }
 }
 
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;

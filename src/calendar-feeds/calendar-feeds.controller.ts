@@ -17,6 +17,7 @@ import {
   CreatedCalendarFeedView,
 } from './calendar-feed.dto';
 import { CalendarFeedsService } from './calendar-feeds.service';
+import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
 
 @ApiTags('calendar feeds')
 @Controller('calendar-feeds')
@@ -28,9 +29,9 @@ export class CalendarFeedsController {
   @ApiBearerAuth('bearer')
   @ApiOperation({
     summary: 'Create a secret ICS feed of your sessions for your calendar app (clinicians)',
-    description:
-      'The answer holds the feed address once; only its hash is kept. Idempotency-Key is not supported here: replaying the answer would mean storing the secret.',
+    description: 'The answer holds the feed address once; only its hash is kept.',
   })
+  @NoIdempotencyKey('replaying the answer would mean storing the secret feed address')
   @ApiCreatedResponse({ type: CreatedCalendarFeedView })
   create(
     @CurrentActor() actor: StaffActor,

@@ -37,6 +37,7 @@ import {
   ListClientsQueryDto,
   UpdateClientDto,
 } from './dto/client.dto';
+import { IdempotencyInService } from '../common/idempotency/idempotency.decorators';
 
 const IF_MATCH = {
   name: 'If-Match',
@@ -60,6 +61,7 @@ export class ClientsController {
   ) {}
 
   @Post()
+  @IdempotencyInService()
   @ApiOperation({
     summary:
       'Open a client record (status intake); a counselor creating it becomes its primary counselor',

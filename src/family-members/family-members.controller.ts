@@ -18,6 +18,7 @@ import {
   UpdateFamilyMemberDto,
 } from './family-member.dto';
 import { FamilyMembersService } from './family-members.service';
+import { IdempotencyInService } from '../common/idempotency/idempotency.decorators';
 
 @ApiTags('family members')
 @ApiBearerAuth('bearer')
@@ -26,6 +27,7 @@ export class FamilyMembersController {
   constructor(private readonly members: FamilyMembersService) {}
 
   @Post()
+  @IdempotencyInService()
   @ApiOperation({ summary: "Add a family member (a party of the client's agreements and goals)" })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: FamilyMemberView })

@@ -17,6 +17,7 @@ import {
   ListIntakeInvitationsQueryDto,
 } from './dto/intake-invitation.dto';
 import { IntakeInvitationsService } from './intake-invitations.service';
+import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
 
 @ApiTags('intake')
 @ApiBearerAuth('bearer')
@@ -28,9 +29,8 @@ export class IntakeInvitationsController {
   @Post()
   @ApiOperation({
     summary: 'Create a one-time intake link (default 14 days); its token is shown once',
-    description:
-      'Idempotency-Key is not supported here: replaying the answer would mean storing the secret.',
   })
+  @NoIdempotencyKey('replaying the answer would mean storing the secret link')
   @ApiCreatedResponse({ type: CreatedIntakeInvitationView })
   create(
     @CurrentActor() actor: StaffActor,

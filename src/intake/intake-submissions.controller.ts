@@ -24,6 +24,7 @@ import { IntakeSubmissionDto } from './dto/intake-submission.dto';
 import { IntakeReviewService } from './intake-review.service';
 import { IntakeSubmissionsService } from './intake-submissions.service';
 import { SentBody } from './sent-body.decorator';
+import { IdempotencyInService } from '../common/idempotency/idempotency.decorators';
 
 const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
@@ -41,6 +42,7 @@ export class IntakeSubmissionsController {
   ) {}
 
   @Post()
+  @IdempotencyInService()
   @Roles('intake_coordinator', 'counselor', 'supervisor', 'admin')
   @ApiOperation({
     summary: 'Enter an intake form on a prospective client’s behalf (staff, integrations)',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { IntakeInvitationsController } from './intake-invitations.controller';
 import { IntakeInvitationsService } from './intake-invitations.service';
+import { IntakeLinkIdempotencyScope } from './intake-link-idempotency.scope';
 import { IntakeRateLimitGuard } from './intake-rate-limit.guard';
 import { IntakeReviewService } from './intake-review.service';
 import { IntakeSubmissionsController } from './intake-submissions.controller';
@@ -18,6 +19,7 @@ import { PublicIntakeService } from './public-intake.service';
     IntakeReviewService,
     PublicIntakeService,
     IntakeRateLimitGuard,
+    IntakeLinkIdempotencyScope,
   ],
 })
 export class IntakeModule {}

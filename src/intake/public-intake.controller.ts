@@ -10,6 +10,8 @@ import {
 import { Public } from '../common/actor/decorators';
 import { IntakeFormView, IntakeReceiptView } from './dto/intake-invitation.dto';
 import { IntakeSubmissionDto } from './dto/intake-submission.dto';
+import { IdempotencyScopedBy } from '../common/idempotency/idempotency.decorators';
+import { IntakeLinkIdempotencyScope } from './intake-link-idempotency.scope';
 import { IntakeRateLimitGuard } from './intake-rate-limit.guard';
 import { PublicIntakeService } from './public-intake.service';
 import { SentBody } from './sent-body.decorator';
@@ -41,6 +43,7 @@ export class PublicIntakeController {
   }
 
   @Post(':token')
+  @IdempotencyScopedBy(IntakeLinkIdempotencyScope)
   @ApiOperation({
     summary: 'Submit the intake form through a one-time link (no login); the link is spent',
     description:

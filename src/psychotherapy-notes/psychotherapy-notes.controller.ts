@@ -20,6 +20,7 @@ import {
   UpdatePsychotherapyNoteDto,
 } from './psychotherapy-note.dto';
 import { PsychotherapyNotesService } from './psychotherapy-notes.service';
+import { IdempotencyInService } from '../common/idempotency/idempotency.decorators';
 
 const AUTHOR_ONLY =
   'Psychotherapy (process) notes are readable and writable by their author only — not by supervisors or admins — and are excluded from every export. Anyone else gets 404, and the attempt is audited.';
@@ -31,6 +32,7 @@ export class PsychotherapyNotesController {
   constructor(private readonly notes: PsychotherapyNotesService) {}
 
   @Post('clients/:clientId/psychotherapy-notes')
+  @IdempotencyInService()
   @ApiOperation({
     summary: 'Write a psychotherapy (process) note about a client, optionally for one session',
     description: AUTHOR_ONLY,

@@ -32,6 +32,7 @@ import {
   UpdateStaffDto,
 } from './dto/staff.dto';
 import { StaffService } from './staff.service';
+import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
 
 @ApiTags('staff')
 @ApiBearerAuth('bearer')
@@ -45,6 +46,9 @@ export class StaffController {
     summary: 'Add a staff member (with a password, or get a one-time set-password token)',
   })
   @ApiCreatedResponse({ type: CreatedStaffView })
+  @NoIdempotencyKey(
+    'the answer may hold a one-time set-password token, which a replay would have to store; a repeat answers 409 (the email is taken)',
+  )
   create(
     @CurrentActor() actor: StaffActor,
     @Body() body: CreateStaffDto,

@@ -25,6 +25,7 @@ import {
 } from './dto/goal-records.dto';
 import { GoalPlanService } from './goal-plan.service';
 import { GoalProgressService } from './goal-progress.service';
+import { IdempotencyInService } from '../common/idempotency/idempotency.decorators';
 
 /** Commitments, check-ins, milestones and setbacks of one goal. */
 @ApiTags('trust goals')
@@ -37,6 +38,7 @@ export class GoalRecordsController {
   ) {}
 
   @Post('commitments')
+  @IdempotencyInService()
   @ApiOperation({
     summary: 'Add a commitment: a concrete behaviour, its cadence and which party keeps it',
   })
@@ -93,6 +95,7 @@ export class GoalRecordsController {
   }
 
   @Post('check-ins')
+  @IdempotencyInService()
   @ApiOperation({
     summary:
       'Record a check-in: each party’s trust rating (0-10), commitments kept and missed since the last one, a note, the session',
@@ -111,6 +114,7 @@ export class GoalRecordsController {
   }
 
   @Post('milestones')
+  @IdempotencyInService()
   @ApiOperation({ summary: 'Add a milestone on the way to the goal' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: MilestoneView })
@@ -140,6 +144,7 @@ export class GoalRecordsController {
   }
 
   @Post('setbacks')
+  @IdempotencyInService()
   @ApiOperation({
     summary:
       'Record a setback (relapse, broken commitment, boundary violation, escalated conflict, discovered lie, other); it never resets progress',

@@ -37,6 +37,7 @@ import {
 import { GoalTimelineService } from './goal-timeline.service';
 import { TrustGoalsQueryService } from './trust-goals-query.service';
 import { TrustGoalsService } from './trust-goals.service';
+import { IdempotencyInService } from '../common/idempotency/idempotency.decorators';
 
 @ApiTags('trust goals')
 @ApiBearerAuth('bearer')
@@ -49,6 +50,7 @@ export class TrustGoalsController {
   ) {}
 
   @Post()
+  @IdempotencyInService()
   @ApiOperation({
     summary: 'Set a trust-rebuilding goal between two parties of the client (proposed or active)',
   })
