@@ -56,15 +56,8 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedDatabase> {
   const isRoot = userInfo().uid === 0;
-  const password = readOrCreatePassword(`${options.dataDir}.password`);
-  const owner = {
-    name: OWNER_ROLE,
-    password: readOrCreatePassword(join(dirname(options.dataDir), 'owner.password')),
-  };
-  const app = {
-    name: APP_ROLE,
-    password: readOrCreatePassword(join(dirname(options.dataDir), 'app.password')),
-  };
+  const { superuser, owner, app } = embeddedCredentials(options.dataDir, readOrCreatePassword);
+  const password = superuser.password;
   const recent: string[] = [];
   const onLog = (message: unknown): void => {
     const text = String(message).trim();
@@ -106,19 +99,46 @@ export async function startEmbeddedPostgres(
   };
   await start();
 
-  const host = `127.0.0.1:${options.port}`;
-  const urlOf = (role: RoleCredentials, database: string): string =>
-    `postgres://${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}@${host}/${database}`;
-  const adminUrl = urlOf({ name: POSTGRES_USER, password }, 'postgres');
-  await ensureRolesAndDatabase(adminUrl, options.database, owner, app);
+  const urls = embeddedUrls(options.port, options.database, { superuser, owner, app });
+  await ensureRolesAndDatabase(urls.adminUrl, options.database, owner, app);
+  return { ...urls, dataDir: options.dataDir, stop: () => server.stop(), start };
+}
+
+/** The three roles of an embedded cluster; the passwords live next to its data folder. */
+export interface EmbeddedCredentials {
+  superuser: RoleCredentials;
+  owner: RoleCredentials;
+  app: RoleCredentials;
+}
+
+/**
+ * The roles of the cluster in `dataDir`, their passwords read by `readPassword` (which may create
+ * a missing one, on a cluster's first start, or refuse, when joining a running one).
+ */
+export function embeddedCredentials(
+  dataDir: string,
+  readPassword: (file: string) => string,
+): EmbeddedCredentials {
   return {
-    url: urlOf(app, options.database),
-    ownerUrl: urlOf(owner, options.database),
+    superuser: { name: POSTGRES_USER, password: readPassword(`${dataDir}.password`) },
+    owner: { name: OWNER_ROLE, password: readPassword(join(dirname(dataDir), 'owner.password')) },
+    app: { name: APP_ROLE, password: readPassword(join(dirname(dataDir), 'app.password')) },
+  };
+}
+
+/** Where each role reaches an embedded server listening on `port`. */
+export function embeddedUrls(
+  port: number,
+  database: string,
+  { superuser, owner, app }: EmbeddedCredentials,
+): Pick<EmbeddedDatabase, 'url' | 'ownerUrl' | 'appRole' | 'adminUrl'> {
+  const urlOf = (role: RoleCredentials, name: string): string =>
+    `postgres://${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}@127.0.0.1:${port}/${name}`;
+  return {
+    url: urlOf(app, database),
+    ownerUrl: urlOf(owner, database),
     appRole: app.name,
-    adminUrl,
-    dataDir: options.dataDir,
-    stop: () => server.stop(),
-    start,
+    adminUrl: urlOf(superuser, 'postgres'),
   };
 }
 

@@ -28,17 +28,26 @@ export async function runMigrations(
   });
 }
 
-/** Reverts the most recent migration (operator command). */
+/**
+ * Reverts the most recent migration (operator command) and returns its name, or undefined when
+ * none has been applied.
+ */
 export async function revertLastMigration(
   config: DatabaseConfig,
   url: string,
   appRole: string,
-): Promise<void> {
-  await withMigrationLock(url, async () => {
+): Promise<string | undefined> {
+  return withMigrationLock(url, async () => {
     const dataSource = migrationDataSource(config, url, appRole);
     await dataSource.initialize();
     try {
+      // TypeORM reverts the row with the highest id; read under the same lock as the undo.
+      const [last] = await dataSource.query<{ name: string }[]>(
+        `SELECT name FROM ${dataSource.options.migrationsTableName ?? 'migrations'} ORDER BY id DESC LIMIT 1`,
+      );
+      if (!last) return undefined;
       await dataSource.undoLastMigration({ transaction: 'each' });
+      return last.name;
     } finally {
       await dataSource.destroy();
     }
