@@ -25,8 +25,9 @@ export type IdempotencyPolicy =
 export const NOT_TAKEN_EXTENSION = 'x-idempotency-key-not-taken';
 
 /**
- * The use case takes the key itself (`IdempotencyService.run` inside its own transaction), for
- * an answer it replays differently (e.g. re-read instead of stored); the interceptor stands aside.
+ * The use case takes the key itself (`IdempotencyService.run` inside its own transaction) and the
+ * interceptor stands aside: psychotherapy notes store only the id and re-read the note on a replay;
+ * the other routes marked so took their keys this way before the interceptor existed.
  */
 export const IdempotencyInService = (): MethodDecorator =>
   SetMetadata(IDEMPOTENCY_POLICY, { mode: 'in-service' } satisfies IdempotencyPolicy);
