@@ -94,6 +94,16 @@ describe('Idempotency-Key on every creating POST', () => {
     expect(second.headers['idempotency-replayed']).toBeUndefined();
   });
 
+  it('makes a concurrent retry wait for the first attempt, then replay it', async () => {
+    const { path, body, auth } = await CREATING_ROUTES['POST /therapy-sessions']!(fixture);
+    const key = `concurrent-${Date.now()}`;
+    const answers = await Promise.all([1, 2, 3].map(() => send(path, auth, key, body)));
+    expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201]);
+    expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+    const replays = answers.filter((answer) => answer.headers['idempotency-replayed'] === 'true');
+    expect(replays).toHaveLength(2);
+  });
+
   it('leaves no key behind when the creation fails, so the retry runs afresh', async () => {
     const { path, body, auth } = await CREATING_ROUTES['POST /therapy-sessions']!(fixture);
     const key = `failed-${Date.now()}`;
