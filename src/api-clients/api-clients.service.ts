@@ -141,7 +141,7 @@ export class ApiClientsService {
   /** Revokes the client and every key it holds; revoking it again changes nothing. */
   revoke(actor: StaffActor, id: string): Promise<ApiClientView> {
     return this.txHost.withTransaction(async () => {
-      const [[revoked]] = await this.txHost.tx.query<[{ id: string }[], number]>(
+      const [revoked] = await this.txHost.tx.query<{ id: string }[]>(
         `WITH client AS (
            UPDATE api_clients SET revoked_at = now(), updated_at = now()
             WHERE practice_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id),
