@@ -71,6 +71,41 @@ describe('API client access', () => {
     });
   });
 
+  describe('session notes', () => {
+    it('are read with notes:read, only within the caseload', async () => {
+      const note = (sessionId: string) => `/therapy-sessions/${sessionId}/note`;
+      const write = async (of: TestClient, counselorId: string, authorization: string) => {
+        const sessionId = await createSession(testApp.dataSource, of, counselorId, {
+          startsAt: new Date(Date.now() - 7_200_000),
+          status: 'completed',
+        });
+        await request(testApp.app.getHttpServer())
+          .post(`/api/v1${note(sessionId)}`)
+          .set('Authorization', authorization)
+          .send({ format: 'soap', content: { subjective: 'Reports calmer Sunday calls.' } })
+          .expect(201);
+        return sessionId;
+      };
+      const mySession = await write(mine, team.counselor.id, counselor);
+      const theirSession = await write(
+        theirs,
+        otherCounselor.id,
+        bearer(await tokenFor(testApp.app, otherCounselor)),
+      );
+      const reader = await createApiClient(testApp.app, admin, {
+        scopes: ['notes:read'],
+        caseloadStaffIds: [team.counselor.id],
+      });
+      const sessionsOnly = await createApiClient(testApp.app, admin, { scopes: ['sessions:read'] });
+
+      const read = await get(note(mySession), bearer(reader.key)).expect(200);
+      expect(read.body).toMatchObject({ sessionId: mySession, format: 'soap' });
+      await get(note(theirSession), bearer(reader.key)).expect(404);
+      const refused = await get(note(mySession), bearer(sessionsOnly.key)).expect(403);
+      expect(refused.body.requiredScope).toBe('notes:read');
+    });
+  });
+
   describe('psychotherapy notes', () => {
     it('answer 404, as if absent, even to a key holding every scope', async () => {
       const written = await request(testApp.app.getHttpServer())
