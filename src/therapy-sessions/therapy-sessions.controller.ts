@@ -92,12 +92,13 @@ export class TherapySessionsController {
   }
 
   @Post(':sessionId/reschedule')
+  @Scope('sessions:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a scheduled session' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TherapySessionView })
   async reschedule(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
     @Body() body: RescheduleSessionDto,
     @Headers('if-match') ifMatch: string | undefined,

@@ -101,7 +101,7 @@ export class TherapySessionsService {
   }
 
   async reschedule(
-    actor: StaffActor,
+    actor: Caller,
     sessionId: string,
     dto: RescheduleSessionDto,
     ifMatch?: string,

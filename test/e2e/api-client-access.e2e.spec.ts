@@ -106,6 +106,39 @@ describe('API client access', () => {
     });
   });
 
+  describe('sessions:write', () => {
+    it('reschedules a session of the caseload, audited as the API client', async () => {
+      const { id, key } = await createApiClient(testApp.app, admin, {
+        scopes: ['sessions:write'],
+        caseloadStaffIds: [team.counselor.id],
+      });
+      const startsAt = new Date(Date.now() + 30 * 86_400_000);
+      const sessionId = await createSession(testApp.dataSource, mine, team.counselor.id, {
+        startsAt,
+      });
+      const theirSession = await createSession(testApp.dataSource, theirs, otherCounselor.id, {
+        startsAt,
+      });
+      const moved = {
+        startsAt: new Date(startsAt.getTime() + 86_400_000).toISOString(),
+        endsAt: new Date(startsAt.getTime() + 86_400_000 + 3_000_000).toISOString(),
+      };
+      const reschedule = (session: string) =>
+        request(testApp.app.getHttpServer())
+          .post(`/api/v1/therapy-sessions/${session}/reschedule`)
+          .set('Authorization', bearer(key))
+          .send(moved);
+      await reschedule(sessionId).expect(200);
+      await reschedule(theirSession).expect(404);
+      const events = await testApp.dataSource.query(
+        `SELECT 1 FROM audit_events WHERE actor_type = 'api_client' AND actor_id = $1
+            AND action = 'update' AND resource_id = $2`,
+        [id, sessionId],
+      );
+      expect(events).toHaveLength(1);
+    });
+  });
+
   describe('psychotherapy notes', () => {
     it('answer 404, as if absent, even to a key holding every scope', async () => {
       const written = await request(testApp.app.getHttpServer())
