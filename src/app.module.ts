@@ -27,6 +27,7 @@ import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { PsychotherapyNotesModule } from './psychotherapy-notes/psychotherapy-notes.module';
 import { IntakeModule } from './intake/intake.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { ApiClientsModule } from './api-clients/api-clients.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -71,6 +72,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         StaffModule,
+        ApiClientsModule,
         AccessModule,
         DashboardsModule,
         BoundaryAgreementsModule,

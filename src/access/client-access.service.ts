@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import type { ApiClientActor, Caller } from '../common/actor/actor';
 import { NotFoundProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/cursor';
@@ -62,14 +62,17 @@ export class ClientAccessService {
    * `forUpdate` the client row stays locked until the caller's transaction ends.
    */
   async require(
-    actor: StaffActor,
+    actor: Caller,
     clientId: string,
     need: ClientNeed,
     options: { forUpdate?: boolean } = {},
   ): Promise<ClientGrant> {
-    const [row] = await queryPrepared<FactsRow>(
-      this.txHost.tx,
-      `SELECT ${CLIENT_COLUMNS}, json_build_object(
+    const [row] =
+      actor.kind === 'api_client'
+        ? await this.apiClientFacts(actor, clientId, options)
+        : await queryPrepared<FactsRow>(
+            this.txHost.tx,
+            `SELECT ${CLIENT_COLUMNS}, json_build_object(
               'onCareTeam', EXISTS (SELECT 1 FROM care_team_members m
                        WHERE m.practice_id = c.practice_id AND m.client_id = c.id AND m.staff_id = $3
                          AND m.removed_at IS NULL),
@@ -85,8 +88,8 @@ export class ClientAccessService {
          FROM clients c JOIN practices p ON p.id = c.practice_id
         WHERE c.practice_id = $1 AND c.id = $2
         ${options.forUpdate ? 'FOR UPDATE OF c' : ''}`,
-      [actor.practiceId, clientId, actor.id],
-    );
+            [actor.practiceId, clientId, actor.id],
+          );
     const via = row
       ? decideClientAccess(actor, { status: row.status, ...row.access }, need)
       : undefined;
@@ -112,7 +115,7 @@ export class ClientAccessService {
    * allow for `need`, less the records entered in error, which no list shows (an admin reads one
    * by its id only). A list that starts from this cannot forget either half.
    */
-  listScope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
+  listScope(actor: Caller, params: SqlParams, need: ClientNeed): string {
     return `(${this.scope(actor, params, need)}) AND ${LISTED_CLIENT}`;
   }
 
@@ -120,7 +123,7 @@ export class ClientAccessService {
    * The start of a list statement over clients `c`: fresh parameters, the WHERE conditions led by
    * {@link listScope}, and the page size asked for (or the default). Features push their filters.
    */
-  listQuery(actor: StaffActor, need: ClientNeed, limit: number | undefined): ListQuery {
+  listQuery(actor: Caller, need: ClientNeed, limit: number | undefined): ListQuery {
     const params = new SqlParams();
     return {
       params,
@@ -135,7 +138,8 @@ export class ClientAccessService {
    * a viewer reaches on top of a list already scoped, and for the dashboard sections that have
    * never left entered-in-error records out.
    */
-  scope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
+  scope(actor: Caller, params: SqlParams, need: ClientNeed): string {
+    if (actor.kind === 'api_client') return this.apiCaseload(actor, params);
     const clinical = need === 'readClinical' || need === 'writeClinical';
     switch (actor.role) {
       case 'counselor':
@@ -156,7 +160,7 @@ export class ClientAccessService {
    * The team members are one array, so the care-team index is searched once per member rather than
    * the care teams scanned for either condition.
    */
-  private caseload(actor: StaffActor, params: SqlParams): string {
+  private caseload(actor: Caller, params: SqlParams): string {
     const practice = params.add(actor.practiceId);
     const me = params.add(actor.id);
     return `c.practice_id = ${practice} AND c.id IN (
@@ -167,5 +171,40 @@ export class ClientAccessService {
         UNION ALL
         SELECT g.client_id FROM emergency_access_grants g
          WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now())`;
+  }
+
+  /**
+   * The facts for an API client: only whether the client is in its caseload. A statement of its
+   * own, so that the staff statement (the read path's hot one) keeps its text and plan.
+   */
+  private apiClientFacts(
+    actor: ApiClientActor,
+    clientId: string,
+    options: { forUpdate?: boolean },
+  ): Promise<FactsRow[]> {
+    return queryPrepared<FactsRow>(
+      this.txHost.tx,
+      `SELECT ${CLIENT_COLUMNS}, json_build_object(
+              'onCareTeam', false, 'supervisesCareTeamMember', false, 'emergencyGrant', false,
+              'adminClinicalAccess', false,
+              'inApiCaseload', $3::uuid[] IS NULL OR EXISTS (SELECT 1 FROM care_team_members m
+                       WHERE m.practice_id = c.practice_id AND m.client_id = c.id AND m.removed_at IS NULL
+                         AND m.staff_id = ANY ($3::uuid[]))
+            ) AS access
+         FROM clients c
+        WHERE c.practice_id = $1 AND c.id = $2
+        ${options.forUpdate ? 'FOR UPDATE OF c' : ''}`,
+      [actor.practiceId, clientId, actor.caseloadStaffIds],
+    );
+  }
+
+  /** An API client's caseload: the practice, or the care teams of the counselors it lists. */
+  private apiCaseload(actor: ApiClientActor, params: SqlParams): string {
+    const practice = params.add(actor.practiceId);
+    if (!actor.caseloadStaffIds) return `c.practice_id = ${practice}`;
+    return `c.practice_id = ${practice} AND c.id IN (
+        SELECT m.client_id FROM care_team_members m
+         WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
+           AND m.staff_id = ANY (${params.add(actor.caseloadStaffIds)}::uuid[]))`;
   }
 }

@@ -1,7 +1,15 @@
-import type { StaffActor, StaffRole } from '../common/actor/actor';
+import type { ApiClientActor, StaffActor, StaffRole } from '../common/actor/actor';
 import { decideClientAccess, type ClientAccessFacts, type ClientNeed } from './client-access';
 
 const actor = (role: StaffRole): StaffActor => ({ kind: 'staff', id: 'a', practiceId: 'p', role });
+const apiClient: ApiClientActor = {
+  kind: 'api_client',
+  id: 'k',
+  practiceId: 'p',
+  role: null,
+  scopes: ['clients:read', 'clients:write', 'sessions:read', 'notes:read'],
+  caseloadStaffIds: ['a'],
+};
 const facts = (overrides: Partial<ClientAccessFacts> = {}): ClientAccessFacts => ({
   status: 'active',
   onCareTeam: false,
@@ -80,7 +88,25 @@ describe(decideClientAccess.name, () => {
       facts({ status: 'entered_in_error', onCareTeam: true }),
       [undefined, undefined, undefined, undefined],
     ],
-  ])('%s', (_name, who, known, expected) => {
+    [
+      'API client, client in its caseload',
+      apiClient,
+      facts({ inApiCaseload: true }),
+      ['api_client', 'api_client', 'api_client', 'api_client'],
+    ],
+    [
+      'API client, client outside its caseload (even with admin clinical access on)',
+      apiClient,
+      facts({ inApiCaseload: false, adminClinicalAccess: true }),
+      [undefined, undefined, undefined, undefined],
+    ],
+    [
+      'API client, record entered in error',
+      apiClient,
+      facts({ status: 'entered_in_error', inApiCaseload: true }),
+      [undefined, undefined, undefined, undefined],
+    ],
+  ])('%s', (_name, who: StaffActor | ApiClientActor, known, expected) => {
     expect(NEEDS.map((need) => decideClientAccess(who, known, need))).toEqual(expected);
   });
 });

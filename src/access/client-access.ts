@@ -1,4 +1,4 @@
-import type { StaffActor } from '../common/actor/actor';
+import type { Caller } from '../common/actor/actor';
 
 /**
  * What a caller wants to do with a client's record:
@@ -8,7 +8,8 @@ import type { StaffActor } from '../common/actor/actor';
 export type ClientNeed = 'read' | 'write' | 'readClinical' | 'writeClinical';
 
 /** How the caller is related to the client, as far as access goes. */
-export type AccessVia = 'care_team' | 'supervisor' | 'emergency' | 'admin' | 'intake';
+export type AccessVia =
+  'care_team' | 'supervisor' | 'emergency' | 'admin' | 'intake' | 'api_client';
 
 /** The facts one query gathers about a caller and one client. */
 export interface ClientAccessFacts {
@@ -17,6 +18,8 @@ export interface ClientAccessFacts {
   supervisesCareTeamMember: boolean;
   emergencyGrant: boolean;
   adminClinicalAccess: boolean;
+  /** For an API client: the client is in its caseload (true when it reaches the whole practice). */
+  inApiCaseload?: boolean;
 }
 
 /**
@@ -26,11 +29,13 @@ export interface ClientAccessFacts {
  * - an admin reaches every client of the practice for demographics, clinical content only where
  *   the practice allows it, and alone still reads a record marked entered-in-error;
  * - an intake coordinator reaches every client's demographics, never clinical content;
+ * - an API client reaches the clients of its caseload (the whole practice, or the care teams of
+ *   the counselors it lists), for whatever its scopes let it call — never a record entered in error;
  * - anyone else reaches nothing (answered 404, as if the record did not exist).
  * Returns how access is granted, or undefined when it is not.
  */
 export function decideClientAccess(
-  actor: StaffActor,
+  actor: Caller,
   facts: ClientAccessFacts,
   need: ClientNeed,
 ): AccessVia | undefined {
@@ -40,6 +45,7 @@ export function decideClientAccess(
   if (facts.status === 'entered_in_error') {
     return actor.role === 'admin' && need === 'read' ? 'admin' : undefined;
   }
+  if (actor.kind === 'api_client') return facts.inApiCaseload ? 'api_client' : undefined;
   if (actor.role === 'counselor' || actor.role === 'supervisor') {
     if (facts.onCareTeam) return 'care_team';
     if (facts.supervisesCareTeamMember) return 'supervisor';

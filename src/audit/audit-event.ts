@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'emergency_access',
   'verify',
   'purge',
+  'revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -17,6 +17,17 @@ export const AUTH_ERRORS = {
     status: 401,
     description: 'The refresh token is invalid, expired or revoked: sign in again.',
   },
+  insufficientScope: {
+    code: 'insufficient-scope',
+    status: 403,
+    description:
+      'The API key’s scopes do not include what this route needs, or no API key may call it (`requiredScope` says which).',
+  },
+  ipNotAllowed: {
+    code: 'ip-not-allowed',
+    status: 403,
+    description: 'The API key is used from an address outside its client’s IP allow-list.',
+  },
   invalidPasswordToken: {
     code: 'invalid-password-token',
     status: 404,
@@ -63,6 +74,27 @@ export class InvalidPasswordTokenProblem extends ProblemError {
     super({
       problem: AUTH_ERRORS.invalidPasswordToken,
       detail: 'The set-password link is invalid, used or expired.',
+    });
+  }
+}
+
+export class InsufficientScopeProblem extends ProblemError {
+  constructor(requiredScope: string | null) {
+    super({
+      problem: AUTH_ERRORS.insufficientScope,
+      detail: requiredScope
+        ? `This route needs the scope ${requiredScope}.`
+        : 'API keys may not call this route.',
+      extensions: { requiredScope },
+    });
+  }
+}
+
+export class IpNotAllowedProblem extends ProblemError {
+  constructor() {
+    super({
+      problem: AUTH_ERRORS.ipNotAllowed,
+      detail: 'This API key may not be used from this address.',
     });
   }
 }

@@ -1,7 +1,7 @@
-import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
 import { ActorRateLimiter } from '../common/rate-limit/actor-rate-limiter';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
@@ -10,17 +10,19 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password-hasher';
 import { SessionRevocations } from './session-revocations';
-import { JWT_ALGORITHM, TokenService } from './token.service';
+import { ApiKeyStrategy } from './api-key.strategy';
+import { JWT_ALGORITHM, JwtAccessStrategy, jwtSecretKey } from './jwt-access.strategy';
+import { TokenService } from './token.service';
 
 @Global()
 @Module({
   imports: [
+    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        // A key object made once: given the secret as a string, the library first tries to parse it
-        // as a public key on every call, which OpenSSL 3 makes slow (most of a read's CPU).
-        secret: createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8')),
+        // A key object made once (see jwtSecretKey): never a string parsed again on every call.
+        secret: jwtSecretKey(config),
         signOptions: { algorithm: JWT_ALGORITHM },
         verifyOptions: { algorithms: [JWT_ALGORITHM] },
       }),
@@ -34,6 +36,8 @@ import { JWT_ALGORITHM, TokenService } from './token.service';
     RateLimiter,
     ActorRateLimiter,
     SessionRevocations,
+    JwtAccessStrategy,
+    ApiKeyStrategy,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenService, PasswordHasher, RateLimiter],

@@ -4,8 +4,8 @@ import { JwtService } from '@nestjs/jwt';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AppConfig } from '../config/app-config';
-import { STAFF_ROLES, type StaffActor, type StaffRole } from '../common/actor/actor';
-import { UnauthenticatedProblem } from './auth-errors';
+import type { StaffRole } from '../common/actor/actor';
+import { JWT_ALGORITHM, type AccessClaims } from './jwt-access.strategy';
 import type { RefreshTokenRow } from './refresh-token.row';
 import {
   REVOCATION_CHANNEL,
@@ -14,28 +14,6 @@ import {
   staffRevocation,
 } from './session-revocations';
 
-export const JWT_ALGORITHM = 'HS256';
-
-interface AccessClaims {
-  sub: string;
-  pid: string;
-  role: StaffRole;
-  typ: 'access';
-  /** The refresh-token family (the session) this token belongs to. */
-  sid: string;
-  /** The staff member's `token_version` when it was issued. */
-  ver: number;
-}
-
-/** What the signature covers besides our claims; the library fills these in when signing. */
-interface RegisteredClaims {
-  iat: number;
-  exp: number;
-}
-
-/** Clocks of replicas may differ a little; a token from further in the future was not ours. */
-const CLOCK_SKEW_SECONDS = 30;
-
 export interface IssuedTokens {
   accessToken: string;
   refreshToken: string;
@@ -43,8 +21,7 @@ export interface IssuedTokens {
 }
 
 /**
- * Access tokens are short-lived HS256 JWTs whose algorithm, issuer, audience, expiry and type are
- * all checked. Refresh tokens are opaque (`<id>.<secret>`): only a SHA-256 of the secret is stored,
+ * Access tokens are short-lived HS256 JWTs (verified by {@link JwtAccessStrategy}). Refresh tokens are opaque (`<id>.<secret>`): only a SHA-256 of the secret is stored,
  * each is usable once, and each use issues the next one in the same family.
  */
 @Injectable()
@@ -55,63 +32,6 @@ export class TokenService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly revocations: SessionRevocations,
   ) {}
-
-  /**
-   * Verifies an access token and that its session still stands: a logout, a password change, a
-   * role change, a deactivation or a reused refresh token ends it on the next request. Any defect
-   * at all answers the same 401, never 500.
-   */
-  async authenticate(token: string): Promise<StaffActor> {
-    const { actor, sessionId, tokenVersion } = this.verifyAccessToken(token);
-    const current = await this.revocations.isCurrent({
-      staffId: actor.id,
-      practiceId: actor.practiceId,
-      sessionId,
-      tokenVersion,
-    });
-    if (!current) throw new UnauthenticatedProblem('The access token is invalid or expired.');
-    return actor;
-  }
-
-  private verifyAccessToken(token: string): {
-    actor: StaffActor;
-    sessionId: string;
-    tokenVersion: number;
-  } {
-    let claims: Partial<AccessClaims & RegisteredClaims>;
-    try {
-      claims = this.jwt.verify<AccessClaims & RegisteredClaims>(token, {
-        algorithms: [JWT_ALGORITHM],
-        issuer: this.config.auth.issuer,
-        audience: this.config.auth.audience,
-      });
-    } catch {
-      throw new UnauthenticatedProblem('The access token is invalid or expired.');
-    }
-    const { sub, pid, role, typ, iat, exp, sid, ver } = claims;
-    // The library checks `exp` only when present and `iat` never: a token re-signed without an
-    // expiry, or with one further out than the API ever issues, would otherwise live for ever.
-    const now = Date.now() / 1000;
-    if (
-      typeof iat !== 'number' ||
-      typeof exp !== 'number' ||
-      iat > now + CLOCK_SKEW_SECONDS ||
-      exp - iat > this.config.auth.accessTokenTtlSeconds ||
-      typ !== 'access' ||
-      typeof sub !== 'string' ||
-      typeof pid !== 'string' ||
-      typeof sid !== 'string' ||
-      !Number.isInteger(ver) ||
-      !STAFF_ROLES.includes(role as StaffRole)
-    ) {
-      throw new UnauthenticatedProblem('The access token is invalid or expired.');
-    }
-    return {
-      actor: { kind: 'staff', id: sub, practiceId: pid, role: role as StaffRole },
-      sessionId: sid,
-      tokenVersion: ver as number,
-    };
-  }
 
   /** Issues an access token and a refresh token (a new family unless `familyId` continues one). */
   async issue(

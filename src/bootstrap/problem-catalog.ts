@@ -1,3 +1,4 @@
+import { API_CLIENT_ERRORS } from '../api-clients/api-client-errors';
 import { AUTH_ERRORS } from '../auth/auth-errors';
 import { AGREEMENT_ERRORS } from '../boundary-agreements/agreement-errors';
 import { CALENDAR_FEED_ERRORS } from '../calendar-feeds/calendar-feed-errors';
@@ -34,6 +35,7 @@ export const PROBLEM_CATALOG = {
   intake: INTAKE_ERRORS,
   'calendar-feeds': CALENDAR_FEED_ERRORS,
   'emergency-access': EMERGENCY_ACCESS_ERRORS,
+  'api-clients': API_CLIENT_ERRORS,
 } as const satisfies Record<string, ProblemCodes>;
 
 /** One code as one feature declares it. */

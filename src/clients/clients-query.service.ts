@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import type { Caller } from '../common/actor/actor';
 import { decodeCursor, toPage, type Page, timestampCursorSql } from '../common/pagination/cursor';
 import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
 import { ListClientsQueryDto } from './dto/client.dto';
@@ -23,7 +23,7 @@ export class ClientsQueryService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(actor: StaffActor, query: ListClientsQueryDto): Promise<Page<ClientView>> {
+  async list(actor: Caller, query: ListClientsQueryDto): Promise<Page<ClientView>> {
     const { params, where, limit } = this.access.listQuery(actor, 'read', query.limit);
     const byActivity = query.sort === 'lastActivity';
     if (query.status?.length) where.push(`c.status = ANY(${params.add(query.status)})`);

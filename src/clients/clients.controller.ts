@@ -20,8 +20,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { StaffActor } from '../common/actor/actor';
-import { CurrentActor } from '../common/actor/decorators';
+import type { Caller, StaffActor } from '../common/actor/actor';
+import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { PageQueryDto } from '../common/pagination/cursor';
 import { ClientAccessLogService } from './client-access-log.service';
@@ -82,23 +82,22 @@ export class ClientsController {
   }
 
   @Get()
+  @Scope('clients:read')
   @ApiOperation({
     summary:
       'Clients you may reach: filters, name search (prefix, any name, accents ignored), sort',
   })
   @ApiOkResponse({ type: ClientPage })
-  list(
-    @CurrentActor() actor: StaffActor,
-    @Query() query: ListClientsQueryDto,
-  ): Promise<ClientPage> {
+  list(@CurrentCaller() actor: Caller, @Query() query: ListClientsQueryDto): Promise<ClientPage> {
     return this.query.list(actor, query);
   }
 
   @Get(':clientId')
+  @Scope('clients:read')
   @ApiOperation({ summary: 'Read a client record (with ETag)' })
   @ApiOkResponse({ type: ClientView })
   async get(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClientView> {
@@ -106,11 +105,12 @@ export class ClientsController {
   }
 
   @Patch(':clientId')
+  @Scope('clients:write')
   @ApiOperation({ summary: 'Update demographics and assessment fields' })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ClientView })
   async update(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
     @Body() body: UpdateClientDto,
     @Headers('if-match') ifMatch: string | undefined,

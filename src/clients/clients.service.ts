@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import type { Caller, StaffActor } from '../common/actor/actor';
 import {
   etagOf,
   expectedVersion,
@@ -97,7 +97,7 @@ export class ClientsService {
     );
   }
 
-  async get(actor: StaffActor, clientId: string): Promise<VersionedClient> {
+  async get(actor: Caller, clientId: string): Promise<VersionedClient> {
     const { client, via } = await this.access.require(actor, clientId, 'read');
     await this.audit.record({
       action: 'read',
@@ -110,7 +110,7 @@ export class ClientsService {
   }
 
   update(
-    actor: StaffActor,
+    actor: Caller,
     clientId: string,
     dto: UpdateClientDto,
     ifMatch?: string,

@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { StaffActor } from '../common/actor/actor';
-import { CurrentActor } from '../common/actor/decorators';
+import type { Caller, StaffActor } from '../common/actor/actor';
+import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
   CreateFamilyMemberDto,
@@ -45,20 +45,22 @@ export class FamilyMembersController {
   }
 
   @Get()
+  @Scope('clients:read')
   @ApiOperation({ summary: "The client's family members" })
   @ApiOkResponse({ type: [FamilyMemberView] })
   list(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
   ): Promise<FamilyMemberView[]> {
     return this.members.list(actor, clientId);
   }
 
   @Get(':memberId')
+  @Scope('clients:read')
   @ApiOperation({ summary: 'Read a family member (with ETag)' })
   @ApiOkResponse({ type: FamilyMemberView })
   async get(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
     @Param('memberId', UuidParamPipe) memberId: string,
     @Res({ passthrough: true }) response: Response,

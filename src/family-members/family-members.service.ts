@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import type { Caller, StaffActor } from '../common/actor/actor';
 import {
   etagOf,
   expectedVersion,
@@ -77,7 +77,7 @@ export class FamilyMembersService {
     );
   }
 
-  async list(actor: StaffActor, clientId: string): Promise<FamilyMemberView[]> {
+  async list(actor: Caller, clientId: string): Promise<FamilyMemberView[]> {
     await this.access.require(actor, clientId, 'read');
     const rows = await this.txHost.tx.query<MemberRow[]>(
       `SELECT ${SELECT} FROM family_members WHERE practice_id = $1 AND client_id = $2 ORDER BY created_at, id LIMIT 500`,
@@ -92,7 +92,7 @@ export class FamilyMembersService {
     return rows.map(toView);
   }
 
-  async get(actor: StaffActor, clientId: string, memberId: string): Promise<VersionedMember> {
+  async get(actor: Caller, clientId: string, memberId: string): Promise<VersionedMember> {
     await this.access.require(actor, clientId, 'read');
     const row = await this.load(actor.practiceId, clientId, memberId);
     await this.audit.record({

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { StaffActor } from '../common/actor/actor';
-import { CurrentActor } from '../common/actor/decorators';
+import { CurrentActor, HiddenFromApiClients } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { PageQueryDto } from '../common/pagination/cursor';
 import {
@@ -27,6 +27,8 @@ const AUTHOR_ONLY =
 
 @ApiTags('psychotherapy notes')
 @ApiBearerAuth('bearer')
+// Never reachable by practice software, whatever its scopes: an API client gets 404.
+@HiddenFromApiClients()
 @Controller()
 export class PsychotherapyNotesController {
   constructor(private readonly notes: PsychotherapyNotesService) {}

@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { StaffActor } from '../common/actor/actor';
-import { CurrentActor } from '../common/actor/decorators';
+import type { Caller, StaffActor } from '../common/actor/actor';
+import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { NoteSigningService } from './note-signing.service';
 import {
@@ -44,10 +44,11 @@ export class SessionNotesController {
   }
 
   @Get()
+  @Scope('notes:read')
   @ApiOperation({ summary: 'Read the note with its addenda' })
   @ApiOkResponse({ type: SessionNoteView })
   async get(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) sessionId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionNoteView> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import type { Caller, StaffActor } from '../common/actor/actor';
 import {
   etagOf,
   expectedVersion,
@@ -96,7 +96,7 @@ export class SessionNotesService {
     });
   }
 
-  async get(actor: StaffActor, sessionId: string): Promise<VersionedNote> {
+  async get(actor: Caller, sessionId: string): Promise<VersionedNote> {
     const note = await this.load(actor, sessionId, 'readClinical');
     await this.audit.record({
       action: 'read',
@@ -162,7 +162,7 @@ export class SessionNotesService {
 
   /** The note of a session the caller may reach (`need` on its client), or 404. */
   async load(
-    actor: StaffActor,
+    actor: Caller,
     sessionId: string,
     need: 'readClinical' | 'writeClinical',
     forUpdate = false,

@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import type { Caller } from '../common/actor/actor';
 import { decodeCursor, toPage, type Page, timestampCursorSql } from '../common/pagination/cursor';
 import { ListSessionsQueryDto } from './dto/therapy-session.dto';
 import {
@@ -22,7 +22,7 @@ export class TherapySessionsQueryService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(actor: StaffActor, query: ListSessionsQueryDto): Promise<Page<TherapySessionView>> {
+  async list(actor: Caller, query: ListSessionsQueryDto): Promise<Page<TherapySessionView>> {
     const { params, where, limit } = this.access.listQuery(actor, 'readClinical', query.limit);
     if (query.counselorId) {
       const counselor = params.add(query.counselorId);

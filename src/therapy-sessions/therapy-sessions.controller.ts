@@ -10,8 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { StaffActor } from '../common/actor/actor';
-import { CurrentActor } from '../common/actor/decorators';
+import type { Caller, StaffActor } from '../common/actor/actor';
+import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
   CancelSessionDto,
@@ -69,23 +69,22 @@ export class TherapySessionsController {
   }
 
   @Get()
+  @Scope('sessions:read')
   @ApiOperation({
     summary:
       'Calendar: sessions you may see, by start time; filter by counselor, client, status, time range',
   })
   @ApiOkResponse({ type: SessionPage })
-  list(
-    @CurrentActor() actor: StaffActor,
-    @Query() query: ListSessionsQueryDto,
-  ): Promise<SessionPage> {
+  list(@CurrentCaller() actor: Caller, @Query() query: ListSessionsQueryDto): Promise<SessionPage> {
     return this.query.list(actor, query);
   }
 
   @Get(':sessionId')
+  @Scope('sessions:read')
   @ApiOperation({ summary: 'Read a session (with ETag)' })
   @ApiOkResponse({ type: TherapySessionView })
   async get(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TherapySessionView> {
@@ -93,12 +92,13 @@ export class TherapySessionsController {
   }
 
   @Post(':sessionId/reschedule')
+  @Scope('sessions:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a scheduled session' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TherapySessionView })
   async reschedule(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
     @Body() body: RescheduleSessionDto,
     @Headers('if-match') ifMatch: string | undefined,

@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import type { Caller, StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import { touchActivity } from '../clients/client-writes';
 import { rowsOfManager } from '../common/sql/query-rows';
@@ -89,7 +89,7 @@ export class TherapySessionsService {
     );
   }
 
-  async get(actor: StaffActor, sessionId: string): Promise<VersionedSession> {
+  async get(actor: Caller, sessionId: string): Promise<VersionedSession> {
     const session = await this.load(actor, sessionId, 'readClinical');
     await this.audit.record({
       action: 'read',
@@ -101,7 +101,7 @@ export class TherapySessionsService {
   }
 
   async reschedule(
-    actor: StaffActor,
+    actor: Caller,
     sessionId: string,
     dto: RescheduleSessionDto,
     ifMatch?: string,
@@ -194,7 +194,7 @@ export class TherapySessionsService {
 
   /** Loads a session the caller may reach (`need` on its client), or 404 — audited either way by the access check. */
   async load(
-    actor: StaffActor,
+    actor: Caller,
     sessionId: string,
     need: ClientNeed,
     forUpdate = false,

@@ -29,6 +29,10 @@ const SRC = join(__dirname, '../../src');
  * read from and the row type it fills. A new list must be added here, so it is checked too.
  */
 const COLUMN_LISTS: Record<string, { from: string; row: string }> = {
+  'api-clients/api-client.row.ts#API_CLIENT_COLUMNS': {
+    from: 'api_clients a',
+    row: 'ApiClientRow',
+  },
   'audit/audit-event.row.ts#AUDIT_EVENT_COLUMNS': { from: 'audit_events e', row: 'AuditEventRow' },
   'boundary-agreements/agreement.row.ts#AGREEMENT_COLUMNS': {
     from: 'boundary_agreements a',

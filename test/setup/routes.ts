@@ -1,7 +1,12 @@
 import type { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { IS_PUBLIC, REQUIRED_ROLES } from '../../src/common/actor/decorators';
+import {
+  HIDDEN_FROM_API_CLIENTS,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPE,
+} from '../../src/common/actor/decorators';
 import { PipelineProbeModule } from '../fixtures/pipeline-probe.module';
 
 /** One route of the running app, as its decorators declare it (path without the global prefix). */
@@ -10,6 +15,10 @@ export interface AppRoute {
   path: string;
   isPublic: boolean;
   roles: string[] | undefined;
+  /** The scope an API client needs; undefined: no API client may call the route. */
+  scope: string | undefined;
+  /** API clients get 404 here whatever their scopes. */
+  hiddenFromApiClients: boolean;
 }
 
 /**
@@ -37,7 +46,13 @@ export function appRoutes(app: INestApplication): AppRoute[] {
         );
         const roles = (Reflect.getMetadata(REQUIRED_ROLES, handler) ??
           Reflect.getMetadata(REQUIRED_ROLES, metatype)) as string[] | undefined;
-        routes.push({ method, path, isPublic, roles });
+        const scope = (Reflect.getMetadata(REQUIRED_SCOPE, handler) ??
+          Reflect.getMetadata(REQUIRED_SCOPE, metatype)) as string | undefined;
+        const hiddenFromApiClients = Boolean(
+          Reflect.getMetadata(HIDDEN_FROM_API_CLIENTS, handler) ??
+          Reflect.getMetadata(HIDDEN_FROM_API_CLIENTS, metatype),
+        );
+        routes.push({ method, path, isPublic, roles, scope, hiddenFromApiClients });
       }
     }
   }

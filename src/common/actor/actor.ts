@@ -1,3 +1,17 @@
+/** What an API key may do; each route an API client may call names the scope it needs. */
+export const API_SCOPES = [
+  'clients:read',
+  'clients:write',
+  'sessions:read',
+  'sessions:write',
+  'notes:read',
+  'measures:read',
+  'audit:read',
+  'fhir:read',
+  'webhooks:manage',
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
 export const STAFF_ROLES = ['admin', 'supervisor', 'counselor', 'intake_coordinator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -33,7 +47,24 @@ export interface IntakeLinkActor {
   role: null;
 }
 
-export type Actor = StaffActor | SystemActor | AnonymousActor | IntakeLinkActor;
+/**
+ * Practice software calling with an API key: a practice-level actor restricted to its caseload and
+ * to the routes its scopes name. `id` is the API client's id.
+ */
+export interface ApiClientActor {
+  kind: 'api_client';
+  id: string;
+  practiceId: string;
+  role: null;
+  scopes: readonly ApiScope[];
+  /** The counselors whose caseloads it reaches; null for every client of the practice. */
+  caseloadStaffIds: readonly string[] | null;
+}
+
+/** Who may call a route that an API client may also call. */
+export type Caller = StaffActor | ApiClientActor;
+
+export type Actor = StaffActor | SystemActor | AnonymousActor | IntakeLinkActor | ApiClientActor;
 
 export const systemActor = (practiceId: string | null): SystemActor => ({
   kind: 'system',
