@@ -1,3 +1,4 @@
+import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -33,8 +34,9 @@ export class ApiClientsController {
     operationId: 'createApiClient',
     summary: 'Register practice software and get its first key (admins)',
     description:
-      'Needs `name` and `scopes`; the owner is the caller and the caseload the whole practice unless given. The answer holds the key once, in `key`: only its hash is kept. Idempotency-Key is not supported here: replaying the answer would mean storing the key.',
+      'Needs `name` and `scopes`; the owner is the caller and the caseload the whole practice unless given. The answer holds the key once, in `key`: only its hash is kept.',
   })
+  @NoIdempotencyKey('replaying the answer would mean storing the API key')
   @ApiCreatedResponse({ type: CreatedApiClientDto })
   create(
     @CurrentActor() actor: StaffActor,
@@ -105,6 +107,7 @@ export class ApiClientsController {
     summary: 'A second key, for rotation (at most two active)',
     description: 'Shown once in `key`. Move the integration to it, then revoke the old key.',
   })
+  @NoIdempotencyKey('replaying the answer would mean storing the API key')
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   createKey(
     @CurrentActor() actor: StaffActor,

@@ -69,6 +69,8 @@ describe('Idempotency-Key on every creating POST', () => {
       );
     }
     expect(refusing.map(({ route }) => route).sort()).toEqual([
+      'POST /api-clients',
+      'POST /api-clients/:id/keys',
       'POST /calendar-feeds',
       'POST /intake-invitations',
       'POST /staff',
