@@ -26,6 +26,8 @@ import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { PsychotherapyNotesModule } from './psychotherapy-notes/psychotherapy-notes.module';
 import { IntakeModule } from './intake/intake.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { ChangeFeedModule } from './change-feed/change-feed.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -81,6 +83,8 @@ export class AppModule {
         SessionNotesModule,
         TrustGoalsModule,
         IntakeModule,
+        WebhooksModule,
+        ChangeFeedModule,
         HousekeepingModule,
         HealthModule,
         ...imports,
