@@ -1,6 +1,18 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Test-app environment that delivers in seconds instead of hours, to 127.0.0.1 only (the test's
+ * receiver); every other non-public address stays refused.
+ */
+export const DELIVERING_ENV = {
+  WEBHOOK_POLL_INTERVAL_MS: '25',
+  WEBHOOK_RETRY_BASE_MS: '50',
+  WEBHOOK_RETRY_MAX_DELAY_MS: '200',
+  WEBHOOK_TIMEOUT_MS: '2000',
+  WEBHOOK_ALLOWED_PRIVATE_ADDRESSES: '127.0.0.1',
+};
+
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
   body: string;

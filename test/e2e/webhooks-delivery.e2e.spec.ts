@@ -10,16 +10,7 @@ import { WebhookOutbox } from '../../src/webhooks/webhook-outbox';
 import { createTeam, type TestStaff } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
-import { startReceiver, type WebhookReceiver } from './webhook-receiver';
-
-/** Delivery in seconds instead of hours; only 127.0.0.1 (the test's receiver) is reachable. */
-export const DELIVERING_ENV = {
-  WEBHOOK_POLL_INTERVAL_MS: '25',
-  WEBHOOK_RETRY_BASE_MS: '50',
-  WEBHOOK_RETRY_MAX_DELAY_MS: '200',
-  WEBHOOK_TIMEOUT_MS: '2000',
-  WEBHOOK_ALLOWED_PRIVATE_ADDRESSES: '127.0.0.1',
-};
+import { DELIVERING_ENV, startReceiver, type WebhookReceiver } from './webhook-receiver';
 
 describe('webhook delivery', () => {
   let testApp: TestApp;
