@@ -4,8 +4,9 @@ import { BlockList, isIP } from 'node:net';
  * Address ranges no webhook may reach unless the operator allows them: loopback, private,
  * link-local (cloud metadata at 169.254.169.254), CGNAT (100.100.100.200 is a metadata address
  * too), unique-local (fd00:ec2::254), multicast, documentation, benchmarking and reserved space,
- * and the IPv6 forms that embed an IPv4 address (mapped, NAT64, 6to4, Teredo) so none of them is a
- * way around the IPv4 rules.
+ * and the IPv6 forms that embed an IPv4 address (NAT64, 6to4, Teredo) so none of them is a way
+ * around the IPv4 rules. IPv4-mapped IPv6 addresses (`::ffff:127.0.0.1`) need no rule of their own:
+ * `BlockList` checks them against the IPv4 rules.
  */
 const NON_PUBLIC: readonly (readonly [string, number, 'ipv4' | 'ipv6'])[] = [
   ['0.0.0.0', 8, 'ipv4'],
@@ -25,7 +26,6 @@ const NON_PUBLIC: readonly (readonly [string, number, 'ipv4' | 'ipv6'])[] = [
   ['240.0.0.0', 4, 'ipv4'],
   ['::', 128, 'ipv6'],
   ['::1', 128, 'ipv6'],
-  ['::ffff:0:0', 96, 'ipv6'],
   ['64:ff9b::', 96, 'ipv6'],
   ['64:ff9b:1::', 48, 'ipv6'],
   ['100::', 64, 'ipv6'],

@@ -39,6 +39,8 @@ export async function checkWebhookUrl(raw: string, policy: DestinationPolicy): P
     if (!policy.permits(host)) return refuse('must point at a public address');
     return url.toString();
   }
+  // Names that mean this machine by definition (RFC 6761) are refused without asking a resolver.
+  if (/(^|\.)localhost\.?$/i.test(host)) return refuse('must point at a public address');
   let addresses: { address: string }[];
   try {
     addresses = await lookup(host, { all: true, verbatim: true });
