@@ -51,7 +51,7 @@ export interface WebhookConfig {
   timeoutMs: number;
   retryBaseMs: number;
   retryMaxDelayMs: number;
-  /** After this long since the event, a failing delivery is given up as failed. */
+  /** After this long since the delivery was made, a failing one is given up as failed. */
   retryWindowSeconds: number;
   /** Consecutive failed attempts that disable an endpoint. */
   disableAfterFailures: number;

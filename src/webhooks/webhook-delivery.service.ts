@@ -72,7 +72,7 @@ export class WebhookDeliveryService {
           AND ev.practice_id = d.practice_id AND ev.id = d.event_id
           AND ep.practice_id = d.practice_id AND ep.id = d.endpoint_id
       RETURNING d.practice_id, d.id, d.endpoint_id, d.event_id, d.attempts,
-                ev.created_at AS event_created_at, ev.payload, ep.url, ep.secret`,
+                d.created_at, ev.payload, ep.url, ep.secret`,
       [leaseSeconds, CLAIM_BATCH],
     );
     return rows;
@@ -93,7 +93,8 @@ export class WebhookDeliveryService {
     const { retryBaseMs, retryMaxDelayMs, retryWindowSeconds, disableAfterFailures } =
       this.config.webhooks;
     const delayMs = retryDelayMs(delivery.attempts, retryBaseMs, retryMaxDelayMs);
-    const giveUpAt = delivery.event_created_at.getTime() + retryWindowSeconds * 1000;
+    // Counted from the delivery, so a replay of an old event gets a retry window of its own.
+    const giveUpAt = delivery.created_at.getTime() + retryWindowSeconds * 1000;
     const status = result.ok ? 'succeeded' : Date.now() + delayMs > giveUpAt ? 'failed' : 'pending';
     await this.dataSource.transaction('READ COMMITTED', async (manager) => {
       // Guarded by the attempt number: a lease that expired and was claimed again is not ours.

@@ -44,7 +44,7 @@ export interface ClaimedDeliveryRow {
   endpoint_id: string;
   event_id: string;
   attempts: number;
-  event_created_at: Date;
+  created_at: Date;
   payload: unknown;
   url: string;
   secret: string;
