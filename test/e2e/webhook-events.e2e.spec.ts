@@ -1,5 +1,8 @@
 import request from 'supertest';
+import { addFamilyMember, createClient } from '../factories/client.factory';
 import { createSession } from '../factories/session.factory';
+import { createGoal } from '../factories/trust-goal.factory';
+import { form } from './intake-fixture';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { startTestApp, type TestApp } from '../setup/test-app';
@@ -99,6 +102,99 @@ describe('webhook events', () => {
       expect(JSON.stringify(payload)).not.toMatch(/Imani|Eventson|1985|she\/her|emergency/i);
     }
     expect(events[6]!.payload.data).toEqual({ practiceId: practice.id, clientId, sessionId: past });
+  });
+
+  it('emits note, goal, check-in and intake events', async () => {
+    const { practice, admin, counselor, intake } = await createTeam(testApp.dataSource);
+    await http()
+      .post('/api/v1/webhook-endpoints')
+      .set('Authorization', bearer(await tokenFor(testApp.app, admin)))
+      .send({ url: 'https://93.184.215.14/hook', eventTypes: [...WEBHOOK_EVENT_TYPES] })
+      .expect(201);
+    const auth = bearer(await tokenFor(testApp.app, counselor));
+    const client = await createClient(testApp.dataSource, {
+      practiceId: practice.id,
+      primaryCounselorId: counselor.id,
+    });
+    const mother = await addFamilyMember(testApp.dataSource, client);
+
+    const sessionId = await createSession(testApp.dataSource, client, counselor.id, {
+      startsAt: new Date(Date.now() - 7_200_000),
+      status: 'completed',
+    });
+    const note = `/api/v1/therapy-sessions/${sessionId}/note`;
+    await http()
+      .post(note)
+      .set('Authorization', auth)
+      .send({
+        format: 'soap',
+        content: { subjective: 'S', objective: 'O', assessment: 'A', plan: 'P' },
+        riskLevel: 'none',
+      })
+      .expect(201);
+    await http().post(`${note}/sign`).set('Authorization', auth).expect(200);
+
+    const goal = await createGoal(testApp.dataSource, client, mother);
+    const goalPath = `/api/v1/clients/${client.id}/trust-goals/${goal.id}`;
+    const checkIn = await http()
+      .post(`${goalPath}/check-ins`)
+      .set('Authorization', auth)
+      .send({
+        occurredAt: new Date(Date.now() - 3_600_000).toISOString(),
+        ratings: [
+          { party: 'client', rating: 5 },
+          { party: 'family_member', familyMemberId: mother, rating: 6 },
+        ],
+      })
+      .expect(201);
+    await http()
+      .post(`${goalPath}/status`)
+      .set('Authorization', auth)
+      .send({ achievementStatus: 'improving' })
+      .expect(200);
+
+    const intakeAuth = bearer(await tokenFor(testApp.app, intake));
+    const submission = await http()
+      .post('/api/v1/intake-submissions')
+      .set('Authorization', intakeAuth)
+      .send(form())
+      .expect(201);
+    const accepted = await http()
+      .post(`/api/v1/intake-submissions/${submission.body.id}/accept`)
+      .set('Authorization', intakeAuth)
+      .send({ primaryCounselorId: counselor.id })
+      .expect(200);
+
+    const events = await testApp.dataSource.query<{ type: string; data: object }[]>(
+      `SELECT type, payload -> 'data' AS data FROM webhook_events
+        WHERE practice_id = $1 ORDER BY created_at, id`,
+      [practice.id],
+    );
+    const ids = { practiceId: practice.id };
+    const newClientId = accepted.body.clientId as string;
+    expect(events.slice(0, 4)).toEqual([
+      {
+        type: 'note.signed',
+        data: { ...ids, clientId: client.id, sessionId, noteId: expect.any(String) },
+      },
+      {
+        type: 'checkin.recorded',
+        data: { ...ids, clientId: client.id, goalId: goal.id, checkInId: checkIn.body.id },
+      },
+      { type: 'goal.status_changed', data: { ...ids, clientId: client.id, goalId: goal.id } },
+      { type: 'intake.submitted', data: { ...ids, submissionId: submission.body.id } },
+    ]);
+    // Acceptance emits both in one transaction (one created_at), so their order is not defined.
+    expect(events.slice(4)).toHaveLength(2);
+    expect(events.slice(4)).toEqual(
+      expect.arrayContaining([
+        { type: 'client.created', data: { ...ids, clientId: newClientId } },
+        {
+          type: 'intake.accepted',
+          data: { ...ids, clientId: newClientId, submissionId: submission.body.id },
+        },
+      ]),
+    );
   });
 
   it('writes nothing to the outbox of a practice without endpoints', async () => {
