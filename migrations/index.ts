@@ -14,6 +14,7 @@ import { VersionStaffAccessTokens1763713100000 } from './1763713100000-version-s
 import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-failures';
 import { GrantApplicationRole1763713300000 } from './1763713300000-grant-application-role';
 import { CreateApiClients1763713600000 } from './1763713600000-create-api-clients';
+import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-webhooks-and-change-log';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -36,4 +37,5 @@ export const migrations = [
   CreateLoginFailures1763713200000,
   GrantApplicationRole1763713300000,
   CreateApiClients1763713600000,
+  CreateWebhooksAndChangeLog1763713700000,
 ];

@@ -28,6 +28,8 @@ import { PsychotherapyNotesModule } from './psychotherapy-notes/psychotherapy-no
 import { IntakeModule } from './intake/intake.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { ApiClientsModule } from './api-clients/api-clients.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { ChangeFeedModule } from './change-feed/change-feed.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -85,6 +87,8 @@ export class AppModule {
         SessionNotesModule,
         TrustGoalsModule,
         IntakeModule,
+        WebhooksModule,
+        ChangeFeedModule,
         HousekeepingModule,
         HealthModule,
         ...imports,

@@ -7,6 +7,7 @@ const apiClient: ApiClientActor = {
   id: 'k',
   practiceId: 'p',
   role: null,
+  ownerId: 'o',
   scopes: ['clients:read', 'clients:write', 'sessions:read', 'notes:read'],
   caseloadStaffIds: ['a'],
 };

@@ -44,6 +44,7 @@ class BearerApiKeyStrategy extends Strategy {
 interface KeyRow {
   id: string;
   practice_id: string;
+  owner_id: string;
   scopes: ApiScope[];
   caseload_staff_ids: string[] | null;
   ip_allowed: boolean;
@@ -70,7 +71,7 @@ export class ApiKeyStrategy extends PassportStrategy(BearerApiKeyStrategy, API_K
     const [row] = await queryPrepared<KeyRow>(
       this.dataSource.manager,
       `WITH found AS (
-         SELECT k.id AS key_id, k.practice_id, a.id, a.scopes, a.caseload_staff_ids,
+         SELECT k.id AS key_id, k.practice_id, a.id, a.owner_id, a.scopes, a.caseload_staff_ids,
                 COALESCE(a.ip_allow_list IS NULL OR $2::inet <<= ANY (a.ip_allow_list), false) AS ip_allowed,
                 (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute'
                   OR k.last_used_ip IS DISTINCT FROM $2::inet) AS stale
@@ -80,7 +81,7 @@ export class ApiKeyStrategy extends PassportStrategy(BearerApiKeyStrategy, API_K
        touched AS (
          UPDATE api_client_keys k SET last_used_at = now(), last_used_ip = $2::inet
            FROM found f WHERE k.practice_id = f.practice_id AND k.id = f.key_id AND f.ip_allowed AND f.stale)
-       SELECT id, practice_id, scopes, caseload_staff_ids, ip_allowed FROM found`,
+       SELECT id, practice_id, owner_id, scopes, caseload_staff_ids, ip_allowed FROM found`,
       [hashApiKey(key), ip],
     );
     if (!row) throw invalidKey();
@@ -89,6 +90,7 @@ export class ApiKeyStrategy extends PassportStrategy(BearerApiKeyStrategy, API_K
       id: row.id,
       practiceId: row.practice_id,
       role: null,
+      ownerId: row.owner_id,
       scopes: row.scopes,
       caseloadStaffIds: row.caseload_staff_ids,
     };

@@ -14,6 +14,7 @@ import { SESSION_NOTE_ERRORS } from '../session-notes/session-note-errors';
 import { STAFF_ERRORS } from '../staff/staff-errors';
 import { SESSION_ERRORS } from '../therapy-sessions/session-errors';
 import { GOAL_ERRORS } from '../trust-goals/goal-errors';
+import { WEBHOOK_ERRORS } from '../webhooks/webhook-errors';
 
 /**
  * Every problem code the API answers with, by feature (its folder name). It lives in bootstrap, not
@@ -36,6 +37,7 @@ export const PROBLEM_CATALOG = {
   'calendar-feeds': CALENDAR_FEED_ERRORS,
   'emergency-access': EMERGENCY_ACCESS_ERRORS,
   'api-clients': API_CLIENT_ERRORS,
+  webhooks: WEBHOOK_ERRORS,
 } as const satisfies Record<string, ProblemCodes>;
 
 /** One code as one feature declares it. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { Caller, StaffActor } from '../common/actor/actor';
 import {
@@ -48,6 +49,11 @@ const UPDATABLE: Record<keyof UpdateClientDto, string> = {
 };
 
 /** Use cases on one client's record. Every read and write passes the access check and is audited. */
+
+/** What a client event names: ids only. */
+function ids(actor: Caller, clientId: string) {
+  return { practiceId: actor.practiceId, clientId };
+}
 @Injectable()
 export class ClientsService {
   constructor(
@@ -56,6 +62,7 @@ export class ClientsService {
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   create(
@@ -92,6 +99,7 @@ export class ClientsService {
           clientId: client.id,
           changedFields: providedFields(dto),
         });
+        await this.webhooks.emit('client.created', ids(actor, client.id));
         return { body: toClientView(client), etag: etagOf(client.id, client.version) };
       }),
     );
@@ -141,6 +149,7 @@ export class ClientsService {
         clientId,
         changedFields,
       });
+      await this.webhooks.emit('client.updated', ids(actor, clientId));
       return versioned(updated);
     });
   }
@@ -184,6 +193,7 @@ export class ClientsService {
           dto.status === 'discharged' ? ['status', 'dischargeReason', 'dischargedOn'] : ['status'],
         metadata: { from: client.status, to: dto.status },
       });
+      await this.webhooks.emit('client.status_changed', ids(actor, clientId));
       return versioned(updated);
     });
   }
@@ -216,6 +226,7 @@ export class ClientsService {
         changedFields: ['status', 'errorReason'],
         metadata: { from: client.status, to: 'entered_in_error' },
       });
+      await this.webhooks.emit('client.status_changed', ids(actor, clientId));
       return versioned(updated);
     });
   }

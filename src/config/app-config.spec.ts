@@ -112,4 +112,18 @@ describe('loadConfig', () => {
     });
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
+
+  it('reads the webhook allow-list, and refuses one that is not addresses or ranges', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).webhooks.allowedPrivateAddresses).toEqual([]);
+    const config = loadConfig({
+      WEBHOOK_ALLOWED_PRIVATE_ADDRESSES: '127.0.0.1, 10.20.0.0/16',
+      DATA_DIR: dataDir(),
+    });
+    expect(config.webhooks.allowedPrivateAddresses).toEqual(['127.0.0.1', '10.20.0.0/16']);
+    expect(() =>
+      loadConfig({ WEBHOOK_ALLOWED_PRIVATE_ADDRESSES: 'intranet.local', DATA_DIR: dataDir() }),
+    ).toThrow(
+      'Invalid configuration: WEBHOOK_ALLOWED_PRIVATE_ADDRESSES must be comma-separated IP addresses or CIDR ranges',
+    );
+  });
 });

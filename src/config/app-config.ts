@@ -44,6 +44,21 @@ export interface IntakeConfig {
   ratePerIp: number;
 }
 
+/** Webhook delivery: how often the worker looks for due deliveries, and how it retries. */
+export interface WebhookConfig {
+  /** 0 turns the delivery worker off in this process. */
+  pollIntervalMs: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  /** After this long since the delivery was made, a failing one is given up as failed. */
+  retryWindowSeconds: number;
+  /** Consecutive failed attempts that disable an endpoint. */
+  disableAfterFailures: number;
+  /** Non-public addresses or CIDR ranges that endpoints may still point at (tests: 127.0.0.1). */
+  allowedPrivateAddresses: string[];
+}
+
 export interface EmbeddedDatabaseConfig {
   dataDir: string;
   port: number;
@@ -78,6 +93,7 @@ export class AppConfig {
   readonly housekeepingIntervalSeconds: number;
   /** Requests one signed-in staff member may make per minute, across all replicas. */
   readonly actorRateLimitPerMinute: number;
+  readonly webhooks: WebhookConfig;
 
   constructor(env: Environment, jwtSecret: string, auditSigningKey: KeyObject) {
     this.env = env.NODE_ENV;
@@ -128,6 +144,17 @@ export class AppConfig {
     this.auditSigningKey = auditSigningKey;
     this.auditCheckpointIntervalSeconds = env.AUDIT_CHECKPOINT_INTERVAL_SECONDS;
     this.housekeepingIntervalSeconds = env.HOUSEKEEPING_INTERVAL_SECONDS;
+    this.webhooks = {
+      pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryMaxDelayMs: env.WEBHOOK_RETRY_MAX_DELAY_MS,
+      retryWindowSeconds: env.WEBHOOK_RETRY_WINDOW_SECONDS,
+      disableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
+      allowedPrivateAddresses: env.WEBHOOK_ALLOWED_PRIVATE_ADDRESSES.split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    };
   }
 
   get isProduction(): boolean {

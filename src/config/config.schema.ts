@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAddressOrRange } from '../webhooks/destination-policy';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -58,6 +59,19 @@ export const environmentSchema = z
     AUDIT_SIGNING_KEY: z.string().min(1).optional(),
     AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
     HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    WEBHOOK_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
+    WEBHOOK_RETRY_BASE_MS: positiveInt.default(30_000),
+    WEBHOOK_RETRY_MAX_DELAY_MS: positiveInt.default(3_600_000),
+    WEBHOOK_RETRY_WINDOW_SECONDS: positiveInt.default(86_400),
+    WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.default(20),
+    WEBHOOK_ALLOWED_PRIVATE_ADDRESSES: z
+      .string()
+      .default('')
+      .refine(
+        (value) => value.split(',').every((part) => isAddressOrRange(part.trim())),
+        'must be comma-separated IP addresses or CIDR ranges',
+      ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {

@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { plainToInstance } from 'class-transformer';
 import { ClientAccessService } from '../access/client-access.service';
 import type { AuditEventInput } from '../audit/audit-event';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
@@ -37,6 +38,7 @@ export class IntakeReviewService {
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
     private readonly submissions: IntakeSubmissionsService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   accept(
@@ -93,6 +95,12 @@ export class IntakeReviewService {
       await this.decide(actor, submissionId, 'accepted', { clientId });
       events.push(decision(submissionId, 'accepted', clientId, ['status', 'clientId']));
       await this.audit.recordMany(events);
+      await this.webhooks.emit('client.created', { practiceId: actor.practiceId, clientId });
+      await this.webhooks.emit('intake.accepted', {
+        practiceId: actor.practiceId,
+        submissionId,
+        clientId,
+      });
       return this.view(actor, submissionId);
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import {
@@ -47,6 +48,7 @@ export class IntakeSubmissionsService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /**
@@ -80,6 +82,7 @@ export class IntakeSubmissionsService {
         phoneDigits(dto.client.phone),
       ],
     );
+    await this.webhooks.emit('intake.submitted', { practiceId, submissionId: row!.id });
     return row!;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { ConflictProblem, ForbiddenProblem } from '../common/problem/problem';
@@ -15,6 +16,16 @@ import {
 } from './session-notes.service';
 import type { SessionNoteRow } from './session-note.row';
 
+/** What a note event names: ids only, never its content. */
+function noteIds(note: SessionNoteRow) {
+  return {
+    practiceId: note.practice_id,
+    clientId: note.client_id,
+    sessionId: note.session_id,
+    noteId: note.id,
+  };
+}
+
 /**
  * Signing locks a note (signer, time, SHA-256 of its content); the database refuses any later
  * change. A trainee's signed note waits for their supervisor's co-signature, or is returned to
@@ -26,6 +37,7 @@ export class NoteSigningService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly notes: SessionNotesService,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   sign(actor: StaffActor, sessionId: string): Promise<VersionedNote> {
@@ -67,6 +79,7 @@ export class NoteSigningService {
         clientId: note.client_id,
         metadata: { status, contentHash: hash },
       });
+      await this.webhooks.emit('note.signed', noteIds(note));
       return versioned(await this.notes.load(actor, sessionId, 'readClinical'));
     });
   }
@@ -83,6 +96,7 @@ export class NoteSigningService {
         resourceId: note.id,
         clientId: note.client_id,
       });
+      await this.webhooks.emit('note.cosigned', noteIds(note));
       return versioned(await this.notes.load(actor, sessionId, 'readClinical'));
     });
   }

@@ -3,13 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { UnprocessableProblem } from '../common/problem/problem';
 import { ScheduleSeriesDto, SeriesView } from './dto/therapy-session.dto';
 import { SESSION_ERRORS, SessionOverlapError } from './session-errors';
 import { SESSION_COLUMNS, toSessionView, type TherapySessionRow } from './therapy-session.row';
-import { assertTimes, TherapySessionsService } from './therapy-sessions.service';
+import { assertTimes, sessionIds, TherapySessionsService } from './therapy-sessions.service';
 
 const MAX_OCCURRENCES = 52;
 
@@ -31,6 +32,7 @@ export class SessionSeriesService {
     private readonly access: ClientAccessService,
     private readonly sessions: TherapySessionsService,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async schedule(actor: StaffActor, dto: ScheduleSeriesDto): Promise<SeriesView> {
@@ -128,6 +130,7 @@ export class SessionSeriesService {
             metadata: { seriesId },
           })),
         );
+        await this.webhooks.emitMany('session.scheduled', rows.map(sessionIds));
         return { seriesId, sessions: rows.map(toSessionView), skipped };
       }),
     );

@@ -3,6 +3,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import type { WebhookEventType } from '../webhooks/webhook-event-types';
 import { AuditService } from '../audit/audit.service';
 import type { Caller, StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
@@ -42,6 +44,17 @@ export type VersionedSession = Versioned<TherapySessionView>;
 const MAX_DURATION_MS = 12 * 60 * 60 * 1000;
 
 /** Scheduling and the life of one therapy session. Access follows the session's client. */
+
+/** The webhook each requested transition emits (a no-show has none yet). */
+const SESSION_EVENTS: Record<string, WebhookEventType | undefined> = {
+  cancelled: 'session.cancelled',
+  completed: 'session.completed',
+};
+
+/** What a session event names: ids only. */
+export function sessionIds(session: Pick<TherapySessionRow, 'practice_id' | 'client_id' | 'id'>) {
+  return { practiceId: session.practice_id, clientId: session.client_id, sessionId: session.id };
+}
 @Injectable()
 export class TherapySessionsService {
   constructor(
@@ -49,6 +62,7 @@ export class TherapySessionsService {
     private readonly access: ClientAccessService,
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async schedule(actor: StaffActor, dto: ScheduleSessionDto): Promise<VersionedSession> {
@@ -84,6 +98,7 @@ export class TherapySessionsService {
           resourceId: session.id,
           clientId: session.client_id,
         });
+        await this.webhooks.emit('session.scheduled', sessionIds(session));
         return versioned(session);
       }),
     );
@@ -131,6 +146,7 @@ export class TherapySessionsService {
           clientId: session.client_id,
           changedFields: ['startsAt', 'endsAt'],
         });
+        await this.webhooks.emit('session.rescheduled', sessionIds(updated));
         return versioned(updated);
       }),
     );
@@ -230,6 +246,8 @@ export class TherapySessionsService {
         changedFields: ['status'],
         metadata: { from: session.status, to: updated.status, requested: to },
       });
+      const event = SESSION_EVENTS[to];
+      if (event) await this.webhooks.emit(event, sessionIds(updated));
       return versioned(updated);
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import {
@@ -59,6 +60,7 @@ export class GoalProgressService {
     private readonly goals: TrustGoalsService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /** A dated check-in: each party's rating, commitments kept and missed since the last one. */
@@ -111,6 +113,12 @@ export class GoalProgressService {
           clientId,
           changedFields: providedFields(dto),
           metadata: { goalId, ratings: ratings.length },
+        });
+        await this.webhooks.emit('checkin.recorded', {
+          practiceId: actor.practiceId,
+          clientId,
+          goalId,
+          checkInId: checkIn!.id,
         });
         const [row] = await this.txHost.tx.query<{ item: CheckInJson }[]>(
           `SELECT ${checkInJson('ci', 'p.time_zone')} AS item

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { expectedVersion, PreconditionFailedProblem } from '../common/http/etag';
@@ -59,6 +60,7 @@ export class TrustGoalsService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly query: TrustGoalsQueryService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   create(
@@ -212,6 +214,11 @@ export class TrustGoalsService {
           achievementTo: next.achievementStatus,
           commitmentsEnded: ended,
         },
+      });
+      await this.webhooks.emit('goal.status_changed', {
+        practiceId: actor.practiceId,
+        clientId,
+        goalId,
       });
       return this.query.detail(actor.practiceId, clientId, goalId);
     });

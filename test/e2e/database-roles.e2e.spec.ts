@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { APPLICATION_GRANTS } from '../../migrations/1763713300000-grant-application-role';
+import { WEBHOOK_AND_CHANGE_LOG_GRANTS } from '../../migrations/1763713700000-create-webhooks-and-change-log';
 import { loadConfig } from '../../src/config/app-config';
 import { verifyApplicationRole, type DatabaseServer } from '../../src/database/database-server';
 import { assertApplicationRole, DatabaseRoleError } from '../../src/database/database-roles';
@@ -154,6 +155,7 @@ describe('database roles: the API connects as a role that owns nothing', () => {
     const later = {
       api_clients: ['SELECT', 'INSERT', 'UPDATE'],
       api_client_keys: ['SELECT', 'INSERT', 'UPDATE'],
+      ...WEBHOOK_AND_CHANGE_LOG_GRANTS,
     };
     const expected = { ...APPLICATION_GRANTS, ...later, schema_migrations: [] };
     expect(Object.fromEntries(rows.map((row) => [row.table_name, row.privileges]))).toEqual(

@@ -78,6 +78,14 @@ const COLUMN_LISTS: Record<string, { from: string; row: string }> = {
     from: 'trust_goals g JOIN practices p ON p.id = g.practice_id',
     row: 'GoalDetailRow',
   },
+  'webhooks/webhook.row.ts#WEBHOOK_ENDPOINT_COLUMNS': {
+    from: 'webhook_endpoints e',
+    row: 'WebhookEndpointRow',
+  },
+  'webhooks/webhook.row.ts#WEBHOOK_DELIVERY_COLUMNS': {
+    from: 'webhook_deliveries d JOIN webhook_events ev ON ev.practice_id = d.practice_id AND ev.id = d.event_id',
+    row: 'WebhookDeliveryRow',
+  },
 };
 
 function rowModules(dir = SRC): string[] {

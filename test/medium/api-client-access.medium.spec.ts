@@ -24,6 +24,7 @@ describe('client access for API clients: the single-record decision and the list
     id: '00000000-0000-4000-8000-000000000001',
     practiceId,
     role: null,
+    ownerId: '00000000-0000-4000-8000-000000000002',
     scopes: [...API_SCOPES],
     caseloadStaffIds,
   });

@@ -44,6 +44,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     AUDIT_SIGNING_KEY,
     AUDIT_CHECKPOINT_INTERVAL_SECONDS: '0',
     HOUSEKEEPING_INTERVAL_SECONDS: '0',
+    // Only the webhook tests deliver (to a receiver of their own on 127.0.0.1).
+    WEBHOOK_POLL_INTERVAL_MS: '0',
     ...options.env,
   });
   const logger = createLogger(config.logLevel);

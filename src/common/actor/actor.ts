@@ -56,6 +56,8 @@ export interface ApiClientActor {
   id: string;
   practiceId: string;
   role: null;
+  /** The admin answerable for the client: the author of what it creates that names a staff member. */
+  ownerId: string;
   scopes: readonly ApiScope[];
   /** The counselors whose caseloads it reaches; null for every client of the practice. */
   caseloadStaffIds: readonly string[] | null;

@@ -1,0 +1,26 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Caller } from '../common/actor/actor';
+import { CurrentCaller, Scope } from '../common/actor/decorators';
+import { ChangeFeedQueryDto, ChangePage } from './change-feed.dto';
+import { ChangeFeedService } from './change-feed.service';
+
+@ApiTags('change feed')
+@ApiBearerAuth('bearer')
+@Controller('changes')
+export class ChangeFeedController {
+  constructor(private readonly feed: ChangeFeedService) {}
+
+  @Get()
+  @Scope('clients:read')
+  @ApiOperation({
+    operationId: 'listChanges',
+    summary: 'What changed among the clients, family members, sessions and notes you reach',
+    description:
+      'Start without a cursor, then always send the last `nextCursor`. Entries are ids (read the record at its usual address); a record changed several times may appear several times. Ordered by commit, so paging while others write never misses a change. Each page is audited like a list. An API key needs `clients:read`; it sees sessions only with `sessions:read` and notes only with `notes:read`.',
+  })
+  @ApiOkResponse({ type: ChangePage })
+  changes(@CurrentCaller() actor: Caller, @Query() query: ChangeFeedQueryDto): Promise<ChangePage> {
+    return this.feed.changes(actor, query);
+  }
+}

@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayUnique, IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../common/pagination/cursor';
+
+export const CHANGE_RESOURCE_TYPES = [
+  'client',
+  'family_member',
+  'therapy_session',
+  'session_note',
+] as const;
+export type ChangeResourceType = (typeof CHANGE_RESOURCE_TYPES)[number];
+
+export class ChangeFeedQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: CHANGE_RESOURCE_TYPES,
+    isArray: true,
+    description: 'Comma-separated; all four when left out',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value,
+  )
+  @ArrayUnique()
+  @IsIn(CHANGE_RESOURCE_TYPES, { each: true })
+  types?: ChangeResourceType[];
+}
+
+export class ChangeView {
+  @ApiProperty({ enum: CHANGE_RESOURCE_TYPES }) resourceType!: ChangeResourceType;
+  @ApiProperty({ format: 'uuid', description: 'Read the record itself at its usual address' })
+  id!: string;
+  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    enum: ['upserted', 'deleted'],
+    description:
+      '`deleted` is a tombstone: the record (or its client) was marked entered-in-error; drop it.',
+  })
+  change!: 'upserted' | 'deleted';
+  @ApiProperty({ format: 'date-time' }) changedAt!: string;
+}
+
+export class ChangePage {
+  @ApiProperty({ type: [ChangeView] }) data!: ChangeView[];
+  @ApiProperty({
+    description:
+      'Where to continue: never null. Keep it and ask again later to get what changed since; an empty page means nothing new yet.',
+  })
+  nextCursor!: string;
+  @ApiProperty({ description: 'True when more changes are already waiting (ask again now)' })
+  hasMore!: boolean;
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClientAccessService } from '../access/client-access.service';
+import { AuditService } from '../audit/audit.service';
+import type { ApiScope, Caller } from '../common/actor/actor';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../common/pagination/cursor';
+import { SqlParams } from '../common/sql/sql-params';
+import { ValidationProblem } from '../common/problem/problem';
+import {
+  CHANGE_RESOURCE_TYPES,
+  type ChangeFeedQueryDto,
+  type ChangePage,
+  type ChangeResourceType,
+} from './change-feed.dto';
+
+interface ChangeRow {
+  id: string;
+  tx_id: string;
+  resource_type: ChangeResourceType;
+  resource_id: string;
+  client_id: string;
+  deleted: boolean;
+  changed_at: Date;
+}
+
+/** The start of the feed: before every transaction id and every entry. */
+const ORIGIN = ['0', '0'];
+
+/**
+ * The change feed: what changed among the clients, family members, sessions and notes the caller
+ * reaches, in commit-safe order.
+ *
+ * Entries come from the `change_log` triggers, each with its writing transaction's id. A page only
+ * holds entries whose transaction id is below the snapshot horizon (the oldest transaction still
+ * running), ordered by (transaction id, entry id) — the audit sealer's rule. Every transaction below
+ * the horizon has ended, and any transaction that commits later has an id at or above it, so a
+ * cursor never passes an entry that could still appear: no change is missed between pages, however
+ * writes interleave. The price is latency: an open transaction holds the feed back until it ends.
+ */
+const SCOPE_OF_TYPE: Record<(typeof CHANGE_RESOURCE_TYPES)[number], ApiScope> = {
+  client: 'clients:read',
+  family_member: 'clients:read',
+  therapy_session: 'sessions:read',
+  session_note: 'notes:read',
+};
+
+@Injectable()
+export class ChangeFeedService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: ClientAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async changes(actor: Caller, query: ChangeFeedQueryDto): Promise<ChangePage> {
+    const params = new SqlParams();
+    // An API key sees only the kinds of record its scopes let it read elsewhere.
+    const types = (query.types?.length ? query.types : [...CHANGE_RESOURCE_TYPES]).filter(
+      (type) => actor.kind === 'staff' || actor.scopes.includes(SCOPE_OF_TYPE[type]),
+    );
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [txId, entryId] = query.cursor ? decodeCursor(query.cursor, 2) : ORIGIN;
+    if (!/^\d{1,20}$/.test(String(txId)) || !/^\d{1,20}$/.test(String(entryId))) {
+      throw new ValidationProblem([
+        { field: 'cursor', message: 'must be a cursor returned by a previous page' },
+      ]);
+    }
+    // Tombstones: the feed is the one list that still names entered-in-error records, by id only,
+    // so a copy can drop them; `scope` is the list rule without that exclusion.
+    const demographics = this.access.scope(actor, params, 'read');
+    const clinical = this.access.scope(actor, params, 'readClinical');
+    const rows = await this.txHost.tx.query<ChangeRow[]>(
+      `SELECT l.id::text AS id, l.tx_id::text AS tx_id, l.resource_type, l.resource_id, l.client_id,
+              c.status = 'entered_in_error' AS deleted, l.changed_at
+         FROM change_log l
+         JOIN clients c ON c.practice_id = l.practice_id AND c.id = l.client_id
+        WHERE l.practice_id = ${params.add(actor.practiceId)}
+          AND l.resource_type = ANY (${params.add(types)}::text[])
+          AND l.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND (l.tx_id, l.id) > (${params.add(String(txId))}::xid8, ${params.add(String(entryId))}::bigint)
+          AND CASE WHEN l.resource_type IN ('client', 'family_member') THEN ${demographics}
+                   ELSE ${clinical} END
+        ORDER BY l.tx_id, l.id
+        LIMIT ${params.add(limit + 1)}`,
+      params.values,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    await this.audit.recordListed(
+      'change_feed',
+      page.map((row) => row.client_id),
+    );
+    return {
+      data: page.map((row) => ({
+        resourceType: row.resource_type,
+        id: row.resource_id,
+        clientId: row.client_id,
+        change: row.deleted ? ('deleted' as const) : ('upserted' as const),
+        changedAt: row.changed_at.toISOString(),
+      })),
+      nextCursor: last
+        ? encodeCursor([last.tx_id, last.id])
+        : encodeCursor([String(txId), String(entryId)]),
+      hasMore: rows.length > limit,
+    };
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Every event type the API emits today, in the OpenAPI document's enumeration. Case events come
+ * with family cases; a type is listed only once some code path emits it.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'client.created',
+  'client.updated',
+  'client.status_changed',
+  'session.scheduled',
+  'session.rescheduled',
+  'session.cancelled',
+  'session.completed',
+  'note.signed',
+  'note.cosigned',
+  'goal.status_changed',
+  'checkin.recorded',
+  'intake.submitted',
+  'intake.accepted',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/**
+ * What an event names: ids only (never names, dates of birth, note text or contacts). The practice
+ * is always there; the rest depends on the type (`clientId`, `sessionId`, `noteId`, `goalId`,
+ * `checkInId`, `submissionId`).
+ */
+export type WebhookEventIds = { practiceId: string } & Record<string, string>;
