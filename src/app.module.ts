@@ -26,6 +26,7 @@ import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { PsychotherapyNotesModule } from './psychotherapy-notes/psychotherapy-notes.module';
 import { IntakeModule } from './intake/intake.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -83,6 +84,7 @@ export class AppModule {
         IntakeModule,
         HousekeepingModule,
         HealthModule,
+        MetricsModule,
         ...imports,
       ],
     };
