@@ -4,7 +4,9 @@
 # It never starts the embedded PostgreSQL: DATABASE_URL and JWT_SECRET (32+ characters) are
 # required at run time (see README, "Configuration"); docker-compose.yml wires both.
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Node 26 is the Active LTS line since 2026-10-28 (24 and 22 are in maintenance); the API also runs
+# on 20.19+, 22.12+ and 24 (package.json "engines").
+ARG NODE_IMAGE=node:26-bookworm-slim
 
 # ---- build: all dependencies, compile TypeScript into dist/ ----------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -15,6 +15,7 @@ import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-f
 import { GrantApplicationRole1763713300000 } from './1763713300000-grant-application-role';
 import { CreateApiClients1763713600000 } from './1763713600000-create-api-clients';
 import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-webhooks-and-change-log';
+import { LetApplicationReadMigrations1763714000000 } from './1763714000000-let-application-read-migrations';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -38,4 +39,5 @@ export const migrations = [
   GrantApplicationRole1763713300000,
   CreateApiClients1763713600000,
   CreateWebhooksAndChangeLog1763713700000,
+  LetApplicationReadMigrations1763714000000,
 ];

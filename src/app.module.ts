@@ -30,6 +30,7 @@ import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { ApiClientsModule } from './api-clients/api-clients.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ChangeFeedModule } from './change-feed/change-feed.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -91,6 +92,7 @@ export class AppModule {
         ChangeFeedModule,
         HousekeepingModule,
         HealthModule,
+        MetricsModule,
         ...imports,
       ],
     };

@@ -1,3 +1,5 @@
+// First: tracing instruments http and pg as they load (a no-op unless OTEL_ENABLED or OTEL_*).
+import './tracing/tracing-preload';
 import 'reflect-metadata';
 import { createApp } from './bootstrap/create-app';
 import { installShutdownHandlers } from './bootstrap/shutdown';

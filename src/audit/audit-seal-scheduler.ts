@@ -44,6 +44,11 @@ export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplica
     });
   }
 
+  /** Every chain was sealed below this transaction id at the last complete pass (null: none yet). */
+  get sealedThrough(): string | null {
+    return this.sealedBelow;
+  }
+
   onApplicationBootstrap(): void {
     this.task.start();
   }

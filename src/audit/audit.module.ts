@@ -5,6 +5,7 @@ import { AuditCheckpointsController } from './audit-checkpoints.controller';
 import { AuditEventsController } from './audit-events.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditSealLag } from './audit-seal-lag';
 import { AuditSealScheduler } from './audit-seal-scheduler';
 import { AuditSealer } from './audit-sealer';
 import { AuditVerifier } from './audit-verifier';
@@ -22,7 +23,8 @@ import { AuditService } from './audit.service';
     AuditExportService,
     AuditCheckpointService,
     AuditCheckpointScheduler,
+    AuditSealLag,
   ],
-  exports: [AuditService],
+  exports: [AuditService, AuditSealLag],
 })
 export class AuditModule {}

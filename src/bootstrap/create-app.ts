@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Application, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from '../app.module';
 import { requestIdMiddleware } from '../common/http/request-id';
@@ -9,10 +9,20 @@ import { httpLogger } from '../common/logging/http-logger';
 import { NestPinoLogger } from '../common/logging/nest-logger';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
 import { AppValidationPipe } from '../common/validation/validation.pipe';
+import { AppMetrics } from '../metrics/app-metrics';
+import { httpMetricsMiddleware } from '../metrics/http-metrics';
 import { setupOpenApi } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
+
+/**
+ * Helmet's default policy, less `upgrade-insecure-requests`: served over plain HTTP on any host
+ * but localhost (a container behind `docker-compose`, a colleague's machine), it makes the browser
+ * fetch Swagger UI's scripts and styles over HTTPS, which nothing answers, and the page stays
+ * blank. TLS belongs to whatever terminates it in front of the API, which can add the directive.
+ */
+export const CONTENT_SECURITY_DIRECTIVES = { 'upgrade-insecure-requests': null };
 
 /** Builds the fully configured application; used by `main.ts` and by the e2e tests alike. */
 export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
@@ -25,9 +35,14 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
 
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  const metrics = app.get(AppMetrics);
+  if (metrics.enabled) app.use(httpMetricsMiddleware(metrics.httpDuration));
+  // Before Nest's routes and outside the API prefix; no token (Prometheus scrapes it as is).
+  if (metrics.onApiPort)
+    (app.getHttpAdapter().getInstance() as Application).get('/metrics', metrics.handler);
   app.use(requestIdMiddleware);
   app.use(httpLogger(logger));
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_DIRECTIVES } }));
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: [
@@ -58,7 +73,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   });
   app.useGlobalPipes(new AppValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
-  setupOpenApi(app, config.version);
+  if (config.docsEnabled) setupOpenApi(app, config.version);
   await app.init();
   return app;
 }

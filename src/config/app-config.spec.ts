@@ -126,4 +126,39 @@ describe('loadConfig', () => {
       'Invalid configuration: WEBHOOK_ALLOWED_PRIVATE_ADDRESSES must be comma-separated IP addresses or CIDR ranges',
     );
   });
+
+  describe('operations switches', () => {
+    const production = (extra: Record<string, string> = {}) =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET,
+        DATABASE_URL: 'postgres://db/x',
+        MIGRATION_DATABASE_URL: 'postgres://owner@db/x',
+        AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519')
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+        ...extra,
+      });
+
+    it('serves the API docs by default outside production only, unless told', () => {
+      expect(loadConfig({ DATA_DIR: dataDir() }).docsEnabled).toBe(true);
+      expect(loadConfig({ DATA_DIR: dataDir(), DOCS_ENABLED: 'false' }).docsEnabled).toBe(false);
+      expect(production().docsEnabled).toBe(false);
+      expect(production({ DOCS_ENABLED: 'true' }).docsEnabled).toBe(true);
+    });
+
+    it('serves metrics on the API port by default, on a port of its own when told', () => {
+      expect(loadConfig({ DATA_DIR: dataDir() }).metrics).toEqual({
+        enabled: true,
+        port: undefined,
+      });
+      expect(production({ METRICS_PORT: '9464' }).metrics).toEqual({ enabled: true, port: 9464 });
+      expect(loadConfig({ DATA_DIR: dataDir(), METRICS_ENABLED: 'no' }).metrics.enabled).toBe(
+        false,
+      );
+      expect(() => loadConfig({ DATA_DIR: dataDir(), METRICS_PORT: '3000' })).toThrow(
+        'Invalid configuration: METRICS_PORT must differ from PORT',
+      );
+    });
+  });
 });

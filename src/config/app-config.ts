@@ -59,6 +59,12 @@ export interface WebhookConfig {
   allowedPrivateAddresses: string[];
 }
 
+export interface MetricsConfig {
+  enabled: boolean;
+  /** A port of its own for /metrics (and detailed readiness); unset: the API's port. */
+  port?: number;
+}
+
 export interface EmbeddedDatabaseConfig {
   dataDir: string;
   port: number;
@@ -94,6 +100,11 @@ export class AppConfig {
   /** Requests one signed-in staff member may make per minute, across all replicas. */
   readonly actorRateLimitPerMinute: number;
   readonly webhooks: WebhookConfig;
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  readonly docsEnabled: boolean;
+  readonly metrics: MetricsConfig;
+  /** Shown readiness details on the API port to a caller presenting it; unset: never there. */
+  readonly healthDetailsToken?: string;
 
   constructor(env: Environment, jwtSecret: string, auditSigningKey: KeyObject) {
     this.env = env.NODE_ENV;
@@ -155,6 +166,10 @@ export class AppConfig {
         .map((part) => part.trim())
         .filter(Boolean),
     };
+    // The API's own description helps an attacker map it: production opts in.
+    this.docsEnabled = env.DOCS_ENABLED ?? env.NODE_ENV !== 'production';
+    this.metrics = { enabled: env.METRICS_ENABLED, port: env.METRICS_PORT };
+    this.healthDetailsToken = env.HEALTH_DETAILS_TOKEN;
   }
 
   get isProduction(): boolean {

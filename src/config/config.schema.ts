@@ -12,8 +12,9 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 
 /**
- * Every environment variable the API reads. Nothing else in the code reads `process.env`:
- * it asks the typed {@link AppConfig} built from this schema.
+ * Every environment variable the API reads. Nothing else in the code reads `process.env`: it asks
+ * the typed {@link AppConfig} built from this schema. The one exception is the tracing preload
+ * (`src/tracing/`), which must decide before any other module loads and so reads `OTEL_*` itself.
  */
 export const environmentSchema = z
   .object({
@@ -72,8 +73,21 @@ export const environmentSchema = z
         (value) => value.split(',').every((part) => isAddressOrRange(part.trim())),
         'must be comma-separated IP addresses or CIDR ranges',
       ),
+    DOCS_ENABLED: booleanFlag.optional(),
+    METRICS_ENABLED: booleanFlag.default(true),
+    METRICS_PORT: port.optional(),
+    HEALTH_DETAILS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Read by the tracing preload before this schema runs (src/tracing/); validated here too.
+    OTEL_ENABLED: booleanFlag.default(false),
   })
   .superRefine((env, ctx) => {
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'must differ from PORT (leave it unset to serve /metrics on the API port)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
     }

@@ -1,15 +1,15 @@
-import { Controller, Get, HttpCode } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Headers, HttpCode } from '@nestjs/common';
 import {
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/actor/decorators';
-import { ServiceUnavailableProblem } from '../common/problem/problem';
-import { ShutdownState } from './shutdown-state';
+import { AppConfig } from '../config/app-config';
+import { ReadinessService, type ReadinessDetails } from './readiness.service';
 
 class HealthStatus {
   /** `ok` when the check passed. */
@@ -20,10 +20,14 @@ class HealthStatus {
 @Public()
 @Controller('health')
 export class HealthController {
+  private readonly detailsTokenDigest?: Buffer;
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly shutdown: ShutdownState,
-  ) {}
+    private readonly readiness: ReadinessService,
+    private readonly config: AppConfig,
+  ) {
+    if (config.healthDetailsToken) this.detailsTokenDigest = digest(config.healthDetailsToken);
+  }
 
   @Get('live')
   @HttpCode(200)
@@ -38,15 +42,30 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: the API can serve requests (database reachable, not draining)',
   })
+  @ApiHeader({
+    name: 'Authorization',
+    required: false,
+    description:
+      '`Bearer <HEALTH_DETAILS_TOKEN>` adds details for operators (database, migrations, audit sealer)',
+  })
   @ApiOkResponse({ type: HealthStatus })
   @ApiServiceUnavailableResponse({
-    description: 'Draining for shutdown, or the database is unreachable',
+    description: 'Draining for shutdown, the database is unreachable or lacks a migration',
   })
-  async ready(): Promise<HealthStatus> {
-    if (this.shutdown.isDraining) {
-      throw new ServiceUnavailableProblem('The API is shutting down.', 1);
-    }
-    await this.dataSource.query('SELECT 1');
-    return { status: 'ok' };
+  async ready(
+    @Headers('authorization') authorization?: string,
+  ): Promise<HealthStatus | ReadinessDetails> {
+    const details = await this.readiness.check(this.config.version, this.maysee(authorization));
+    return details ?? { status: 'ok' };
   }
+
+  /** Compares digests, so neither the token's length nor its prefix leaks through timing. */
+  private maysee(authorization: string | undefined): boolean {
+    if (!this.detailsTokenDigest || !authorization?.startsWith('Bearer ')) return false;
+    return timingSafeEqual(digest(authorization.slice('Bearer '.length)), this.detailsTokenDigest);
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }

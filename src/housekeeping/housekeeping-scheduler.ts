@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { RepeatingTask } from '../common/scheduling/repeating-task';
 import { AppConfig } from '../config/app-config';
 import { APP_LOGGER } from '../config/config.module';
+import { QueueDepths } from '../metrics/queue-depths';
 import { HousekeepingService } from './housekeeping.service';
 
 /** First run soon after start (a deployment purges without waiting a whole interval). */
@@ -21,11 +22,14 @@ const FIRST_RUN_MAX_DELAY_SECONDS = 60;
 @Injectable()
 export class HousekeepingScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task: RepeatingTask;
+  /** Set when the last run stopped before purging everything due: the next one carries on. */
+  private backlog = false;
 
   constructor(
     housekeeping: HousekeepingService,
     config: AppConfig,
     @Inject(APP_LOGGER) logger: Logger,
+    queues: QueueDepths,
   ) {
     const log = logger.child({ component: 'housekeeping' });
     const interval = config.housekeepingIntervalSeconds;
@@ -36,10 +40,13 @@ export class HousekeepingScheduler implements OnApplicationBootstrap, BeforeAppl
       log,
       run: async () => {
         const run = await housekeeping.run({ shouldStop: () => this.task.stopped });
+        if (run) this.backlog = !run.complete;
         // Counts only, as in the run's audit event.
         if (run) log.info({ deleted: run.deleted, complete: run.complete }, 'housekeeping ran');
       },
     });
+    // Housekeeping is not a queue of jobs but one job that may leave a backlog: depth 0 or 1.
+    queues.register('housekeeping', () => Promise.resolve(this.backlog ? 1 : 0));
   }
 
   onApplicationBootstrap(): void {
