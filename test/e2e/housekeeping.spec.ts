@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { HousekeepingService } from '../../src/housekeeping/housekeeping.service';
+import { PLATFORM_PRACTICE_ID } from '../../src/practices/platform-practice';
 import { createPractice, createStaff, type TestStaff } from '../factories/staff.factory';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
@@ -122,8 +123,9 @@ async function remaining(db: DataSource, { ids }: Seeded): Promise<string[]> {
 async function purgeEvents(db: DataSource) {
   return db.query<{ metadata: Record<string, unknown>; actor_type: string }[]>(
     `SELECT metadata, actor_type FROM audit_events
-      WHERE practice_id IS NULL AND action = 'purge' AND resource_type = 'housekeeping'
+      WHERE practice_id = $1 AND action = 'purge' AND resource_type = 'housekeeping'
       ORDER BY occurred_at`,
+    [PLATFORM_PRACTICE_ID],
   );
 }
 
