@@ -49,7 +49,8 @@ async function seedRows(db: DataSource): Promise<Seeded> {
       name,
       `INSERT INTO refresh_tokens (practice_id, staff_id, family_id, token_hash, created_at, expires_at,
                                    used_at, revoked_at, revoked_reason)
-       VALUES ($1, $2, gen_random_uuid(), '\\x00', now() - interval '40 days', now() + $3::interval,
+       VALUES ($1, $2, gen_random_uuid(), sha256(gen_random_uuid()::text::bytea), now() - interval '40 days',
+               now() + $3::interval,
                CASE WHEN $4 = 'used' THEN now() - interval '39 days' END,
                CASE WHEN $4 = 'revoked' THEN now() - interval '39 days' END,
                CASE WHEN $4 = 'revoked' THEN 'logout' END) RETURNING id`,
@@ -67,7 +68,7 @@ async function seedRows(db: DataSource): Promise<Seeded> {
     one(
       name,
       `INSERT INTO password_tokens (practice_id, staff_id, token_hash, created_at, expires_at, used_at)
-       VALUES ($1, $2, '\\x00', now() - interval '10 days', now() + $3::interval,
+       VALUES ($1, $2, sha256(gen_random_uuid()::text::bytea), now() - interval '10 days', now() + $3::interval,
                CASE WHEN $4 THEN now() - interval '9 days' END) RETURNING id`,
       [p, s, expiresIn, used],
     );

@@ -337,7 +337,7 @@ describe('audit trail: verification', () => {
       await query(`DELETE FROM audit_events WHERE id = $1`, [events[2]]);
       await query(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
       await query(`ALTER TABLE audit_chain_links ADD CONSTRAINT fk_audit_chain_links_event
-        FOREIGN KEY (event_id) REFERENCES audit_events (id) NOT VALID`);
+        FOREIGN KEY (practice_id, event_id) REFERENCES audit_events (practice_id, id) NOT VALID`);
     });
 
     expect(await h.get().verifier.verify(practiceId)).toMatchObject({
