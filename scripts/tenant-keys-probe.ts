@@ -75,7 +75,9 @@ async function main(): Promise<void> {
       owner,
       // The read of one client touches clients, care teams and staff only: without the API
       // rounds, fewer sessions and goals seed faster and change nothing it reads.
-      process.env.PROBE_API === '0' ? { ...DEFAULT_SIZE, sessions: 2_000, goals: 500 } : DEFAULT_SIZE,
+      process.env.PROBE_API === '0'
+        ? { ...DEFAULT_SIZE, sessions: 2_000, goals: 500 }
+        : DEFAULT_SIZE,
       await hashPassword('probe-password'),
     );
     const caseloads = (
