@@ -13,6 +13,7 @@ import { IndexAuditEventsByListedClients1763713000000 } from './1763713000000-in
 import { VersionStaffAccessTokens1763713100000 } from './1763713100000-version-staff-access-tokens';
 import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-failures';
 import { GrantApplicationRole1763713300000 } from './1763713300000-grant-application-role';
+import { LeadTenantKeysWithPractice1763713400000 } from './1763713400000-lead-tenant-keys-with-practice';
 import { CreateApiClients1763713600000 } from './1763713600000-create-api-clients';
 import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-webhooks-and-change-log';
 import { LetApplicationReadMigrations1763714000000 } from './1763714000000-let-application-read-migrations';
@@ -37,6 +38,7 @@ export const migrations = [
   VersionStaffAccessTokens1763713100000,
   CreateLoginFailures1763713200000,
   GrantApplicationRole1763713300000,
+  LeadTenantKeysWithPractice1763713400000,
   CreateApiClients1763713600000,
   CreateWebhooksAndChangeLog1763713700000,
   LetApplicationReadMigrations1763714000000,

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { PLATFORM_PRACTICE_ID } from '../practices/platform-practice';
 
-/** Chain of the events that belong to no practice (e.g. a failed login for an unknown email). */
-export const PLATFORM_CHAIN_ID = '00000000-0000-0000-0000-000000000000';
+/**
+ * Chain of the events that belong to no practice (e.g. a failed login for an unknown email): the
+ * chain of the reserved platform practice those events are recorded under.
+ */
+export const PLATFORM_CHAIN_ID = PLATFORM_PRACTICE_ID;
 
 /** The `prev_hash` of the first link of every chain. */
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
@@ -9,7 +13,7 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 /** First key of the two-key advisory lock that serialises the sealing of one chain. */
 export const SEAL_LOCK_CLASS = 74_126_632;
 
-/** The chain an event belongs to: its practice, or the platform chain. */
+/** The chain an event belongs to: its practice, or the platform chain (no practice). */
 export function chainIdOf(practiceId: string | null): string {
   return practiceId ?? PLATFORM_CHAIN_ID;
 }
@@ -21,12 +25,10 @@ export function linkHash(prevHash: Buffer, eventHash: Buffer): Buffer {
 
 /**
  * SQL condition selecting the events of a chain (alias `e`), the chain id being the parameter
- * `param`. Written per chain so that both forms use `ix_audit_events_practice_tx`.
+ * `param`: a chain is its practice's events (`ix_audit_events_practice_tx`).
  */
-export function eventsOfChain(chainId: string, param: string): string {
-  return chainId === PLATFORM_CHAIN_ID
-    ? `(e.practice_id IS NULL AND ${param}::uuid = '${PLATFORM_CHAIN_ID}'::uuid)`
-    : `e.practice_id = ${param}::uuid`;
+export function eventsOfChain(param: string): string {
+  return `e.practice_id = ${param}::uuid`;
 }
 
 /** Position of an event in its chain: links follow `(tx_id, id)` order. */

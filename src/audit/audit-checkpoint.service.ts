@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StaffActor } from '../common/actor/actor';
 import { AppConfig } from '../config/app-config';
-import { PLATFORM_CHAIN_ID } from './audit-chain';
 import { keyIdOf, publicKeyPem, signCheckpoint, type AuditCheckpoint } from './audit-checkpoint';
 import { AuditSealer } from './audit-sealer';
 import { AuditService } from './audit.service';
@@ -50,20 +49,19 @@ export class AuditCheckpointService {
   }
 
   /**
-   * Signed heads of every practice's chain (and the platform chain) as linked now, one index
-   * probe per chain.
+   * Signed heads of every practice's chain (the platform practice's is the platform chain) as
+   * linked now, one index probe per chain.
    */
   async allHeads(): Promise<AuditCheckpoint[]> {
     const rows = await this.dataSource.query<
       { chain_id: string; seq: string | null; link_hash: Buffer | null }[]
     >(
       `SELECT c.id AS chain_id, last.seq::text AS seq, last.link_hash
-         FROM (SELECT id FROM practices UNION ALL SELECT $1::uuid) AS c
+         FROM practices c
          LEFT JOIN LATERAL (
            SELECT l.seq, l.link_hash FROM audit_chain_links l
-            WHERE l.chain_id = c.id ORDER BY l.seq DESC LIMIT 1) AS last ON true
+            WHERE l.practice_id = c.id ORDER BY l.seq DESC LIMIT 1) AS last ON true
         ORDER BY c.id`,
-      [PLATFORM_CHAIN_ID],
     );
     const at = new Date();
     return rows.map((row) =>

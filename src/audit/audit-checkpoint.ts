@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { GENESIS_HASH, PLATFORM_CHAIN_ID } from './audit-chain';
+import { GENESIS_HASH } from './audit-chain';
 
 export const CHECKPOINT_TYPE = 'audit-checkpoint/v1';
 
@@ -96,7 +96,7 @@ export async function checkChainAgainstCheckpoint(
 ): Promise<ChainCheck> {
   if (checkpoint.seq === 0) return { ok: true, linksChecked: 0 };
   const [head] = await query<{ link_hash: Buffer }>(
-    `SELECT link_hash FROM audit_chain_links WHERE chain_id = $1::uuid AND seq = $2`,
+    `SELECT link_hash FROM audit_chain_links WHERE practice_id = $1::uuid AND seq = $2`,
     [checkpoint.practiceId, checkpoint.seq],
   );
   if (!head) {
@@ -116,12 +116,12 @@ export async function checkChainAgainstCheckpoint(
                     AND l.prev_hash = COALESCE(lag(l.link_hash) OVER w, $3::bytea)
                     AND sha256(l.prev_hash || l.event_hash) = l.link_hash
                     AND COALESCE(e.id IS NOT NULL
-                                 AND COALESCE(e.practice_id, $4::uuid) = l.chain_id
                                  AND audit_event_digest(e) = l.event_hash, false) AS intact
-               FROM audit_chain_links l LEFT JOIN audit_events e ON e.id = l.event_id
-              WHERE l.chain_id = $1::uuid AND l.seq <= $2
+               FROM audit_chain_links l
+               LEFT JOIN audit_events e ON e.practice_id = l.practice_id AND e.id = l.event_id
+              WHERE l.practice_id = $1::uuid AND l.seq <= $2
              WINDOW w AS (ORDER BY l.seq)) AS links`,
-    [checkpoint.practiceId, checkpoint.seq, GENESIS_HASH, PLATFORM_CHAIN_ID],
+    [checkpoint.practiceId, checkpoint.seq, GENESIS_HASH],
   );
   if (!walk || walk.links !== checkpoint.seq || walk.first_broken !== null) {
     return {

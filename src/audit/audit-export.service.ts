@@ -96,7 +96,7 @@ export class AuditExportService {
         `SELECT ${AUDIT_EVENT_COLUMNS}, e.metadata, l.seq::text AS chain_seq,
                 encode(l.link_hash, 'hex') AS link_hash
            FROM audit_events e
-           LEFT JOIN audit_chain_links l ON l.event_id = e.id
+           LEFT JOIN audit_chain_links l ON l.practice_id = e.practice_id AND l.event_id = e.id
           WHERE e.practice_id = $1::uuid
             AND e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz ${keyset}
           ORDER BY e.occurred_at, e.id

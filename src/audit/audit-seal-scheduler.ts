@@ -100,9 +100,9 @@ export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplica
   /** Chains with an event in `[from, below)`; uses `ix_audit_events_tx`. */
   private async chainsWithEventsBetween(from: string, below: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ chain_id: string }[]>(
-      `SELECT DISTINCT COALESCE(e.practice_id, $3::uuid) AS chain_id FROM audit_events e
+      `SELECT DISTINCT e.practice_id AS chain_id FROM audit_events e
         WHERE e.tx_id >= $1::xid8 AND e.tx_id < $2::xid8`,
-      [from, below, PLATFORM_CHAIN_ID],
+      [from, below],
     );
     return rows.map((row) => row.chain_id);
   }
@@ -119,11 +119,10 @@ export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplica
     const lastLinkOf = (chain: string) => `
       LEFT JOIN LATERAL (
         SELECT l.event_tx_id, l.event_id FROM audit_chain_links l
-         WHERE l.chain_id = ${chain} ORDER BY l.seq DESC LIMIT 1) AS last ON true`;
+         WHERE l.practice_id = ${chain} ORDER BY l.seq DESC LIMIT 1) AS last ON true`;
     const rows = await this.dataSource.query<{ chain_id: string }[]>(
       `WITH RECURSIVE practices_with_events(practice_id) AS (
-         (SELECT e.practice_id FROM audit_events e
-           WHERE e.practice_id IS NOT NULL ORDER BY e.practice_id LIMIT 1)
+         (SELECT e.practice_id FROM audit_events e ORDER BY e.practice_id LIMIT 1)
          UNION ALL
          SELECT (SELECT e.practice_id FROM audit_events e
                   WHERE e.practice_id > p.practice_id ORDER BY e.practice_id LIMIT 1)
@@ -132,11 +131,7 @@ export class AuditSealScheduler implements OnApplicationBootstrap, BeforeApplica
        SELECT p.practice_id AS chain_id FROM practices_with_events p ${lastLinkOf('p.practice_id')}
         WHERE p.practice_id IS NOT NULL
           AND EXISTS (SELECT 1 FROM audit_events e
-                       WHERE e.practice_id = p.practice_id ${unlinkedAfterLastLink})
-       UNION ALL
-       SELECT $2::uuid FROM (SELECT 1) AS one ${lastLinkOf('$2::uuid')}
-        WHERE EXISTS (SELECT 1 FROM audit_events e
-                       WHERE e.practice_id IS NULL ${unlinkedAfterLastLink})`,
+                       WHERE e.practice_id = p.practice_id ${unlinkedAfterLastLink})`,
       [below, PLATFORM_CHAIN_ID],
     );
     return rows.map((row) => row.chain_id);

@@ -66,7 +66,7 @@ export class AuditSealer {
         const events = await manager.query<{ id: string; tx_id: string; event_hash: Buffer }[]>(
           `SELECT e.id, e.tx_id::text AS tx_id, audit_event_digest(e) AS event_hash
              FROM audit_events e
-            WHERE ${eventsOfChain(chainId, '$1')}
+            WHERE ${eventsOfChain('$1')}
               AND e.tx_id < $2::xid8
               AND (e.tx_id, e.id) > ($3::xid8, $4::uuid)
             ORDER BY e.tx_id, e.id
@@ -86,7 +86,7 @@ export class AuditSealer {
   async countUnlinked(chainId: string, head: ChainPosition | null): Promise<number> {
     const [row] = await this.dataSource.query<{ count: number }[]>(
       `SELECT count(*)::int AS count FROM audit_events e
-        WHERE ${eventsOfChain(chainId, '$1')} AND (e.tx_id, e.id) > ($2::xid8, $3::uuid)`,
+        WHERE ${eventsOfChain('$1')} AND (e.tx_id, e.id) > ($2::xid8, $3::uuid)`,
       [chainId, head?.txId ?? '0', head?.eventId ?? PLATFORM_CHAIN_ID],
     );
     return row?.count ?? 0;
@@ -123,7 +123,7 @@ export class AuditSealer {
          FROM (SELECT 1) AS one
          LEFT JOIN LATERAL (
            SELECT l.seq, l.event_tx_id, l.event_id, l.link_hash FROM audit_chain_links l
-            WHERE l.chain_id = $1::uuid ORDER BY l.seq DESC LIMIT 1) AS last ON true`,
+            WHERE l.practice_id = $1::uuid ORDER BY l.seq DESC LIMIT 1) AS last ON true`,
       [chainId],
     );
     if (!row) throw new Error('the chain head query returned no row');
@@ -168,7 +168,7 @@ export class AuditSealer {
     }
     await manager.query(
       `INSERT INTO audit_chain_links
-         (chain_id, seq, event_id, event_tx_id, event_hash, prev_hash, link_hash)
+         (practice_id, seq, event_id, event_tx_id, event_hash, prev_hash, link_hash)
        SELECT $1::uuid, t.seq, t.event_id, t.event_tx_id::xid8, t.event_hash, t.prev_hash,
               t.link_hash
          FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[])

@@ -114,15 +114,14 @@ export class AuditVerifier {
               l.link_hash,
               sha256(l.prev_hash || l.event_hash) = l.link_hash AS link_intact,
               COALESCE(e.id IS NOT NULL
-                       AND COALESCE(e.practice_id, $4::uuid) = l.chain_id
                        AND e.tx_id = l.event_tx_id
                        AND audit_event_digest(e) = l.event_hash, false) AS event_intact
          FROM audit_chain_links l
-         LEFT JOIN audit_events e ON e.id = l.event_id
-        WHERE l.chain_id = $1::uuid AND l.seq > $2 AND l.seq <= $3
+         LEFT JOIN audit_events e ON e.practice_id = l.practice_id AND e.id = l.event_id
+        WHERE l.practice_id = $1::uuid AND l.seq > $2 AND l.seq <= $3
         ORDER BY l.seq
         LIMIT ${BATCH_SIZE}`,
-      [chainId, afterSeq, lastSeq, PLATFORM_CHAIN_ID],
+      [chainId, afterSeq, lastSeq],
     );
   }
 
@@ -134,10 +133,11 @@ export class AuditVerifier {
   ): Promise<ChainPosition | null> {
     const [row] = await this.dataSource.query<{ id: string; tx_id: string }[]>(
       `SELECT e.id, e.tx_id::text AS tx_id FROM audit_events e
-        WHERE ${eventsOfChain(chainId, '$1')}
+        WHERE ${eventsOfChain('$1')}
           AND (e.tx_id, e.id) > ($2::xid8, $3::uuid)
           AND (e.tx_id, e.id) <= ($4::xid8, $5::uuid)
-          AND NOT EXISTS (SELECT 1 FROM audit_chain_links l WHERE l.event_id = e.id)
+          AND NOT EXISTS (SELECT 1 FROM audit_chain_links l
+                           WHERE l.practice_id = e.practice_id AND l.event_id = e.id)
         ORDER BY e.tx_id, e.id
         LIMIT 1`,
       [chainId, after.txId, after.eventId, upTo.txId, upTo.eventId],

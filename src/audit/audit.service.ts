@@ -6,6 +6,7 @@ import type { ProblemError } from '../common/problem/problem';
 import { RequestContext } from '../common/request-context/request-context';
 import { AuditEventInput } from './audit-event';
 import { queryPrepared } from '../common/sql/prepared';
+import { PLATFORM_PRACTICE_ID } from '../practices/platform-practice';
 
 /**
  * Records audit events. Inside a use case's `withTransaction` the insert joins that transaction, so
@@ -81,7 +82,10 @@ export class AuditService {
   private values(event: AuditEventInput) {
     const actor = event.actor ?? this.context.actor ?? anonymousActor();
     return {
-      practice_id: event.practiceId !== undefined ? event.practiceId : actor.practiceId,
+      // An event of no practice (a failed login for an unknown email) is the platform's.
+      practice_id:
+        (event.practiceId !== undefined ? event.practiceId : actor.practiceId) ??
+        PLATFORM_PRACTICE_ID,
       actor_type: actor.kind,
       actor_id: actor.id,
       actor_role: actor.role,

@@ -192,7 +192,7 @@ export class AuthService {
       return revoked;
     }
     if (!token.staff_active) return revoke('staff_inactive');
-    await this.tokens.markUsed(token.id);
+    await this.tokens.markUsed(token.practice_id, token.id);
     const actor = staffActor(token);
     const issued = await this.tokens.issue(actor, token.family_id);
     await this.audit.record({
@@ -267,8 +267,9 @@ export class AuthService {
       >(
         `SELECT t.practice_id, t.staff_id, t.token_hash FROM password_tokens t
            JOIN staff s ON s.practice_id = t.practice_id AND s.id = t.staff_id AND s.active
-          WHERE t.id = $1 AND t.used_at IS NULL AND t.expires_at > now() FOR UPDATE OF t`,
-        [match[1]],
+          WHERE t.token_hash = $1 AND t.id = $2 AND t.used_at IS NULL AND t.expires_at > now()
+            FOR UPDATE OF t`,
+        [sha256(match[2]!), match[1]],
       );
       if (!token || !sha256(match[2]!).equals(token.token_hash))
         throw new InvalidPasswordTokenProblem();

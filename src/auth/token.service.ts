@@ -68,7 +68,10 @@ export class TokenService {
     };
   }
 
-  /** Finds and locks the stored token a presented one names; undefined when it is not genuine. */
+  /**
+   * Finds and locks the stored token a presented one names; undefined when it is not genuine. It
+   * arrives without a practice, so it is found through the global unique index on its hash.
+   */
   async findForUpdate(presented: string): Promise<RefreshTokenRow | undefined> {
     const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
     if (!match) return undefined;
@@ -77,15 +80,18 @@ export class TokenService {
       `SELECT t.id, t.practice_id, t.staff_id, t.family_id, t.token_hash, t.used_at, t.revoked_at,
               t.expires_at <= now() AS expired, s.role, s.active AS staff_active
          FROM refresh_tokens t JOIN staff s ON s.practice_id = t.practice_id AND s.id = t.staff_id
-        WHERE t.id = $1 FOR UPDATE OF t`,
-      [id],
+        WHERE t.token_hash = $1 AND t.id = $2 FOR UPDATE OF t`,
+      [sha256(secret!), id],
     );
     if (!row || !timingSafeEqual(row.token_hash, sha256(secret!))) return undefined;
     return row;
   }
 
-  async markUsed(id: string): Promise<void> {
-    await this.txHost.tx.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [id]);
+  async markUsed(practiceId: string, id: string): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE refresh_tokens SET used_at = now() WHERE practice_id = $1 AND id = $2`,
+      [practiceId, id],
+    );
   }
 
   /**

@@ -161,8 +161,8 @@ export class BoundaryViolationsService {
         changedFields: ['resolvedAt'],
       });
       const [updated] = await this.txHost.tx.query<ViolationRow[]>(
-        `SELECT ${VIOLATION_COLUMNS} FROM boundary_violations v WHERE v.id = $1`,
-        [violationId],
+        `SELECT ${VIOLATION_COLUMNS} FROM boundary_violations v WHERE v.practice_id = $1 AND v.id = $2`,
+        [actor.practiceId, violationId],
       );
       return toView(updated!);
     });

@@ -74,8 +74,8 @@ export class CareTeamService {
       const [row] = await this.txHost.tx.query<MemberRow[]>(
         `SELECT m.id, m.staff_id, s.first_name, s.last_name, s.role AS staff_role, m.role, m.added_at
            FROM care_team_members m JOIN staff s ON s.practice_id = m.practice_id AND s.id = m.staff_id
-          WHERE m.id = $1`,
-        [id],
+          WHERE m.practice_id = $1 AND m.id = $2`,
+        [actor.practiceId, id],
       );
       return toView(row!);
     });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { purges, type Purge } from './housekeeping-purges';
+import { PLATFORM_PRACTICE_ID } from '../practices/platform-practice';
 
 /** Advisory lock key held by the one replica running housekeeping (any constant unique to it). */
 export const HOUSEKEEPING_LOCK_KEY = 74_126_633;
@@ -112,9 +113,9 @@ export class HousekeepingService {
     if (spacingSeconds <= 0) return false;
     const [row] = await lock.manager.query<{ recent: boolean }[]>(
       `SELECT EXISTS (SELECT 1 FROM audit_events e
-                       WHERE e.practice_id IS NULL AND e.resource_type = 'housekeeping'
+                       WHERE e.practice_id = $2::uuid AND e.resource_type = 'housekeeping'
                          AND e.occurred_at > now() - make_interval(secs => $1)) AS recent`,
-      [spacingSeconds],
+      [spacingSeconds, PLATFORM_PRACTICE_ID],
     );
     return row?.recent === true;
   }
@@ -123,8 +124,8 @@ export class HousekeepingService {
   private async recordRun(lock: QueryRunner, run: HousekeepingRun): Promise<void> {
     await lock.manager.query(
       `INSERT INTO audit_events (practice_id, actor_type, action, resource_type, outcome, metadata)
-       VALUES (NULL, 'system', 'purge', 'housekeeping', 'success', $1)`,
-      [JSON.stringify({ ...run.deleted, complete: run.complete })],
+       VALUES ($2, 'system', 'purge', 'housekeeping', 'success', $1)`,
+      [JSON.stringify({ ...run.deleted, complete: run.complete }), PLATFORM_PRACTICE_ID],
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import { recordSystemEvent } from '../audit/system-audit';
 import type { StaffRole } from '../common/actor/actor';
+import { PLATFORM_PRACTICE_ID } from './platform-practice';
 
 export interface NewStaff {
   email: string;
@@ -50,6 +51,8 @@ export async function provisionPractice(
 ): Promise<{ practiceId: string; practiceCreated: boolean; staffCreated: string[] }> {
   if (!isValidTimeZone(practice.timeZone))
     throw new Error(`Unknown time zone: ${practice.timeZone}`);
+  if (practice.id === PLATFORM_PRACTICE_ID)
+    throw new Error('The platform practice is reserved and cannot be provisioned.');
   await client.query('BEGIN');
   try {
     const inserted = await client.query<{ id: string }>(

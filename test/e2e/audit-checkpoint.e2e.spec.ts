@@ -86,7 +86,7 @@ describe('audit chain checkpoints', () => {
       linksChecked: checkpoint.seq,
     });
     const [link] = await testApp.dataSource.query<{ link_hash: Buffer }[]>(
-      `SELECT link_hash FROM audit_chain_links WHERE chain_id = $1 AND seq = $2`,
+      `SELECT link_hash FROM audit_chain_links WHERE practice_id = $1 AND seq = $2`,
       [admin.practiceId, checkpoint.seq],
     );
     expect(link!.link_hash.toString('hex')).toBe(checkpoint.headHash);
@@ -126,7 +126,7 @@ describe('audit chain checkpoints', () => {
       await sql(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
       await sql(
         `UPDATE audit_events SET changed_fields = '{diagnosis}'
-          WHERE id = (SELECT event_id FROM audit_chain_links WHERE chain_id = $1 AND seq = $2)`,
+          WHERE id = (SELECT event_id FROM audit_chain_links WHERE practice_id = $1 AND seq = $2)`,
         [admin.practiceId, checkpoint.seq],
       );
       await sql(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
@@ -134,7 +134,8 @@ describe('audit chain checkpoints', () => {
       await sql(
         `UPDATE audit_chain_links l
             SET event_hash = audit_event_digest(e), link_hash = sha256(l.prev_hash || audit_event_digest(e))
-           FROM audit_events e WHERE e.id = l.event_id AND l.chain_id = $1 AND l.seq = $2`,
+           FROM audit_events e
+          WHERE e.practice_id = l.practice_id AND e.id = l.event_id AND l.practice_id = $1 AND l.seq = $2`,
         [admin.practiceId, checkpoint.seq],
       );
       await sql(`ALTER TABLE audit_chain_links ENABLE TRIGGER tg_audit_chain_links_append_only`);
@@ -156,7 +157,7 @@ describe('audit chain checkpoints', () => {
       await sql(`ALTER TABLE audit_events DISABLE TRIGGER tg_audit_events_append_only`);
       await sql(
         `UPDATE audit_events SET changed_fields = '{diagnosis}'
-          WHERE id = (SELECT event_id FROM audit_chain_links WHERE chain_id = $1 AND seq = 1)`,
+          WHERE id = (SELECT event_id FROM audit_chain_links WHERE practice_id = $1 AND seq = 1)`,
         [admin.practiceId],
       );
       await sql(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);

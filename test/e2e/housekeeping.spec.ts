@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { HousekeepingService } from '../../src/housekeeping/housekeeping.service';
+import { PLATFORM_PRACTICE_ID } from '../../src/practices/platform-practice';
 import { createPractice, createStaff, type TestStaff } from '../factories/staff.factory';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
@@ -48,7 +49,8 @@ async function seedRows(db: DataSource): Promise<Seeded> {
       name,
       `INSERT INTO refresh_tokens (practice_id, staff_id, family_id, token_hash, created_at, expires_at,
                                    used_at, revoked_at, revoked_reason)
-       VALUES ($1, $2, gen_random_uuid(), '\\x00', now() - interval '40 days', now() + $3::interval,
+       VALUES ($1, $2, gen_random_uuid(), sha256(gen_random_uuid()::text::bytea), now() - interval '40 days',
+               now() + $3::interval,
                CASE WHEN $4 = 'used' THEN now() - interval '39 days' END,
                CASE WHEN $4 = 'revoked' THEN now() - interval '39 days' END,
                CASE WHEN $4 = 'revoked' THEN 'logout' END) RETURNING id`,
@@ -66,7 +68,7 @@ async function seedRows(db: DataSource): Promise<Seeded> {
     one(
       name,
       `INSERT INTO password_tokens (practice_id, staff_id, token_hash, created_at, expires_at, used_at)
-       VALUES ($1, $2, '\\x00', now() - interval '10 days', now() + $3::interval,
+       VALUES ($1, $2, sha256(gen_random_uuid()::text::bytea), now() - interval '10 days', now() + $3::interval,
                CASE WHEN $4 THEN now() - interval '9 days' END) RETURNING id`,
       [p, s, expiresIn, used],
     );
@@ -122,8 +124,9 @@ async function remaining(db: DataSource, { ids }: Seeded): Promise<string[]> {
 async function purgeEvents(db: DataSource) {
   return db.query<{ metadata: Record<string, unknown>; actor_type: string }[]>(
     `SELECT metadata, actor_type FROM audit_events
-      WHERE practice_id IS NULL AND action = 'purge' AND resource_type = 'housekeeping'
+      WHERE practice_id = $1 AND action = 'purge' AND resource_type = 'housekeeping'
       ORDER BY occurred_at`,
+    [PLATFORM_PRACTICE_ID],
   );
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { PLATFORM_PRACTICE_ID } from '../../src/practices/platform-practice';
 import {
   apiSite,
   spawnApi,
@@ -87,7 +88,8 @@ describe('stop and restart on the same data folder', () => {
     await ready(second);
     const rows = await withDatabase(async (client) => {
       const result = await client.query<{ name: string; time_zone: string }>(
-        `SELECT name, time_zone FROM practices ORDER BY name`,
+        `SELECT name, time_zone FROM practices WHERE id <> $1 ORDER BY name`,
+        [PLATFORM_PRACTICE_ID],
       );
       return result.rows;
     });

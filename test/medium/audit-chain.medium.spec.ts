@@ -48,7 +48,7 @@ function auditHarness(h: MediumHarness) {
   const links = (chainId: string) =>
     get().dataSource.query<{ seq: number; event_id: string; event_tx_id: string }[]>(
       `SELECT seq::int AS seq, event_id, event_tx_id::text AS event_tx_id
-         FROM audit_chain_links WHERE chain_id = $1 ORDER BY seq`,
+         FROM audit_chain_links WHERE practice_id = $1 ORDER BY seq`,
       [chainId],
     );
 
@@ -80,10 +80,12 @@ describe('audit trail: append-only storage', () => {
     await h.settle(practice.id);
     const ds = medium.dataSource;
 
-    await expectRefused(ds, `UPDATE audit_chain_links SET sealed_at = now() WHERE chain_id = $1`, [
-      practice.id,
-    ]);
-    await expectRefused(ds, `DELETE FROM audit_chain_links WHERE chain_id = $1`, [practice.id]);
+    await expectRefused(
+      ds,
+      `UPDATE audit_chain_links SET sealed_at = now() WHERE practice_id = $1`,
+      [practice.id],
+    );
+    await expectRefused(ds, `DELETE FROM audit_chain_links WHERE practice_id = $1`, [practice.id]);
     await expectRefused(ds, `TRUNCATE audit_chain_links`);
     expect(await h.links(practice.id)).toHaveLength(1);
   });
@@ -234,14 +236,15 @@ describe('audit trail: sealing', () => {
     expect((await h.get().verifier.verify(practice.id)).ok).toBe(true);
   });
 
-  it('links events of no practice into the platform chain', async () => {
+  it('links events of no practice into the platform chain, under the platform practice', async () => {
     await h.record(null, 'platform-event');
     await h.settle(PLATFORM_CHAIN_ID);
-    const [row] = await medium.dataSource.query<{ chain_id: string }[]>(
-      `SELECT l.chain_id FROM audit_chain_links l JOIN audit_events e ON e.id = l.event_id
-        WHERE e.practice_id IS NULL AND e.resource_id = 'platform-event'`,
+    const [row] = await medium.dataSource.query<{ practice_id: string }[]>(
+      `SELECT l.practice_id FROM audit_chain_links l
+         JOIN audit_events e ON e.practice_id = l.practice_id AND e.id = l.event_id
+        WHERE e.resource_id = 'platform-event'`,
     );
-    expect(row?.chain_id).toBe(PLATFORM_CHAIN_ID);
+    expect(row?.practice_id).toBe(PLATFORM_CHAIN_ID);
     expect((await h.get().verifier.verify(PLATFORM_CHAIN_ID)).ok).toBe(true);
   });
 });
@@ -334,7 +337,7 @@ describe('audit trail: verification', () => {
       await query(`DELETE FROM audit_events WHERE id = $1`, [events[2]]);
       await query(`ALTER TABLE audit_events ENABLE TRIGGER tg_audit_events_append_only`);
       await query(`ALTER TABLE audit_chain_links ADD CONSTRAINT fk_audit_chain_links_event
-        FOREIGN KEY (event_id) REFERENCES audit_events (id) NOT VALID`);
+        FOREIGN KEY (practice_id, event_id) REFERENCES audit_events (practice_id, id) NOT VALID`);
     });
 
     expect(await h.get().verifier.verify(practiceId)).toMatchObject({
