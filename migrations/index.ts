@@ -13,6 +13,7 @@ import { IndexAuditEventsByListedClients1763713000000 } from './1763713000000-in
 import { VersionStaffAccessTokens1763713100000 } from './1763713100000-version-staff-access-tokens';
 import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-failures';
 import { GrantApplicationRole1763713300000 } from './1763713300000-grant-application-role';
+import { StoreRecentCommitments1763713500000 } from './1763713500000-store-recent-commitments';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -34,4 +35,5 @@ export const migrations = [
   VersionStaffAccessTokens1763713100000,
   CreateLoginFailures1763713200000,
   GrantApplicationRole1763713300000,
+  StoreRecentCommitments1763713500000,
 ];
