@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import request from 'supertest';
+import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { adminQuery } from '../setup/database-roles';
@@ -46,7 +47,7 @@ function mostRowsOfANode(node: PlanNode): number {
  * A clinician's name search costs what its page reads, not what their caseload holds (issue 19):
  * over a large caseload the list walks the name index and checks each row it meets.
  */
-describe('client name search over a caseload', () => {
+describe('client reads and name search: what they cost', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
@@ -122,5 +123,26 @@ describe('client name search over a caseload', () => {
       ).statements;
     expect(await statements(small)).toBe(3);
     expect(await statements(large)).toBe(3);
+  });
+
+  it('reads one client in two statements: the access check with the row, then its audit event', async () => {
+    const db = testApp.dataSource;
+    const team = await createTeam(db);
+    const client = await createClient(db, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    const auth = bearer(await tokenFor(testApp.app, team.counselor));
+    const read = () =>
+      request(testApp.app.getHttpServer())
+        .get(`/api/v1/clients/${client.id}`)
+        .set('Authorization', auth)
+        .expect(200);
+    await read(); // a token's first request also checks its session, then remembers it
+    const { sql } = await countQueries(read);
+    expect(sql).toEqual([
+      expect.stringContaining('FROM clients c JOIN practices p'),
+      expect.stringContaining('INSERT INTO audit_events'),
+    ]);
   });
 });
