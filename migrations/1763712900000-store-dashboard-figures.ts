@@ -64,7 +64,8 @@ export class StoreDashboardFigures1763712900000 implements MigrationInterface {
     );
     const rows: QueryRows = (sql, params) => queryRunner.query(sql, params);
     for (const practice of await rows<{ id: string }>(`SELECT id FROM practices`, [])) {
-      await refreshGoalFigures(rows, practice.id, 'all');
+      // The recent commitments are a later column (1763713500000), which backfills them itself.
+      await refreshGoalFigures(rows, practice.id, 'all', { recentCommitments: false });
     }
   }
 

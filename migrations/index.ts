@@ -14,6 +14,7 @@ import { VersionStaffAccessTokens1763713100000 } from './1763713100000-version-s
 import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-failures';
 import { GrantApplicationRole1763713300000 } from './1763713300000-grant-application-role';
 import { LeadTenantKeysWithPractice1763713400000 } from './1763713400000-lead-tenant-keys-with-practice';
+import { StoreRecentCommitments1763713500000 } from './1763713500000-store-recent-commitments';
 import { CreateApiClients1763713600000 } from './1763713600000-create-api-clients';
 import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-webhooks-and-change-log';
 import { LetApplicationReadMigrations1763714000000 } from './1763714000000-let-application-read-migrations';
@@ -39,6 +40,7 @@ export const migrations = [
   CreateLoginFailures1763713200000,
   GrantApplicationRole1763713300000,
   LeadTenantKeysWithPractice1763713400000,
+  StoreRecentCommitments1763713500000,
   CreateApiClients1763713600000,
   CreateWebhooksAndChangeLog1763713700000,
   LetApplicationReadMigrations1763714000000,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { ApiClientActor, Caller } from '../common/actor/actor';
+import type { ApiClientActor, Caller, StaffActor } from '../common/actor/actor';
 import { NotFoundProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/cursor';
@@ -25,6 +25,24 @@ export interface ListQuery {
   where: string[];
   limit: number;
 }
+
+/**
+ * How a clinician's caseload is checked, all three selecting exactly the same clients:
+ * - `set` (the default) joins the caseload as a set, as the planner sees fit (dashboards, which
+ *   go through the whole caseload anyway);
+ * - `ids` gathers the caseload's client ids first and reads those clients by key: a page over a
+ *   caseload known to be small;
+ * - `perRow` asks, for each candidate row the list's own index order produces, whether it belongs
+ *   to the caseload, by index: a page over a large caseload then costs what the page reads.
+ */
+export type CaseloadCheck = 'set' | 'ids' | 'perRow';
+
+/**
+ * From this many care-team rows on, a page ordered by name reads fewer rows checking each
+ * candidate than building the caseload: a page of 20 over a caseload that is a fraction f of the
+ * practice reads about 20 / f candidates, against the caseload's size for the set.
+ */
+export const PER_ROW_CASELOAD = 1000;
 
 /** Access granted to one client's record, for the use case that asked. */
 export interface ClientGrant {
@@ -115,19 +133,29 @@ export class ClientAccessService {
    * allow for `need`, less the records entered in error, which no list shows (an admin reads one
    * by its id only). A list that starts from this cannot forget either half.
    */
-  listScope(actor: Caller, params: SqlParams, need: ClientNeed): string {
-    return `(${this.scope(actor, params, need)}) AND ${LISTED_CLIENT}`;
+  listScope(
+    actor: Caller,
+    params: SqlParams,
+    need: ClientNeed,
+    check: CaseloadCheck = 'set',
+  ): string {
+    return `(${this.scope(actor, params, need, check)}) AND ${LISTED_CLIENT}`;
   }
 
   /**
    * The start of a list statement over clients `c`: fresh parameters, the WHERE conditions led by
    * {@link listScope}, and the page size asked for (or the default). Features push their filters.
    */
-  listQuery(actor: Caller, need: ClientNeed, limit: number | undefined): ListQuery {
+  listQuery(
+    actor: Caller,
+    need: ClientNeed,
+    limit: number | undefined,
+    check: CaseloadCheck = 'set',
+  ): ListQuery {
     const params = new SqlParams();
     return {
       params,
-      where: [this.listScope(actor, params, need)],
+      where: [this.listScope(actor, params, need, check)],
       limit: limit ?? DEFAULT_PAGE_SIZE,
     };
   }
@@ -138,13 +166,15 @@ export class ClientAccessService {
    * a viewer reaches on top of a list already scoped, and for the dashboard sections that have
    * never left entered-in-error records out.
    */
-  scope(actor: Caller, params: SqlParams, need: ClientNeed): string {
+  scope(actor: Caller, params: SqlParams, need: ClientNeed, check: CaseloadCheck = 'set'): string {
     if (actor.kind === 'api_client') return this.apiCaseload(actor, params);
     const clinical = need === 'readClinical' || need === 'writeClinical';
     switch (actor.role) {
       case 'counselor':
       case 'supervisor':
-        return this.caseload(actor, params);
+        return check === 'perRow'
+          ? this.caseloadPerRow(actor, params)
+          : this.caseload(actor, params, check);
       case 'intake_coordinator':
         return clinical ? 'false' : `c.practice_id = ${params.add(actor.practiceId)}`;
       case 'admin':
@@ -156,13 +186,35 @@ export class ClientAccessService {
   }
 
   /**
+   * How a page ordered by the list's own index should check the actor's caseload: `perRow` for a
+   * clinician whose care teams (their own and their supervisees') reach {@link PER_ROW_CASELOAD}
+   * rows, counted from the staff index and never past that many; `ids` below that; `set` for
+   * everyone else (their scope is not a caseload).
+   */
+  async caseloadCheck(actor: Caller): Promise<CaseloadCheck> {
+    if (actor.role !== 'counselor' && actor.role !== 'supervisor') return 'set';
+    const [row] = await queryPrepared<{ n: number }>(
+      this.txHost.tx,
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM care_team_members m
+          WHERE m.practice_id = $1 AND m.removed_at IS NULL
+            AND m.staff_id = ANY (ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = $1 AND s.supervisor_id = $2)
+                                  || $2::uuid)
+          LIMIT $3) m`,
+      [actor.practiceId, actor.id, PER_ROW_CASELOAD],
+    );
+    return row!.n >= PER_ROW_CASELOAD ? 'perRow' : 'ids';
+  }
+
+  /**
    * A clinician's caseload: their care teams, their supervisees' care teams, their emergency grants.
    * The team members are one array, so the care-team index is searched once per member rather than
    * the care teams scanned for either condition.
    */
-  private caseload(actor: Caller, params: SqlParams): string {
+  private caseload(actor: StaffActor, params: SqlParams, check: CaseloadCheck): string {
     const practice = params.add(actor.practiceId);
     const me = params.add(actor.id);
+    if (check === 'ids') return this.caseloadIds(practice, me);
     return `c.practice_id = ${practice} AND c.id IN (
         SELECT m.client_id FROM care_team_members m
          WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
@@ -206,5 +258,40 @@ export class ClientAccessService {
         SELECT m.client_id FROM care_team_members m
          WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
            AND m.staff_id = ANY (${params.add(actor.caseloadStaffIds)}::uuid[]))`;
+  }
+
+  /**
+   * The same caseload gathered first, its clients then read by key. The clinician's own care teams
+   * are apart from their supervisees', so each is a range of the staff index the planner sizes
+   * from the statistics (an array of ids it cannot see into makes it guess, and scan).
+   */
+  private caseloadIds(practice: string, me: string): string {
+    return `c.practice_id = ${practice} AND c.id = ANY (ARRAY(
+        SELECT m.client_id FROM care_team_members m
+         WHERE m.practice_id = ${practice} AND m.staff_id = ${me} AND m.removed_at IS NULL
+        UNION ALL
+        SELECT m.client_id FROM staff s JOIN care_team_members m ON m.practice_id = s.practice_id AND m.staff_id = s.id
+         WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me} AND m.removed_at IS NULL
+        UNION ALL
+        SELECT g.client_id FROM emergency_access_grants g
+         WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now()))`;
+  }
+
+  /**
+   * The same caseload checked for one client row at a time, by the care-team and grant indexes.
+   * `OFFSET 0` keeps PostgreSQL from turning the EXISTS back into a set it builds (hashes) whole.
+   */
+  private caseloadPerRow(actor: StaffActor, params: SqlParams): string {
+    const practice = params.add(actor.practiceId);
+    const me = params.add(actor.id);
+    return `c.practice_id = ${practice} AND EXISTS (
+        SELECT 1 FROM care_team_members m
+         WHERE m.practice_id = c.practice_id AND m.client_id = c.id AND m.removed_at IS NULL
+           AND m.staff_id = ANY (ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me})
+                                 || ${me}::uuid)
+        UNION ALL
+        SELECT 1 FROM emergency_access_grants g
+         WHERE g.practice_id = c.practice_id AND g.client_id = c.id AND g.staff_id = ${me} AND g.expires_at > now()
+        OFFSET 0)`;
   }
 }

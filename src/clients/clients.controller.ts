@@ -26,6 +26,7 @@ import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { PageQueryDto } from '../common/pagination/cursor';
 import { ClientAccessLogService } from './client-access-log.service';
 import { ClientView } from './client.row';
+import { ClientCreationService } from './client-creation.service';
 import { ClientsQueryService } from './clients-query.service';
 import { ClientsService } from './clients.service';
 import { AccessLogPage } from './dto/access-log.dto';
@@ -33,6 +34,7 @@ import {
   ChangeClientStatusDto,
   ClientPage,
   CreateClientDto,
+  CreatedClientView,
   EnteredInErrorDto,
   ListClientsQueryDto,
   UpdateClientDto,
@@ -56,6 +58,7 @@ const IDEMPOTENCY_KEY = {
 export class ClientsController {
   constructor(
     private readonly clients: ClientsService,
+    private readonly creation: ClientCreationService,
     private readonly query: ClientsQueryService,
     private readonly accessLog: ClientAccessLogService,
   ) {}
@@ -64,17 +67,17 @@ export class ClientsController {
   @IdempotencyInService()
   @ApiOperation({
     summary:
-      'Open a client record (status intake); a counselor creating it becomes its primary counselor',
+      'Open a client record (status intake), with its family members if listed (all or nothing); a counselor creating it becomes its primary counselor',
   })
   @ApiHeader(IDEMPOTENCY_KEY)
-  @ApiCreatedResponse({ type: ClientView })
+  @ApiCreatedResponse({ type: CreatedClientView })
   async create(
     @CurrentActor() actor: StaffActor,
     @Body() body: CreateClientDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<ClientView> {
-    const created = await this.clients.create(actor, body, idempotencyKey);
+  ): Promise<CreatedClientView> {
+    const created = await this.creation.create(actor, body, idempotencyKey);
     if (created.etag) response.setHeader('ETag', created.etag);
     response.setHeader('Location', `/api/v1/clients/${created.body.id}`);
     if (created.replayed) response.setHeader('Idempotency-Replayed', 'true');

@@ -3,6 +3,7 @@ import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { CareTeamController } from './care-team.controller';
 import { CareTeamService } from './care-team.service';
 import { ClientAccessLogService } from './client-access-log.service';
+import { ClientCreationService } from './client-creation.service';
 import { ClientsQueryService } from './clients-query.service';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
@@ -11,6 +12,7 @@ import { ClientsService } from './clients.service';
   controllers: [ClientsController, CareTeamController],
   providers: [
     ClientsService,
+    ClientCreationService,
     ClientsQueryService,
     ClientAccessLogService,
     CareTeamService,

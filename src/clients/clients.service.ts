@@ -11,25 +11,13 @@ import {
   PreconditionFailedProblem,
   type Versioned,
 } from '../common/http/etag';
-import {
-  IdempotencyService,
-  type CreatedResponse,
-} from '../common/idempotency/idempotency.service';
 import { UnprocessableProblem } from '../common/problem/problem';
-import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
-import { providedFields } from '../common/validation/transforms';
 import { CareTeamService } from './care-team.service';
 import { CLIENT_ERRORS } from './client-errors';
 import { assertClientTransition } from './client-status';
 import { CLIENT_COLUMNS, toClientView, type ClientRow, type ClientView } from './client.row';
-import { insertClient } from './client-writes';
-import {
-  ChangeClientStatusDto,
-  CreateClientDto,
-  EnteredInErrorDto,
-  UpdateClientDto,
-} from './dto/client.dto';
+import { ChangeClientStatusDto, EnteredInErrorDto, UpdateClientDto } from './dto/client.dto';
 
 export type VersionedClient = Versioned<ClientView>;
 
@@ -61,49 +49,8 @@ export class ClientsService {
     private readonly access: ClientAccessService,
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
-    private readonly idempotency: IdempotencyService,
     private readonly webhooks: WebhookOutbox,
   ) {}
-
-  create(
-    actor: StaffActor,
-    dto: CreateClientDto,
-    idempotencyKey?: string,
-  ): Promise<CreatedResponse<ClientView> & { replayed: boolean }> {
-    return this.txHost.withTransaction(() =>
-      this.idempotency.run(actor, idempotencyKey, dto, async () => {
-        const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
-        const primaryId = dto.primaryCounselorId ?? (clinician ? actor.id : undefined);
-        if (primaryId)
-          await this.careTeam.assertClinician(actor.practiceId, primaryId, 'primaryCounselorId');
-        const client = await insertClient(rowsOfManager(this.txHost.tx), actor.practiceId, {
-          first_name: dto.firstName.trim(),
-          last_name: dto.lastName.trim(),
-          preferred_name: dto.preferredName?.trim() ?? null,
-          date_of_birth: dto.dateOfBirth,
-          pronouns: dto.pronouns ?? null,
-          email: dto.email ?? null,
-          phone: dto.phone ?? null,
-          presenting_concerns: dto.presentingConcerns ?? [],
-          trust_indicators: dto.trustIndicators ?? [],
-          risk_flags: dto.riskFlags ?? [],
-          substance_use_records: dto.substanceUseRecords ?? false,
-          created_by: actor.id,
-        });
-        if (primaryId)
-          await this.careTeam.insertMember(actor, client.id, primaryId, 'primary_counselor');
-        await this.audit.record({
-          action: 'create',
-          resourceType: 'client',
-          resourceId: client.id,
-          clientId: client.id,
-          changedFields: providedFields(dto),
-        });
-        await this.webhooks.emit('client.created', ids(actor, client.id));
-        return { body: toClientView(client), etag: etagOf(client.id, client.version) };
-      }),
-    );
-  }
 
   async get(actor: Caller, clientId: string): Promise<VersionedClient> {
     const { client, via } = await this.access.require(actor, clientId, 'read');

@@ -22,8 +22,9 @@ export interface AttentionCalendar {
  *   see goal-figures.ts, so the same one the goal's own view shows);
  * - `low_reliability`: commitments kept less than half of the time over the reliability window
  *   (28 days up to today, as trust-metrics.ts counts it); no commitments counted, no verdict.
- * Days are the practice's calendar days. Only reliability reads check-ins: one index range per goal
- * (an aggregate, so PostgreSQL computes it once per goal however often `reasons` is used).
+ * Days are the practice's calendar days. Every reason is read from the goal row itself: reliability
+ * from the commitments it keeps of its recent check-ins (`recent_commitments`, see goal-figures.ts),
+ * so the cost follows the goals, not their check-in history (issue 19).
  * Both dashboards count attention with this one definition, so their counts agree.
  */
 export function goalAttentionJoin(
@@ -43,8 +44,9 @@ export function goalAttentionJoin(
                CASE WHEN g.suggested_achievement_status = 'worsening' THEN 'trust_falling' END,
                CASE WHEN r.kept < r.missed THEN 'low_reliability' END
              ], NULL) AS reasons
-        FROM (SELECT sum(k.commitments_kept) AS kept, sum(k.commitments_missed) AS missed FROM goal_check_ins k
-               WHERE k.practice_id = g.practice_id AND k.goal_id = g.id AND ${inReliabilityWindow('k', today, tz)}) r) ${alias}`;
+        FROM (SELECT sum(k.kept) AS kept, sum(k.missed) AS missed
+                FROM jsonb_to_recordset(g.recent_commitments) AS k (occurred_at timestamptz, kept int, missed int)
+               WHERE ${inReliabilityWindow('k', today, tz)}) r) ${alias}`;
 }
 
 /**

@@ -21,6 +21,17 @@ export interface NewFamilyMember {
   deceased_on?: string | null;
 }
 
+/**
+ * The table's defaults for its NOT NULL columns, for a batch whose members give different columns
+ * (a column some member gives would otherwise be NULL, not its default, in the others).
+ */
+export const FAMILY_MEMBER_DEFAULTS = {
+  participation: 'invited',
+  consent_to_contact: false,
+  emergency_contact: false,
+  deceased: false,
+} as const satisfies Partial<NewFamilyMember>;
+
 const TYPES: RecordsetTypes<NewFamilyMember> = {
   client_id: 'uuid',
   first_name: 'text',

@@ -1,4 +1,5 @@
-import type { CreateFamilyMemberDto } from './family-member.dto';
+import { providedFields } from '../common/validation/transforms';
+import type { CreateFamilyMemberDto, FamilyMemberView } from './family-member.dto';
 
 /** A `family_members` row. */
 export interface FamilyMemberRow {
@@ -38,3 +39,39 @@ export const FAMILY_MEMBER_FIELDS: Record<keyof CreateFamilyMemberDto, keyof Fam
 };
 export const FAMILY_MEMBER_COLUMNS = `id, client_id, first_name, last_name, relationship, date_of_birth, pronouns, email, phone, participation,
   consent_to_contact, emergency_contact, deceased, deceased_on, version, created_at, updated_at`;
+
+export function toFamilyMemberView(row: FamilyMemberRow): FamilyMemberView {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    relationship: row.relationship,
+    dateOfBirth: row.date_of_birth,
+    pronouns: row.pronouns,
+    email: row.email,
+    phone: row.phone,
+    participation: row.participation,
+    consentToContact: row.consent_to_contact,
+    emergencyContact: row.emergency_contact,
+    deceased: row.deceased,
+    deceasedOn: row.deceased_on,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** The columns a new member's request sets (trimmed), keyed by column, and the fields it gave. */
+export function newFamilyMemberColumns(dto: CreateFamilyMemberDto): {
+  columns: Record<string, unknown>;
+  fields: (keyof CreateFamilyMemberDto)[];
+} {
+  const fields = providedFields(dto);
+  const columns = Object.fromEntries(
+    fields.map((field) => {
+      const value = dto[field];
+      return [FAMILY_MEMBER_FIELDS[field], typeof value === 'string' ? value.trim() : value];
+    }),
+  );
+  return { columns, fields };
+}

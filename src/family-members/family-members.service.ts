@@ -14,12 +14,11 @@ import {
   IdempotencyService,
   type CreatedResponse,
 } from '../common/idempotency/idempotency.service';
-import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
+import { NotFoundProblem } from '../common/problem/problem';
 import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
 import { touchActivity } from '../clients/client-writes';
-import { providedFields } from '../common/validation/transforms';
-import { FAMILY_MEMBER_ERRORS } from './family-member-errors';
+import { assertDeceasedConsistent } from './family-member-errors';
 import {
   CreateFamilyMemberDto,
   FamilyMemberView,
@@ -28,6 +27,8 @@ import {
 import {
   FAMILY_MEMBER_COLUMNS as SELECT,
   FAMILY_MEMBER_FIELDS as COLUMNS,
+  newFamilyMemberColumns,
+  toFamilyMemberView,
   type FamilyMemberRow as MemberRow,
 } from './family-member.row';
 import { insertFamilyMembers, type NewFamilyMember } from './family-member-writes';
@@ -53,15 +54,14 @@ export class FamilyMembersService {
     return this.txHost.withTransaction(() =>
       this.idempotency.run(actor, key, { clientId, ...dto }, async () => {
         await this.access.require(actor, clientId, 'write', { forUpdate: true });
-        assertDeceasedConsistent(dto.deceased ?? false, dto.deceasedOn ?? null);
-        const fields = providedFields(dto);
-        const member = Object.fromEntries(
-          fields.map((field) => [COLUMNS[field], clean(dto[field])]),
-        );
+        assertDeceasedConsistent([
+          { deceased: dto.deceased ?? false, deceasedOn: dto.deceasedOn ?? null },
+        ]);
+        const { columns, fields } = newFamilyMemberColumns(dto);
         const [row] = await insertFamilyMembers<MemberRow>(
           rowsOfManager(this.txHost.tx),
           actor.practiceId,
-          [{ ...member, client_id: clientId } as NewFamilyMember],
+          [{ ...columns, client_id: clientId } as NewFamilyMember],
           SELECT,
         );
         await touchActivity(rowsOfManager(this.txHost.tx), actor.practiceId, clientId);
@@ -72,7 +72,7 @@ export class FamilyMembersService {
           clientId,
           changedFields: fields,
         });
-        return { body: toView(row!), etag: etagOf(row!.id, row!.version) };
+        return { body: toFamilyMemberView(row!), etag: etagOf(row!.id, row!.version) };
       }),
     );
   }
@@ -89,7 +89,7 @@ export class FamilyMembersService {
       clientId,
       metadata: { count: rows.length },
     });
-    return rows.map(toView);
+    return rows.map(toFamilyMemberView);
   }
 
   async get(actor: Caller, clientId: string, memberId: string): Promise<VersionedMember> {
@@ -101,7 +101,7 @@ export class FamilyMembersService {
       resourceId: memberId,
       clientId,
     });
-    return { view: toView(row), etag: etagOf(row.id, row.version) };
+    return { view: toFamilyMemberView(row), etag: etagOf(row.id, row.version) };
   }
 
   update(
@@ -115,10 +115,12 @@ export class FamilyMembersService {
       await this.access.require(actor, clientId, 'write', { forUpdate: true });
       const current = await this.load(actor.practiceId, clientId, memberId);
       const expected = expectedVersion(ifMatch, memberId, current.version) ?? current.version;
-      assertDeceasedConsistent(
-        dto.deceased ?? current.deceased,
-        dto.deceasedOn !== undefined ? dto.deceasedOn : current.deceased_on,
-      );
+      assertDeceasedConsistent([
+        {
+          deceased: dto.deceased ?? current.deceased,
+          deceasedOn: dto.deceasedOn !== undefined ? dto.deceasedOn : current.deceased_on,
+        },
+      ]);
       const params = new SqlParams();
       const changed = (Object.keys(COLUMNS) as (keyof UpdateFamilyMemberDto)[]).filter(
         (field) =>
@@ -126,7 +128,7 @@ export class FamilyMembersService {
           JSON.stringify(clean(dto[field])) !== JSON.stringify(current[COLUMNS[field]]),
       );
       if (changed.length === 0)
-        return { view: toView(current), etag: etagOf(current.id, current.version) };
+        return { view: toFamilyMemberView(current), etag: etagOf(current.id, current.version) };
       const assignments = changed.map(
         (field) => `${COLUMNS[field]} = ${params.add(clean(dto[field]))}`,
       );
@@ -146,7 +148,7 @@ export class FamilyMembersService {
         clientId,
         changedFields: changed,
       });
-      return { view: toView(row), etag: etagOf(row.id, row.version) };
+      return { view: toFamilyMemberView(row), etag: etagOf(row.id, row.version) };
     });
   }
 
@@ -160,37 +162,6 @@ export class FamilyMembersService {
   }
 }
 
-function assertDeceasedConsistent(deceased: boolean, deceasedOn: string | null): void {
-  if (!deceased && deceasedOn) {
-    throw new UnprocessableProblem(
-      FAMILY_MEMBER_ERRORS.deceasedDateWithoutDeceased,
-      'A date of death needs deceased: true.',
-      [{ field: 'deceasedOn', message: 'requires deceased to be true' }],
-    );
-  }
-}
-
 function clean(value: unknown): unknown {
   return typeof value === 'string' ? value.trim() : value;
-}
-
-function toView(row: MemberRow): FamilyMemberView {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    relationship: row.relationship,
-    dateOfBirth: row.date_of_birth,
-    pronouns: row.pronouns,
-    email: row.email,
-    phone: row.phone,
-    participation: row.participation,
-    consentToContact: row.consent_to_contact,
-    emergencyContact: row.emergency_contact,
-    deceased: row.deceased,
-    deceasedOn: row.deceased_on,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
 }

@@ -22,11 +22,20 @@ interface GoalCheckInsRow {
  * (a check-in, a new target), under the goal's row lock, which keeps two concurrent check-ins from
  * storing figures that miss the other. Seeds and imports that write check-ins directly call this
  * too. `goalIds` 'all' refreshes every goal of the practice.
+ *
+ * It also stores the goal's recent commitments (`recent_commitments`: when, kept, missed, for every
+ * check-in of the last {@link RECENT_COMMITMENT_DAYS} days), so the dashboards judge reliability
+ * over their 28-day window from the goal row instead of probing every goal's check-ins. Exact
+ * whatever day the dashboard is read: a window of 28 calendar days ending today starts less than
+ * 29 days (plus a time-zone change) before any later moment, so every check-in it holds is stored,
+ * and each new check-in refreshes the list. `recentCommitments: false` leaves that column alone,
+ * for the migration that ran before it existed.
  */
 export async function refreshGoalFigures(
   query: QueryRows,
   practiceId: string,
   goalIds: readonly string[] | 'all',
+  { recentCommitments = true }: { recentCommitments?: boolean } = {},
 ): Promise<void> {
   const rows = await query<GoalCheckInsRow>(
     `SELECT g.id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b, g.target_rating,
@@ -41,13 +50,48 @@ export async function refreshGoalFigures(
   );
   if (rows.length === 0) return;
   const suggested = rows.map((row) => suggestedStatus(row));
+  const params = [
+    practiceId,
+    rows.map((row) => row.id),
+    rows.map((row) => row.last_check_in_at),
+    suggested,
+  ];
+  if (!recentCommitments) {
+    await query(
+      `UPDATE trust_goals g SET last_check_in_at = f.last_check_in_at, suggested_achievement_status = f.suggested
+         FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS f (id, last_check_in_at, suggested)
+        WHERE g.practice_id = $1 AND g.id = f.id
+          AND (g.last_check_in_at, g.suggested_achievement_status) IS DISTINCT FROM (f.last_check_in_at, f.suggested)`,
+      params,
+    );
+    return;
+  }
   await query(
-    `UPDATE trust_goals g SET last_check_in_at = f.last_check_in_at, suggested_achievement_status = f.suggested
+    `UPDATE trust_goals g SET last_check_in_at = f.last_check_in_at, suggested_achievement_status = f.suggested,
+            recent_commitments = r.recent
        FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS f (id, last_check_in_at, suggested)
+       CROSS JOIN LATERAL (${RECENT_COMMITMENTS_SQL('$1', 'f.id')}) r
       WHERE g.practice_id = $1 AND g.id = f.id
-        AND (g.last_check_in_at, g.suggested_achievement_status) IS DISTINCT FROM (f.last_check_in_at, f.suggested)`,
-    [practiceId, rows.map((row) => row.id), rows.map((row) => row.last_check_in_at), suggested],
+        AND (g.last_check_in_at, g.suggested_achievement_status, g.recent_commitments)
+            IS DISTINCT FROM (f.last_check_in_at, f.suggested, r.recent)`,
+    params,
   );
+}
+
+/** How far back `recent_commitments` reaches: the 28-day window, a day, and a time-zone change. */
+export const RECENT_COMMITMENT_DAYS = 30;
+
+/**
+ * SQL answering `recent` (jsonb): the commitments of the goal's check-ins of the last
+ * {@link RECENT_COMMITMENT_DAYS} days, `[{occurred_at, kept, missed}]` in time order.
+ */
+export function RECENT_COMMITMENTS_SQL(practice: string, goal: string): string {
+  return `SELECT coalesce(jsonb_agg(jsonb_build_object('occurred_at', k.occurred_at, 'kept', k.commitments_kept,
+                                                   'missed', k.commitments_missed)
+                                ORDER BY k.occurred_at, k.created_at, k.id), '[]'::jsonb) AS recent
+            FROM goal_check_ins k
+           WHERE k.practice_id = ${practice} AND k.goal_id = ${goal}
+             AND k.occurred_at >= now() - make_interval(days => ${RECENT_COMMITMENT_DAYS})`;
 }
 
 function suggestedStatus(row: GoalCheckInsRow): AchievementStatus | null {

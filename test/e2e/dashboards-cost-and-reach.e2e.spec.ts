@@ -42,10 +42,12 @@ describe('dashboards: cost and reach', () => {
         [team.practice.id],
       );
       const auth = bearer(await tokenFor(fx.testApp.app, team.counselor));
-      const { result, statements } = await countQueries(() =>
+      const { result, statements, sql } = await countQueries(() =>
         http().get('/api/v1/dashboard').set('Authorization', auth),
       );
       expect(result.status).toBe(200);
+      // Goals needing attention are judged from the goal rows, not their check-in history.
+      expect(sql.filter((text) => text.includes('goal_check_ins'))).toEqual([]);
       expect(result.body.notes.toWrite).toHaveLength(size);
       expect(result.body.goalsNeedingAttention.length).toBe(size);
       counts.push(statements);
@@ -73,10 +75,16 @@ describe('dashboards: cost and reach', () => {
         openMajorViolations: 0,
       }),
     );
-    const admin = await get(
-      '/api/v1/dashboard/team',
-      bearer(await tokenFor(fx.testApp.app, team.admin)),
-    );
+    const adminAuth = bearer(await tokenFor(fx.testApp.app, team.admin));
+    await get('/api/v1/dashboard/team', adminAuth);
+    const {
+      result: admin,
+      statements,
+      sql,
+    } = await countQueries(() => get('/api/v1/dashboard/team', adminAuth));
+    // Context, the team's figures, the audit event; none reads a goal's check-ins.
+    expect(statements).toBe(3);
+    expect(sql.filter((text) => text.includes('goal_check_ins'))).toEqual([]);
     expect(admin.body.team).toHaveLength(3);
     await http()
       .get('/api/v1/dashboard/team')

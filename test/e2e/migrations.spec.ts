@@ -227,15 +227,21 @@ describe('migrations', () => {
       const missing = await session(1, null);
 
       await runMigrations(config, url, TEST_APP_ROLE.name);
-      const goals = await sql<{ id: string; suggested: string | null; days: number | null }[]>(
+      const goals = await sql<
+        { id: string; suggested: string | null; days: number | null; recent: number }[]
+      >(
         `SELECT id, suggested_achievement_status AS suggested,
-                extract(day FROM now() - last_check_in_at)::int AS days FROM trust_goals`,
+                extract(day FROM now() - last_check_in_at)::int AS days,
+                jsonb_array_length(recent_commitments) AS recent FROM trust_goals`,
       );
-      expect(Object.fromEntries(goals.map((g) => [g.id, [g.suggested, g.days]]))).toEqual({
-        [falling]: ['worsening', 7],
-        [rising]: ['improving', 7],
-        [none]: [null, null],
-      });
+      // Check-ins 28, 21, 14 and 7 days back: all within the 30 days of recent commitments.
+      expect(Object.fromEntries(goals.map((g) => [g.id, [g.suggested, g.days, g.recent]]))).toEqual(
+        {
+          [falling]: ['worsening', 7, 4],
+          [rising]: ['improving', 7, 4],
+          [none]: [null, null, 0],
+        },
+      );
       const sessions = await sql<{ id: string; note_status: string }[]>(
         `SELECT id, note_status FROM therapy_sessions`,
       );

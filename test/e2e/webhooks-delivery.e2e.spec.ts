@@ -5,7 +5,7 @@ import { CLS_ID, ClsService } from 'nestjs-cls';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import type { StaffActor } from '../../src/common/actor/actor';
-import { ClientsService } from '../../src/clients/clients.service';
+import { ClientCreationService } from '../../src/clients/client-creation.service';
 import { WebhookOutbox } from '../../src/webhooks/webhook-outbox';
 import { createTeam, type TestStaff } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
@@ -135,7 +135,7 @@ describe('webhook delivery', () => {
     };
     const cls = testApp.app.get(ClsService);
     const txHost = testApp.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
-    const clients = testApp.app.get(ClientsService);
+    const creation = testApp.app.get(ClientCreationService);
     const outbox = testApp.app.get(WebhookOutbox);
 
     await expect(
@@ -144,7 +144,7 @@ describe('webhook delivery', () => {
         cls.set('actor', actor);
         return txHost.withTransaction(async () => {
           // The real use case emits client.created inside the transaction...
-          await clients.create(actor, {
+          await creation.create(actor, {
             firstName: 'Rolled',
             lastName: 'Back',
             dateOfBirth: '1990-01-01',

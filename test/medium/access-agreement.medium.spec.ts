@@ -100,14 +100,23 @@ describe('client access: the single-record decision and the list predicate agree
         },
       );
 
-  /** The clients a list filtered by `listScope` shows the actor, among all the database holds. */
+  /**
+   * The clients a list filtered by `listScope` shows the actor, among all the database holds: the
+   * same whichever way the caseload is checked.
+   */
   const listed = async (actor: StaffActor, need: ClientNeed): Promise<Set<string>> => {
-    const params = new SqlParams();
-    const rows = await ds.query<{ id: string }[]>(
-      `SELECT c.id FROM clients c WHERE ${access.listScope(actor, params, need)}`,
-      params.values,
-    );
-    return new Set(rows.map((row) => row.id));
+    const shown: string[][] = [];
+    for (const check of ['set', 'ids', 'perRow'] as const) {
+      const params = new SqlParams();
+      const rows = await ds.query<{ id: string }[]>(
+        `SELECT c.id FROM clients c WHERE ${access.listScope(actor, params, need, check)}`,
+        params.values,
+      );
+      shown.push(rows.map((row) => row.id).sort());
+    }
+    expect(shown[1]).toEqual(shown[0]);
+    expect(shown[2]).toEqual(shown[0]);
+    return new Set(shown[0]);
   };
 
   const addMember = (client: TestClient, staffId: string, role: string, removed = false) =>

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -13,6 +13,7 @@ import {
   Matches,
   MaxLength,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import {
@@ -23,6 +24,7 @@ import {
   IsProse,
 } from '../../common/validation/decorators';
 import { NormalizeEmail, BooleanQuery } from '../../common/validation/transforms';
+import { CreateFamilyMemberDto, FamilyMemberView } from '../../family-members/family-member.dto';
 import {
   ClientView,
   PRESENTING_CONCERNS,
@@ -31,6 +33,9 @@ import {
 } from '../client.row';
 
 const PHONE = /^\+?[0-9 ()./-]{5,30}$/;
+
+/** A family is a handful of people; a longer list is a mistake, not a family. */
+export const MAX_FAMILY_MEMBERS_AT_CREATION = 20;
 
 export class CreateClientDto {
   @ApiProperty({ example: 'Maya' }) @IsName(1, 100) firstName!: string;
@@ -105,11 +110,32 @@ export class CreateClientDto {
   @IsOptional()
   @IsUUID()
   primaryCounselorId?: string;
+
+  @ApiPropertyOptional({
+    type: [CreateFamilyMemberDto],
+    description:
+      'Family members created with the client, all or nothing (as if added one by one afterwards)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_FAMILY_MEMBERS_AT_CREATION)
+  @ValidateNested({ each: true })
+  @Type(() => CreateFamilyMemberDto)
+  familyMembers?: CreateFamilyMemberDto[];
 }
 
 export class UpdateClientDto extends PartialType(
-  OmitType(CreateClientDto, ['primaryCounselorId'] as const),
+  OmitType(CreateClientDto, ['primaryCounselorId', 'familyMembers'] as const),
 ) {}
+
+/** A created client; with the family members created with it when the request listed any. */
+export class CreatedClientView extends ClientView {
+  @ApiPropertyOptional({
+    type: [FamilyMemberView],
+    description: 'Present when the request gave `familyMembers`, in the order given',
+  })
+  familyMembers?: FamilyMemberView[];
+}
 
 export class ChangeClientStatusDto {
   @ApiProperty({ enum: ['intake', 'active', 'on_hold', 'discharged'] })

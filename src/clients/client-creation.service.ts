@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditService } from '../audit/audit.service';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import type { AuditEventInput } from '../audit/audit-event';
+import type { StaffActor } from '../common/actor/actor';
+import { etagOf } from '../common/http/etag';
+import {
+  IdempotencyService,
+  type CreatedResponse,
+} from '../common/idempotency/idempotency.service';
+import { rowsOfManager } from '../common/sql/query-rows';
+import { providedFields } from '../common/validation/transforms';
+import { assertDeceasedConsistent } from '../family-members/family-member-errors';
+import {
+  FAMILY_MEMBER_COLUMNS,
+  newFamilyMemberColumns,
+  toFamilyMemberView,
+  type FamilyMemberRow,
+} from '../family-members/family-member.row';
+import {
+  FAMILY_MEMBER_DEFAULTS,
+  insertFamilyMembers,
+  type NewFamilyMember,
+} from '../family-members/family-member-writes';
+import { CareTeamService } from './care-team.service';
+import { toClientView } from './client.row';
+import { drawClientNumbers, insertClient } from './client-writes';
+import { CreateClientDto, type CreatedClientView } from './dto/client.dto';
+
+/**
+ * Opening a client record, with its family members when the request lists them: one transaction,
+ * so either the client and every member exist, each with its own `create` event, or nothing does.
+ */
+@Injectable()
+export class ClientCreationService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly careTeam: CareTeamService,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+    private readonly webhooks: WebhookOutbox,
+  ) {}
+
+  async create(
+    actor: StaffActor,
+    dto: CreateClientDto,
+    idempotencyKey?: string,
+  ): Promise<CreatedResponse<CreatedClientView> & { replayed: boolean }> {
+    const members = dto.familyMembers ?? [];
+    assertDeceasedConsistent(
+      members.map((member, i) => ({
+        deceased: member.deceased ?? false,
+        deceasedOn: member.deceasedOn ?? null,
+        prefix: `familyMembers[${i}].`,
+      })),
+    );
+    // The number is drawn in a statement of its own, committed before the creating transaction
+    // opens: the practice's counter row is then locked for one statement rather than until this
+    // creation commits, so concurrent creations in a practice no longer queue on it (issue 19).
+    // A creation refused below, or a replay, leaves its number unused: a gap, never a repeat.
+    const clientNumber = await this.txHost.withTransaction(Propagation.NotSupported, () =>
+      drawClientNumbers(rowsOfManager(this.txHost.tx), actor.practiceId, 1),
+    );
+    return this.txHost.withTransaction(() =>
+      this.idempotency.run(actor, idempotencyKey, dto, async () => {
+        const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
+        const primaryId = dto.primaryCounselorId ?? (clinician ? actor.id : undefined);
+        if (primaryId)
+          await this.careTeam.assertClinician(actor.practiceId, primaryId, 'primaryCounselorId');
+        const rows = rowsOfManager(this.txHost.tx);
+        const client = await insertClient(
+          rows,
+          actor.practiceId,
+          {
+            first_name: dto.firstName.trim(),
+            last_name: dto.lastName.trim(),
+            preferred_name: dto.preferredName?.trim() ?? null,
+            date_of_birth: dto.dateOfBirth,
+            pronouns: dto.pronouns ?? null,
+            email: dto.email ?? null,
+            phone: dto.phone ?? null,
+            presenting_concerns: dto.presentingConcerns ?? [],
+            trust_indicators: dto.trustIndicators ?? [],
+            risk_flags: dto.riskFlags ?? [],
+            substance_use_records: dto.substanceUseRecords ?? false,
+            created_by: actor.id,
+          },
+          clientNumber,
+        );
+        if (primaryId)
+          await this.careTeam.insertMember(actor, client.id, primaryId, 'primary_counselor');
+        const { familyMembers: _members, ...clientFields } = dto;
+        const events: AuditEventInput[] = [
+          {
+            action: 'create',
+            resourceType: 'client',
+            resourceId: client.id,
+            clientId: client.id,
+            changedFields: providedFields(clientFields),
+          },
+        ];
+        const memberColumns = members.map(newFamilyMemberColumns);
+        // RETURNING gives the rows of an INSERT … SELECT in the order the SELECT produced them,
+        // which for one recordset is the order given.
+        const memberRows = await insertFamilyMembers<FamilyMemberRow>(
+          rows,
+          actor.practiceId,
+          memberColumns.map(
+            ({ columns }) =>
+              ({ ...FAMILY_MEMBER_DEFAULTS, ...columns, client_id: client.id }) as NewFamilyMember,
+          ),
+          FAMILY_MEMBER_COLUMNS,
+        );
+        memberRows.forEach((row, i) =>
+          events.push({
+            action: 'create',
+            resourceType: 'family_member',
+            resourceId: row.id,
+            clientId: client.id,
+            changedFields: memberColumns[i]!.fields,
+          }),
+        );
+        await this.audit.recordMany(events);
+        await this.webhooks.emit('client.created', {
+          practiceId: actor.practiceId,
+          clientId: client.id,
+        });
+        const body: CreatedClientView = toClientView(client);
+        if (dto.familyMembers) body.familyMembers = memberRows.map(toFamilyMemberView);
+        return { body, etag: etagOf(client.id, client.version) };
+      }),
+    );
+  }
+}
