@@ -64,11 +64,29 @@ describe('the CPU profile summary', () => {
         ],
         samples: [1, 2, 3, 1],
         timeDeltas: [1000, 3000, 2000, 2000],
+        endTime: 9000,
       },
       '/repo',
     );
     expect(top[0]).toEqual({ name: 'verify', where: 'dist/src/x.js:10', ms: 6, share: 0.75 });
     expect(top[1]).toMatchObject({ name: '(anonymous)', ms: 2 });
+  });
+
+  it('counts only the samples inside the window, and never idle time', () => {
+    const frame = (functionName: string) => ({ functionName, url: '', lineNumber: 0 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('startUp') },
+        { id: 2, callFrame: frame('serve') },
+        { id: 3, callFrame: frame('(idle)') },
+      ],
+      // Samples end at 1, 2, 3 and 4 ms; the profile ends at 4 ms.
+      samples: [1, 2, 3, 2],
+      timeDeltas: [1000, 1000, 1000, 1000],
+      endTime: 4000,
+    };
+    const top = topSelfTime(profile, '/', { fromEndUs: 2000, toEndUs: 0 });
+    expect(top).toEqual([{ name: 'serve', where: '', ms: 2, share: 1 }]);
   });
 });
 

@@ -8,6 +8,14 @@ export interface CpuProfile {
   }[];
   samples: number[];
   timeDeltas: number[];
+  /** Microseconds, on the profile's own clock. */
+  endTime: number;
+}
+
+/** A stretch of the profile, as microseconds before its end (a later stretch has smaller ones). */
+export interface Window {
+  fromEndUs: number;
+  toEndUs: number;
 }
 
 export interface SelfTime {
@@ -19,16 +27,27 @@ export interface SelfTime {
 
 /**
  * Self time per function: each sample's interval goes to the frame on top of the stack then, and
- * frames of the same function (reached through different callers) are added together.
+ * frames of the same function (reached through different callers) are added together. Only the
+ * samples inside `window` count (the measured load, not start-up), and idle time is no one's.
  */
-export function topSelfTime(profile: CpuProfile, root: string, limit = 25): SelfTime[] {
+export function topSelfTime(
+  profile: CpuProfile,
+  root: string,
+  window: Window = { fromEndUs: Infinity, toEndUs: 0 },
+  limit = 25,
+): SelfTime[] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const totals = new Map<string, { name: string; where: string; us: number }>();
   let all = 0;
+  const total = profile.timeDeltas.reduce((sum, delta) => sum + delta, 0);
+  let at = profile.endTime - total;
   profile.samples.forEach((nodeId, index) => {
     const us = profile.timeDeltas[index] ?? 0;
+    at += us;
+    const beforeEnd = profile.endTime - at;
     const frame = byNode.get(nodeId);
-    if (!frame) return;
+    if (!frame || frame.functionName === '(idle)') return;
+    if (beforeEnd > window.fromEndUs || beforeEnd < window.toEndUs) return;
     all += us;
     const file = frame.url.startsWith('file://') ? frame.url.slice('file://'.length) : frame.url;
     const where = file

@@ -123,7 +123,10 @@ async function runMix(options: BenchOptions, fixture: Fixture, target: Target): 
   return summarize(`${mix.name}, ${options.mixSeconds} s`, [result]);
 }
 
-/** Loads the API (started with --cpu-prof) with the read, stops it, and prints the top frames. */
+/**
+ * Loads the API (started with --cpu-prof) with the read, stops it, and prints the functions with
+ * the most self time while the load was measured (start-up and warm-up left out).
+ */
 async function profileRead(
   api: ServerProcess,
   target: Target,
@@ -132,17 +135,22 @@ async function profileRead(
   profileDir: string,
 ): Promise<void> {
   const read = all.find((w) => w.name === 'read client')!;
-  const result = await measure(target, read, shape);
+  await measure(target, read, { ...shape, seconds: shape.warmupSeconds, warmupSeconds: 0 });
+  const started = Date.now();
+  const result = await measure(target, read, { ...shape, warmupSeconds: 0 });
+  const ended = Date.now();
   console.log(`read under --cpu-prof: ${result.rps.toFixed(0)} req/s (slower than unprofiled)`);
   await api.stop();
+  const exited = Date.now();
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${profileDir}:\n${api.output()}`);
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
   const kept = join(REPO_ROOT, 'bench/results/read.cpuprofile');
   writeFileSync(kept, readFileSync(join(profileDir, file)));
   const profile = JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile;
-  console.log(`\nTop self time (whole process life, start-up included), profile in ${kept}:\n`);
-  for (const frame of topSelfTime(profile, REPO_ROOT)) {
+  const window = { fromEndUs: (exited - started) * 1000, toEndUs: (exited - ended) * 1000 };
+  console.log(`\nTop self time under the read load (whole profile: ${kept}):\n`);
+  for (const frame of topSelfTime(profile, REPO_ROOT, window)) {
     console.log(
       `${(frame.share * 100).toFixed(1).padStart(5)}%  ${frame.ms.toFixed(0).padStart(7)} ms  ${frame.name}  ${frame.where}`,
     );
