@@ -2,7 +2,7 @@ import { parseProcStat } from './cpu';
 import { topSelfTime } from './cpu-profile';
 import type { RunResult } from './measure';
 import { benchOptions } from './options';
-import { median, summarize, withFloorRatios } from './report';
+import { median, summarize, table, withFloorRatios } from './report';
 import { signAccessToken, verifyAccessToken } from './tokens';
 
 const run = (rps: number, p99: number, serverCpu = 1, errors = 0): RunResult => ({
@@ -34,6 +34,11 @@ describe('the benchmark report', () => {
     expect(rows[0]!.floorRatio).toBeCloseTo(0.6);
     expect(rows[1]!.floorRatio).toBeUndefined();
   });
+});
+
+it('shows a workload none of whose requests completed as such, not as 0 req/s', () => {
+  const text = table([summarize('slow', [{ ...run(0, 0), requests: 0 }])]);
+  expect(text).toContain('| slow | none completed in time |');
 });
 
 describe('the CPU readings', () => {

@@ -66,6 +66,11 @@ export function table(rows: readonly ReportRow[]): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
+    if (row.runs.every((run) => run.requests === 0)) {
+      // Every request outlived the window (a smoke run's 2 s under load): no figure, not a zero.
+      lines.push(`| ${row.name} | none completed in time | | | ${row.errors} | | | | |`);
+      continue;
+    }
     lines.push(
       `| ${row.name} | ${fixed(row.rps, 0)} | ${fixed(row.p50, 1)} | ${fixed(row.p99, 1)} | ${row.errors} | ` +
         `${fixed(row.serverCpu, 2)} | ${fixed(row.postgresCpu, 2)} | ${fixed(row.serverCpuMsPerOp, 2)} | ${fixed(row.floorRatio, 2)} |`,
