@@ -74,6 +74,22 @@ function fire(port: number, workload: Steps, connections: number, seconds: numbe
 }
 
 /**
+ * Waits until the server has finished the requests autocannon abandoned when its time was up
+ * (it closes the sockets; the server still completes them), so that they are not counted in the
+ * next window: until the server and PostgreSQL together use under a tenth of a core (30 s at most).
+ */
+async function settle(target: Target): Promise<void> {
+  const busy = () =>
+    processSeconds(target.pid) + (target.dataDir ? postgresSeconds(target.dataDir) : 0);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const before = busy();
+    await new Promise((done) => setTimeout(done, 250));
+    if ((busy() - before) / 0.25 < 0.1) return;
+  }
+}
+
+/**
  * Warms the server up with the same load, then measures it: throughput, latency percentiles from
  * autocannon's histogram, errors, and the CPU the server and PostgreSQL used meanwhile.
  */
@@ -84,6 +100,7 @@ export async function measure(
 ): Promise<RunResult> {
   if (shape.warmupSeconds > 0) {
     await fire(target.port, workload, shape.connections, shape.warmupSeconds);
+    await settle(target);
   }
   const started = process.hrtime.bigint();
   const server = processSeconds(target.pid);
@@ -91,6 +108,12 @@ export async function measure(
   const result = await fire(target.port, workload, shape.connections, shape.seconds);
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const requests = result.requests.total;
+  const serverSeconds = processSeconds(target.pid) - server;
+  const postgresUsed =
+    target.dataDir && postgres !== undefined
+      ? postgresSeconds(target.dataDir) - postgres
+      : undefined;
+  await settle(target);
   return {
     requests,
     seconds: wall,
@@ -99,10 +122,7 @@ export async function measure(
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
-    serverCpu: (processSeconds(target.pid) - server) / wall,
-    postgresCpu:
-      target.dataDir && postgres !== undefined
-        ? (postgresSeconds(target.dataDir) - postgres) / wall
-        : undefined,
+    serverCpu: serverSeconds / wall,
+    postgresCpu: postgresUsed === undefined ? undefined : postgresUsed / wall,
   };
 }
