@@ -27,7 +27,7 @@ const { availableParallelism } = require('node:os');
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: __dirname,
-  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/migrations'],
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/migrations', '<rootDir>/bench'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': swcTs, '^.+\\.m?js$': swcEsm },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|ical\\.js)/)'],

@@ -1,202 +1,198 @@
 /* eslint-disable no-console -- a command-line report */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { TokenService } from '../src/auth/token.service';
-import { hashPassword } from '../src/auth/password-hasher';
-import { createApp } from '../src/bootstrap/create-app';
-import { createLogger } from '../src/common/logging/logger';
-import { loadConfig } from '../src/config/app-config';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
-import { runMigrations } from '../src/database/migrate';
-import type { StaffRole } from '../src/common/actor/actor';
-import { load, type LoadResult } from './load';
-import { DEFAULT_SIZE, seedLargePractice } from './seed-large-practice';
+import { hash } from '@node-rs/argon2';
+import { topSelfTime, type CpuProfile } from './cpu-profile';
+import { loadFixture, type Fixture } from './fixture';
+import { measure, type LoadShape, type RunResult, type Target } from './measure';
+import { benchOptions, type BenchOptions } from './options';
+import { startBenchDatabase } from './postgres';
+import { buildApi, freePort, REPO_ROOT, startServer, type ServerProcess } from './processes';
+import { summarize, table, withFloorRatios, type ReportRow } from './report';
+import { seedPractice, seedSize } from './seed';
+import { findSearchPages, oneCallCreatePath } from './api-probes';
+import { counselorMix, workloads, type Workload } from './workloads';
 
 /**
- * `npm run bench`: seeds a large practice on a private embedded PostgreSQL (or DATABASE_URL's
- * server, in a fresh database), starts the API, and measures throughput and p50/p99 latency of the
- * dashboard and the client summary under concurrent load. BENCH_SECONDS and BENCH_CONCURRENCY tune it.
+ * `npm run bench`: builds the API, starts PostgreSQL (a private embedded one, or BENCH_ADMIN_URL's
+ * server), seeds a practice of BENCH_SCALE size, then starts the API as `node dist/src/main.js` and
+ * the floor server, each its own process, and loads them with autocannon from this one. Workloads
+ * run in interleaved rounds; the table shows each one's medians. See the README, "Benchmark".
  */
 async function main(): Promise<void> {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 15);
-  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-  const folder = mkdtempSync(join(tmpdir(), 'family-therapy-bench-'));
-  chmodSync(folder, 0o755);
-  const pg = await startEmbeddedPostgres({
-    dataDir: join(folder, 'postgres'),
-    port: await freePort(),
-    database: 'bench',
-  });
+  const options = benchOptions(process.argv.slice(2));
+  if (options.build) buildApi();
+  const database = await startBenchDatabase(options.adminUrl);
+  const dataFolder = mkdtempSync(join(tmpdir(), 'family-therapy-bench-api-'));
+  const secret = randomBytes(32).toString('hex');
+  const servers: ServerProcess[] = [];
   try {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATA_DIR: folder,
-      DATABASE_URL: pg.url,
-      LOG_LEVEL: 'silent',
-      DB_POOL_SIZE: '20',
-      // Counted as in production, so its cost shows, but never refusing: refusals are not a read.
-      ACTOR_RATE_LIMIT_PER_MINUTE: '1000000',
-    });
-    await runMigrations(config.database, pg.ownerUrl, pg.appRole);
-    // Seeded as the owner, like the demo seed; the API below runs as the application role.
-    const db = new Client({ connectionString: pg.ownerUrl });
-    await db.connect();
-    const seedStart = Date.now();
-    const { practiceId } = await seedLargePractice(
-      db,
-      DEFAULT_SIZE,
-      await hashPassword('benchmark-password'),
-    );
-    const counts = (
-      await db.query<Record<string, string>>(
-        `SELECT (SELECT count(*) FROM staff) AS staff, (SELECT count(*) FROM clients) AS clients,
-              (SELECT count(*) FROM therapy_sessions) AS sessions, (SELECT count(*) FROM trust_goals) AS goals,
-              (SELECT count(*) FROM goal_check_ins) AS check_ins`,
-      )
-    ).rows[0];
-    console.log(`Seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s:`, counts);
-    const counselors = (
-      await db.query<{ id: string; role: StaffRole }>(
-        `SELECT id, role FROM staff WHERE practice_id = $1`,
-        [practiceId],
-      )
-    ).rows;
-    const caseloads = (
-      await db.query<{ staff_id: string; client_id: string }>(
-        `SELECT staff_id, client_id FROM care_team_members WHERE practice_id = $1 AND removed_at IS NULL`,
-        [practiceId],
-      )
-    ).rows;
-    await db.end();
+    const apiEnv = {
+      NODE_ENV: 'development',
+      DATA_DIR: dataFolder,
+      DATABASE_URL: database.appUrl,
+      MIGRATION_DATABASE_URL: database.ownerUrl,
+      JWT_SECRET: secret,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: options.logLevel,
+      DB_POOL_SIZE: String(options.poolSize),
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+      // Counted on every request as in production, so its cost shows, but never refusing the load.
+      ACTOR_RATE_LIMIT_PER_MINUTE: '100000000',
+    };
+    // The first start applies the migrations; the seed then runs on a database no one is using.
+    await (
+      await startServer('API', ['dist/src/main.js'], apiEnv, await freePort(), '/health/ready')
+    ).stop();
+    const size = seedSize(options.scale);
+    const seedStarted = Date.now();
+    await seedPractice(database.ownerUrl, size, await hash('benchmark-password'));
+    const fixture = await loadFixture(database.ownerUrl, secret);
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    console.log(`Seeded scale ${options.scale} in ${seedSeconds.toFixed(0)} s:`, fixture.counts);
 
-    const app = await createApp({ config, logger: createLogger('silent'), databaseUrl: pg.url });
-    await app.listen(0, '127.0.0.1');
-    const port = Number(new URL(await app.getUrl()).port);
-    const tokens = new Map<string, string>();
-    for (const counselor of counselors) {
-      tokens.set(
-        counselor.id,
-        (await app.get(TokenService).issue({ id: counselor.id, practiceId, role: counselor.role }))
-          .accessToken,
-      );
+    const profileDir = join(dataFolder, 'profile');
+    const apiArgs = options.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/src/main.js']
+      : ['dist/src/main.js'];
+    const api = await startServer('API', apiArgs, apiEnv, await freePort(), '/health/ready');
+    servers.push(api);
+    const apiTarget: Target = { port: api.port, pid: api.pid, dataDir: database.dataDir };
+    const shape: LoadShape = {
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+      seconds: options.measureSeconds,
+    };
+    const oneCall = await oneCallCreatePath(api.port);
+    const pages = await findSearchPages(api.port, fixture);
+    const all = workloads(fixture, oneCall, pages);
+    if (options.profile) {
+      await profileRead(api, apiTarget, all, shape, profileDir);
+      return;
     }
-    const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
-    if (process.env.BENCH_PROFILE) await profile(port, counselors, tokens);
-    const results: LoadResult[] = [];
-    const byRole = (role: StaffRole) => counselors.filter((member) => member.role === role);
-    for (const role of ['counselor', 'supervisor'] as const) {
-      results.push(
-        await load(
-          `GET /api/v1/dashboard (${role}s)`,
-          port,
-          () => ({ path: '/api/v1/dashboard', token: tokens.get(pick(byRole(role)).id)! }),
-          { concurrency, seconds },
-        ),
-      );
+    const floor = await startServer(
+      'floor server',
+      ['dist-bench/bench/floor-server.js'],
+      { DATABASE_URL: database.appUrl, JWT_SECRET: secret, DB_POOL_SIZE: String(options.poolSize) },
+      await freePort(),
+      '/health/ready',
+    );
+    servers.push(floor);
+    const floorTarget: Target = { port: floor.port, pid: floor.pid, dataDir: database.dataDir };
+    const chosen = all.filter(
+      (w) => options.only.length === 0 || options.only.some((part) => w.name.includes(part)),
+    );
+    const runs = new Map<string, RunResult[]>(chosen.map((w) => [w.name, []]));
+    for (let round = 1; round <= options.rounds; round += 1) {
+      fixture.refreshTokens();
+      for (const workload of chosen) {
+        const target = workload.server === 'floor' ? floorTarget : apiTarget;
+        const result = await measure(target, workload, shape);
+        runs.get(workload.name)!.push(result);
+        console.log(
+          `round ${round}/${options.rounds}  ${workload.name.padEnd(40)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.p99.toFixed(0)} ms  errors ${result.errors}`,
+        );
+      }
     }
-    results.push(
-      await load(
-        'GET /api/v1/clients/{id}/summary',
-        port,
-        () => {
-          const { staff_id, client_id } = pick(caseloads);
-          return { path: `/api/v1/clients/${client_id}/summary`, token: tokens.get(staff_id)! };
-        },
-        { concurrency, seconds },
-      ),
+    const mix = await runMix(options, fixture, apiTarget);
+    const rows = withFloorRatios(
+      [...[...runs].map(([name, list]) => summarize(name, list)), mix],
+      new Map(chosen.filter((w) => w.floorOf).map((w) => [w.name, w.floorOf!])),
     );
-    results.push(
-      await load(
-        'GET /api/v1/clients/{id}',
-        port,
-        () => {
-          const { staff_id, client_id } = pick(caseloads);
-          return { path: `/api/v1/clients/${client_id}`, token: tokens.get(staff_id)! };
-        },
-        { concurrency, seconds },
-      ),
-    );
-    await app.close();
-    console.log(
-      `\n${concurrency} concurrent clients, ${seconds} s each, Node ${process.version}\n`,
-    );
-    console.log(
-      '| endpoint | requests | errors | req/s | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: | ---: |',
-    );
-    for (const r of results) {
-      console.log(
-        `| ${r.name} | ${r.requests} | ${r.errors} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`,
-      );
-    }
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync(
-      'bench/results/latest.json',
-      JSON.stringify(
-        { at: new Date().toISOString(), concurrency, seconds, counts, results },
-        null,
-        2,
-      ),
-    );
+    report(options, fixture, oneCall, pages, rows, seedSeconds);
   } finally {
-    await pg.stop();
-    rmSync(folder, { recursive: true, force: true });
+    for (const server of servers.reverse()) await server.stop();
+    await database.stop();
+    rmSync(dataFolder, { recursive: true, force: true });
   }
 }
 
-/** Times each SQL statement of a few dashboard calls (BENCH_PROFILE=1), to see where the time goes. */
-async function profile(
-  port: number,
-  staff: { id: string; role: StaffRole }[],
-  tokens: Map<string, string>,
+async function runMix(options: BenchOptions, fixture: Fixture, target: Target): Promise<ReportRow> {
+  fixture.refreshTokens();
+  const mix = counselorMix(fixture, options.mixCounselors);
+  const result = await measure(target, mix, {
+    connections: options.mixCounselors,
+    warmupSeconds: options.warmupSeconds,
+    seconds: options.mixSeconds,
+  });
+  console.log(
+    `${mix.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms, errors ${result.errors}`,
+  );
+  return summarize(`${mix.name}, ${options.mixSeconds} s`, [result]);
+}
+
+/**
+ * Loads the API (started with --cpu-prof) with the read, stops it, and prints the functions with
+ * the most self time while the load was measured (start-up and warm-up left out).
+ */
+async function profileRead(
+  api: ServerProcess,
+  target: Target,
+  all: Workload[],
+  shape: LoadShape,
+  profileDir: string,
 ): Promise<void> {
-  // The driver's own method is kept to be put back: it is only ever called through .apply(client).
-  // eslint-disable-next-line @typescript-eslint/unbound-method
-  const original = Client.prototype.query;
-  const timings = new Map<string, number[]>();
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const first = args[0];
-    const text = (typeof first === 'string' ? first : ((first as { text?: string }).text ?? ''))
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 90);
-    const started = process.hrtime.bigint();
-    const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-    void (result as Promise<unknown>).then?.(() => {
-      const list = timings.get(text) ?? [];
-      list.push(Number(process.hrtime.bigint() - started) / 1e6);
-      timings.set(text, list);
-    });
-    return result;
-  } as typeof Client.prototype.query;
-  for (const member of staff.filter((s) => s.role === 'counselor').slice(0, 5)) {
-    await fetch(`http://127.0.0.1:${port}/api/v1/dashboard`, {
-      headers: { authorization: `Bearer ${tokens.get(member.id)}` },
-    });
-  }
-  Client.prototype.query = original;
-  for (const [text, list] of [...timings].sort((a, b) => Math.max(...b[1]) - Math.max(...a[1]))) {
+  const read = all.find((w) => w.name === 'read client')!;
+  await measure(target, read, { ...shape, seconds: shape.warmupSeconds, warmupSeconds: 0 });
+  const started = Date.now();
+  const result = await measure(target, read, { ...shape, warmupSeconds: 0 });
+  const ended = Date.now();
+  console.log(`read under --cpu-prof: ${result.rps.toFixed(0)} req/s (slower than unprofiled)`);
+  await api.stop();
+  const exited = Date.now();
+  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${profileDir}:\n${api.output()}`);
+  mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
+  const kept = join(REPO_ROOT, 'bench/results/read.cpuprofile');
+  writeFileSync(kept, readFileSync(join(profileDir, file)));
+  const profile = JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile;
+  const window = { fromEndUs: (exited - started) * 1000, toEndUs: (exited - ended) * 1000 };
+  console.log(`\nTop self time under the read load (whole profile: ${kept}):\n`);
+  for (const frame of topSelfTime(profile, REPO_ROOT, window)) {
     console.log(
-      `${(list.reduce((x, y) => x + y, 0) / list.length).toFixed(1).padStart(8)} ms  x${list.length}  ${text}`,
+      `${(frame.share * 100).toFixed(1).padStart(5)}%  ${frame.ms.toFixed(0).padStart(7)} ms  ${frame.name}  ${frame.where}`,
     );
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object'
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
+function report(
+  options: BenchOptions,
+  fixture: Fixture,
+  oneCall: string | undefined,
+  pages: Awaited<ReturnType<typeof findSearchPages>>,
+  rows: ReportRow[],
+  seedSeconds: number,
+): void {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const at = new Date().toISOString();
+  console.log(
+    `\n${at.slice(0, 10)}, ${machine}; scale ${options.scale} (${fixture.counts.clients} clients, ` +
+      `${fixture.counts.staff} staff); ${options.connections} connections, ${options.warmupSeconds} s warm-up + ` +
+      `${options.measureSeconds} s, median of ${options.rounds} interleaved rounds\n`,
+  );
+  console.log(table(rows));
+  mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
+  const out = join(REPO_ROOT, 'bench/results/latest.json');
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        at,
+        machine,
+        options,
+        counts: fixture.counts,
+        seedSeconds,
+        oneCallCreate: oneCall ?? null,
+        searchPages: pages,
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`\nReport: ${out}`);
 }
 
 main().catch((error: unknown) => {

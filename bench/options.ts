@@ -1,0 +1,64 @@
+/** How one `npm run bench` is run: flags after `--` win over the environment. */
+export interface BenchOptions {
+  /** 1 = 25,000 clients and 250 clinicians; 10 = ten times both. */
+  scale: number;
+  warmupSeconds: number;
+  measureSeconds: number;
+  /** Interleaved rounds; each workload's median over them is reported. */
+  rounds: number;
+  connections: number;
+  /** DB_POOL_SIZE of the API and of the floor server alike. */
+  poolSize: number;
+  mixSeconds: number;
+  mixCounselors: number;
+  /** Only the read, with the API under `--cpu-prof`. */
+  profile: boolean;
+  build: boolean;
+  /** A superuser URL of a server to use instead of a private embedded one. */
+  adminUrl: string | undefined;
+  /** Runs only the workloads whose name contains one of these (all when empty). */
+  only: string[];
+  logLevel: string;
+}
+
+/** Short enough to prove the benchmark works, far too short for figures worth quoting. */
+const SMOKE = { warmupSeconds: 1, measureSeconds: 2, rounds: 1, mixSeconds: 5 };
+
+export function benchOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): BenchOptions {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const value = (name: string, envName: string): string | undefined => {
+    const prefix = `--${name}=`;
+    return argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length) ?? env[envName];
+  };
+  const smoke = flag('smoke') || env.BENCH_SMOKE === '1';
+  const number = (name: string, envName: string, fallback: number): number => {
+    const raw = value(name, envName);
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = Number(raw);
+    if (!Number.isFinite(parsed) || parsed <= 0) {
+      throw new Error(`--${name} / ${envName} must be a positive number, got "${raw}"`);
+    }
+    return parsed;
+  };
+  return {
+    scale: number('scale', 'BENCH_SCALE', 1),
+    warmupSeconds: number('warmup', 'BENCH_WARMUP_SECONDS', smoke ? SMOKE.warmupSeconds : 3),
+    measureSeconds: number('seconds', 'BENCH_SECONDS', smoke ? SMOKE.measureSeconds : 10),
+    rounds: Math.round(number('rounds', 'BENCH_ROUNDS', smoke ? SMOKE.rounds : 3)),
+    connections: Math.round(number('connections', 'BENCH_CONNECTIONS', 20)),
+    poolSize: Math.round(number('pool-size', 'BENCH_POOL_SIZE', 10)),
+    mixSeconds: number('mix-seconds', 'BENCH_MIX_SECONDS', smoke ? SMOKE.mixSeconds : 60),
+    mixCounselors: Math.round(number('mix-counselors', 'BENCH_MIX_COUNSELORS', 200)),
+    profile: flag('profile'),
+    build: !flag('no-build') && env.BENCH_NO_BUILD !== '1',
+    adminUrl: value('admin-url', 'BENCH_ADMIN_URL') || undefined,
+    only: (value('only', 'BENCH_ONLY') ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+    logLevel: value('log-level', 'BENCH_LOG_LEVEL') ?? 'warn',
+  };
+}
