@@ -15,13 +15,14 @@ export async function deletePractice(client: Client, practiceId: string): Promis
   await client.query('BEGIN');
   try {
     const { tables, links } = await tenantSchema(client);
+    const dependents = await dependentsWithoutPracticeId(client, tables);
     const triggers = await client.query<{ table: string; trigger: string }>(
       `SELECT c.relname AS table, t.tgname AS trigger
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
         WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
           AND (t.tgtype & 24) <> 0 AND c.relname = ANY($1)
         ORDER BY c.relname, t.tgname`,
-      [tables],
+      [[...tables, ...dependents.map((dependent) => dependent.child)]],
     );
     const toggle = async (state: 'DISABLE' | 'ENABLE') => {
       for (const { table, trigger } of triggers.rows) {
@@ -29,6 +30,14 @@ export async function deletePractice(client: Client, practiceId: string): Promis
       }
     };
     await toggle('DISABLE');
+    for (const { child, columns, parent, parentColumns } of dependents) {
+      const list = (names: string[]) => names.map(ident).join(', ');
+      await client.query(
+        `DELETE FROM ${ident(child)} WHERE (${list(columns)}) IN
+           (SELECT ${list(parentColumns)} FROM ${ident(parent)} WHERE practice_id = $1)`,
+        [practiceId],
+      );
+    }
     await deleteChildrenFirst(client, practiceId, new Set(tables), links);
     await client.query(`DELETE FROM practices WHERE id = $1`, [practiceId]);
     await toggle('ENABLE');
@@ -64,6 +73,31 @@ async function tenantSchema(client: Client): Promise<{ tables: string[]; links: 
       ORDER BY ch.relname, pa.relname`,
   );
   return { tables: tables.map((table) => table.name), links };
+}
+
+/**
+ * Tables without a `practice_id` whose rows hang on a practice's rows (the links of its audit
+ * chain): they go first, by what they reference.
+ */
+async function dependentsWithoutPracticeId(client: Client, tables: string[]) {
+  const { rows } = await client.query<{
+    child: string;
+    columns: string[];
+    parent: string;
+    parentColumns: string[];
+  }>(
+    `SELECT ch.relname AS child, pa.relname AS parent,
+            array(SELECT attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, i)
+                    JOIN pg_attribute ON attrelid = k.conrelid AND attnum = u.n ORDER BY u.i) AS columns,
+            array(SELECT attname::text FROM unnest(k.confkey) WITH ORDINALITY u(n, i)
+                    JOIN pg_attribute ON attrelid = k.confrelid AND attnum = u.n ORDER BY u.i) AS "parentColumns"
+       FROM pg_constraint k JOIN pg_class ch ON ch.oid = k.conrelid JOIN pg_class pa ON pa.oid = k.confrelid
+      WHERE k.contype = 'f' AND ch.relnamespace = current_schema()::regnamespace
+        AND pa.relname = ANY($1) AND NOT (ch.relname = ANY($1)) AND ch.relname <> 'practices'
+      ORDER BY ch.relname, pa.relname`,
+    [tables],
+  );
+  return rows;
 }
 
 /**
