@@ -52,9 +52,11 @@ export class DemoApi {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.server.close((error) => (error ? reject(error) : resolve())),
-    );
+    return new Promise((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      // fetch keeps its sockets alive for reuse; nothing will reuse them.
+      this.server.closeAllConnections();
+    });
   }
 
   private async call<T>(
