@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { ClsModule } from 'nestjs-cls';
 import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config';
+import { Clock, ClockModule } from './common/clock/clock';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { RetryingTransactionalAdapterTypeOrm } from './database/retrying-transactional-adapter';
@@ -38,15 +39,24 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Extra modules (test fixtures). */
   imports?: ModuleMetadata['imports'];
+  /** What the dashboards take as "now"; the system clock unless a test pins it. */
+  clock?: Clock;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, logger, databaseUrl, imports = [] }: AppModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    logger,
+    databaseUrl,
+    imports = [],
+    clock,
+  }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, logger),
+        ClockModule.forRoot(clock),
         DatabaseModule.forRoot(databaseUrl),
         ClsModule.forRoot({
           global: true,

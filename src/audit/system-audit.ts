@@ -31,6 +31,3 @@ export async function recordSystemEvent(client: Client, event: SystemEvent): Pro
     ],
   );
 }
-
-/** Marks what the demo seed created, so it is told apart from real activity in the audit trail. */
-export const DEMO_SEED: AuditMetadata = { source: 'demo_seed' };

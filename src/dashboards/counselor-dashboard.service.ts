@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
 import type { StaffActor } from '../common/actor/actor';
 import { toPartyView, type PartyId, type PartyView } from '../parties/party';
 import {
@@ -32,6 +33,7 @@ export class CounselorDashboardService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly queries: DashboardQueries,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async dashboard(actor: StaffActor, counselorId?: string): Promise<DashboardView> {
@@ -118,15 +120,18 @@ export class CounselorDashboardService {
   }
 
   async context(actor: StaffActor, counselorId?: string): Promise<DashboardContext> {
+    const now = this.clock.now();
     const [row] = await queryPrepared<ContextRow>(this.txHost.tx, CONTEXT_SQL, [
       actor.practiceId,
       counselorId ?? actor.id,
+      now,
     ]);
     const subject = resolveSubject(actor, counselorId, row!);
     return {
       subject,
       viewer: actor,
       timeZone: row!.time_zone,
+      now,
       today: row!.today,
       monthStart: row!.month_start,
       noteOverdueHours: row!.note_overdue_hours,

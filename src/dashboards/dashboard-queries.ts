@@ -110,7 +110,7 @@ export class DashboardQueries {
       const me = p.add(ctx.subject.id);
       return `
         SELECT 'to_write' AS kind, s.id AS session_id, s.client_id, s.ends_at, nullif(s.note_status, 'none') AS note_status,
-               s.ends_at + make_interval(hours => ${p.add(ctx.noteOverdueHours)}) < now() AS overdue, NULL::uuid AS author_id
+               s.ends_at + make_interval(hours => ${p.add(ctx.noteOverdueHours)}) < ${p.add(ctx.now)}::timestamptz AS overdue, NULL::uuid AS author_id
           FROM therapy_sessions s JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
          WHERE s.practice_id = ${practice} AND s.counselor_id = ${me} AND s.status = 'completed'
            AND s.note_status IN ('none', 'draft') AND ${viewer('readClinical')}
@@ -148,15 +148,15 @@ export class DashboardQueries {
   /** Milestones reached and goals achieved in the last 14 days. */
   celebrations(ctx: DashboardContext) {
     return this.run(
-      (_p, { scope }) => `
+      (p, { scope }) => `
         SELECT 'milestone' AS kind, m.id, m.goal_id, m.client_id, m.title, m.reached_at AS at, ${CLIENT_NUMBER} AS client_number
           FROM goal_milestones m JOIN clients c ON c.practice_id = m.practice_id AND c.id = m.client_id
-         WHERE ${scope('readClinical')} AND m.reached_at >= now() - interval '14 days'
+         WHERE ${scope('readClinical')} AND m.reached_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
         UNION ALL
         SELECT 'goal_achieved', g.id, g.id, g.client_id, g.description, g.achievement_set_at, ${CLIENT_NUMBER}
           FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
          WHERE ${scope('readClinical')} AND g.achievement_status IN ('achieved', 'sustaining')
-           AND g.achievement_set_at >= now() - interval '14 days'
+           AND g.achievement_set_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
          ORDER BY at DESC`,
       ctx,
     );
@@ -164,10 +164,10 @@ export class DashboardQueries {
 
   setbacks(ctx: DashboardContext) {
     return this.run(
-      (_p, { scope }) => `
+      (p, { scope }) => `
         SELECT b.id, b.goal_id, b.client_id, b.kind, b.severity, b.occurred_at, ${CLIENT_NUMBER} AS client_number
           FROM goal_setbacks b JOIN clients c ON c.practice_id = b.practice_id AND c.id = b.client_id
-         WHERE ${scope('readClinical')} AND b.occurred_at >= now() - interval '14 days'
+         WHERE ${scope('readClinical')} AND b.occurred_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
          ORDER BY b.occurred_at DESC`,
       ctx,
     );
@@ -179,7 +179,7 @@ export class DashboardQueries {
       (p, { scope }) => `
         SELECT 'violation' AS kind, v.id, v.agreement_id, v.client_id, v.severity, v.occurred_at AS at, NULL::date AS review_date
           FROM boundary_violations v JOIN clients c ON c.practice_id = v.practice_id AND c.id = v.client_id
-         WHERE ${scope('readClinical')} AND v.occurred_at >= now() - interval '14 days'
+         WHERE ${scope('readClinical')} AND v.occurred_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
         UNION ALL
         SELECT 'awaiting_acknowledgment', a.id, a.id, a.client_id, NULL, a.updated_at, a.review_date
           FROM boundary_agreements a JOIN clients c ON c.practice_id = a.practice_id AND c.id = a.client_id
@@ -207,7 +207,7 @@ export class DashboardQueries {
         SELECT g.id, g.client_id, g.staff_id, s.first_name || ' ' || s.last_name AS staff_name, g.reason, g.granted_at, g.expires_at
           FROM emergency_access_grants g JOIN staff s ON s.practice_id = g.practice_id AND s.id = g.staff_id
           JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
-         WHERE g.practice_id = ${practice} AND g.granted_at >= now() - interval '30 days' AND ${viewer('readClinical')}
+         WHERE g.practice_id = ${practice} AND g.granted_at >= ${p.add(ctx.now)}::timestamptz - interval '30 days' AND ${viewer('readClinical')}
            AND EXISTS (SELECT 1 FROM care_team_members m WHERE m.practice_id = g.practice_id AND m.client_id = g.client_id
                          AND m.staff_id = ${p.add(ctx.subject.id)} AND m.removed_at IS NULL)
            AND NOT EXISTS (SELECT 1 FROM care_team_members m WHERE m.practice_id = g.practice_id AND m.client_id = g.client_id

@@ -9,6 +9,8 @@ export interface DashboardContext {
   /** Who is looking: a supervisor or admin looking at someone else's dashboard sees only what they reach too. */
   viewer: StaffActor;
   timeZone: string;
+  /** The instant the dashboard is computed at (the application's clock). */
+  now: Date;
   /** Today in the practice's time zone, `YYYY-MM-DD`. */
   today: string;
   monthStart: string;
@@ -31,12 +33,15 @@ export interface ContextRow {
   subject_active: boolean | null;
 }
 
-/** One query: the practice's time zone and limits, and the requested subject (if any). */
+/**
+ * One query: the practice's time zone and limits, and the requested subject (if any). `$3` is
+ * "now" from the application's clock, so that the calendar facts agree with the sections.
+ */
 export const CONTEXT_SQL = `
   SELECT p.time_zone,
-         (now() AT TIME ZONE p.time_zone)::date::text AS today,
-         date_trunc('month', now() AT TIME ZONE p.time_zone)::date::text AS month_start,
-         date_trunc('week', now() AT TIME ZONE p.time_zone)::date::text AS week_start,
+         ($3::timestamptz AT TIME ZONE p.time_zone)::date::text AS today,
+         date_trunc('month', $3::timestamptz AT TIME ZONE p.time_zone)::date::text AS month_start,
+         date_trunc('week', $3::timestamptz AT TIME ZONE p.time_zone)::date::text AS week_start,
          ${practiceSettingSql('noteOverdueHours')} AS note_overdue_hours,
          ${practiceSettingSql('goalStallDays')} AS stall_days,
          ${practiceSettingSql('boundaryReviewNoticeDays')} AS review_notice_days,

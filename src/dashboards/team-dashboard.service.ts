@@ -4,6 +4,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { LISTED_CLIENT } from '../access/listed-client';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
 import type { StaffActor } from '../common/actor/actor';
 import { SqlParams } from '../common/sql/sql-params';
 import { CONTEXT_SQL, type ContextRow } from './dashboard-subject';
@@ -46,19 +47,23 @@ export class TeamDashboardService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async team(actor: StaffActor): Promise<TeamDashboardView> {
+    const at = this.clock.now();
     const [ctx] = await queryPrepared<ContextRow>(this.txHost.tx, CONTEXT_SQL, [
       actor.practiceId,
       actor.id,
+      at,
     ]);
     const m = new SqlParams();
-    const [practice, tz, week, overdue] = [
+    const [practice, tz, week, overdue, now] = [
       m.add(actor.practiceId),
       m.add(ctx!.time_zone),
       m.add(ctx!.week_start),
       m.add(ctx!.note_overdue_hours),
+      `${m.add(at)}::timestamptz`,
     ];
     const team =
       actor.role === 'admin'
@@ -89,11 +94,11 @@ export class TeamDashboardService {
               (SELECT count(*)::int FROM therapy_sessions t
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id AND t.status = 'completed'
                   AND t.note_status IN ('none', 'draft', 'returned')
-                  AND t.ends_at + make_interval(hours => ${overdue}) < now()) AS "overdueNotes",
+                  AND t.ends_at + make_interval(hours => ${overdue}) < ${now}) AS "overdueNotes",
               (SELECT round(count(*) FILTER (WHERE t.status = 'no_show')::numeric / nullif(count(*), 0), 4)::float8
                  FROM therapy_sessions t
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id AND t.status IN ('completed', 'no_show')
-                  AND t.starts_at >= now() - interval '30 days' AND t.starts_at < now()) AS "noShowRate",
+                  AND t.starts_at >= ${now} - interval '30 days' AND t.starts_at < ${now}) AS "noShowRate",
               (SELECT count(*)::int FROM trust_goals g
                  JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id AND ${LISTED_CLIENT}
                  ${attention}

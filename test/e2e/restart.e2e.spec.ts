@@ -66,6 +66,15 @@ describe('stop and restart on the same data folder', () => {
     const first = start();
     await ready(first);
     expect(first.output()).toContain(`http://localhost:${apiPort}/docs`);
+    // The first start seeds the demo practice through the API before it listens.
+    expect(first.output()).toContain('demo practice seeded');
+    const [seeded] = await withDatabase(async (client) => {
+      const result = await client.query<{ sessions: number }>(
+        `SELECT count(*)::int AS sessions FROM therapy_sessions`,
+      );
+      return result.rows;
+    });
+    expect(seeded!.sessions).toBeGreaterThan(10);
     await withDatabase((client) =>
       client.query(
         `INSERT INTO practices (name, time_zone) VALUES ('Restart Check Practice', 'Europe/Lisbon')`,
@@ -110,5 +119,5 @@ describe('stop and restart on the same data folder', () => {
     });
     expect(connections).toEqual(['family_therapy_app']);
     expect((await stop(second)).code).toBe(0);
-  });
+  }, 180_000); // two starts of the built API, the first one seeding the demo practice
 });

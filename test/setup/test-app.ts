@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap/create-app';
+import type { Clock } from '../../src/common/clock/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { createLogger } from '../../src/common/logging/logger';
 import { workerDatabaseUrl } from './test-database';
@@ -23,6 +24,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   databaseUrl?: string;
   imports?: ModuleMetadata['imports'];
+  clock?: Clock;
 }
 
 /** The real application, configured exactly as `main.ts` does, on this worker's database. */
@@ -49,7 +51,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const logger = createLogger(config.logLevel);
-  const app = await createApp({ config, logger, databaseUrl, imports: options.imports });
+  const app = await createApp({
+    config,
+    logger,
+    databaseUrl,
+    imports: options.imports,
+    clock: options.clock,
+  });
   const dataSource = app.get<DataSource>(getDataSourceToken());
   return { app, dataSource, close: () => app.close() };
 }
