@@ -27,7 +27,8 @@ interface GoalCheckInsRow {
  * check-in of the last {@link RECENT_COMMITMENT_DAYS} days), so the dashboards judge reliability
  * over their 28-day window from the goal row instead of probing every goal's check-ins. Exact
  * whatever day the dashboard is read: a window of 28 calendar days ending today starts less than
- * 29 days (plus a time-zone change) before any later moment, so every check-in it holds is stored,
+ * 29 days (plus a time-zone change) before any later moment, so every check-in it holds is stored
+ * (the list reaches back from the newest check-in, which is no later than today),
  * and each new check-in refreshes the list. `recentCommitments: false` leaves that column alone,
  * for the migration that ran before it existed.
  */
@@ -82,8 +83,11 @@ export async function refreshGoalFigures(
 export const RECENT_COMMITMENT_DAYS = 30;
 
 /**
- * SQL answering `recent` (jsonb): the commitments of the goal's check-ins of the last
- * {@link RECENT_COMMITMENT_DAYS} days, `[{occurred_at, kept, missed}]` in time order.
+ * SQL answering `recent` (jsonb): the commitments of the goal's check-ins of the
+ * {@link RECENT_COMMITMENT_DAYS} days up to its newest check-in, `[{occurred_at, kept, missed}]` in
+ * time order. Anchored at the newest check-in rather than the clock, the list holds at least what
+ * a window ending now would (no check-in is dated after now), and a dashboard read as of an
+ * earlier day (the demo's pinned clock, a back-dated import) still finds that day's window in it.
  */
 export function RECENT_COMMITMENTS_SQL(practice: string, goal: string): string {
   return `SELECT coalesce(jsonb_agg(jsonb_build_object('occurred_at', k.occurred_at, 'kept', k.commitments_kept,
@@ -91,7 +95,9 @@ export function RECENT_COMMITMENTS_SQL(practice: string, goal: string): string {
                                 ORDER BY k.occurred_at, k.created_at, k.id), '[]'::jsonb) AS recent
             FROM goal_check_ins k
            WHERE k.practice_id = ${practice} AND k.goal_id = ${goal}
-             AND k.occurred_at >= now() - make_interval(days => ${RECENT_COMMITMENT_DAYS})`;
+             AND k.occurred_at >= (SELECT max(l.occurred_at) FROM goal_check_ins l
+                                    WHERE l.practice_id = ${practice} AND l.goal_id = ${goal})
+                                  - make_interval(days => ${RECENT_COMMITMENT_DAYS})`;
 }
 
 function suggestedStatus(row: GoalCheckInsRow): AchievementStatus | null {

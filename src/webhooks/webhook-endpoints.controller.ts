@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Caller } from '../common/actor/actor';
 import { CurrentCaller, Roles, Scope } from '../common/actor/decorators';
+import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { PageQueryDto } from '../common/pagination/cursor';
 import {
@@ -42,6 +43,7 @@ export class WebhookEndpointsController {
       'Deliveries follow Standard Webhooks: headers `webhook-id` (the same on every retry), `webhook-timestamp`, `webhook-signature`; the body is `{ type, timestamp, data }` with ids only.',
   })
   @ApiCreatedResponse({ type: CreatedWebhookEndpointView })
+  @NoIdempotencyKey('replaying the answer would mean storing the signing secret with it')
   create(
     @CurrentCaller() actor: Caller,
     @Body() body: CreateWebhookEndpointDto,

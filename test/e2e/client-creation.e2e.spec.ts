@@ -262,8 +262,9 @@ describe('POST /clients', () => {
       const alone = await create();
       const withOne = await create([family[0]!]);
       const withFive = await create(Array.from({ length: 5 }, () => family[1]!));
-      // Number draw, clinician check, client, care team, audit events (plus the members' insert).
-      expect(alone).toBe(5);
+      // Number draw, clinician check, client, care team, audit events, webhook outbox (plus the
+      // members' insert).
+      expect(alone).toBe(6);
       expect(withOne).toBe(alone + 1);
       expect(withFive).toBe(withOne);
     });

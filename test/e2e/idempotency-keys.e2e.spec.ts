@@ -74,6 +74,7 @@ describe('Idempotency-Key on every creating POST', () => {
       'POST /calendar-feeds',
       'POST /intake-invitations',
       'POST /staff',
+      'POST /webhook-endpoints',
     ]);
   });
 
