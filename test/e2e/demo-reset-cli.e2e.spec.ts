@@ -77,6 +77,5 @@ describe('npm run demo:reset', () => {
       .expect(200);
     expect(verification.body).toMatchObject({ ok: true, firstBrokenEventId: null });
     expect(verification.body.checked).toBeGreaterThan(100);
-    // Two full seeds through the API in child processes: minutes on a loaded two-core machine.
-  }, 240_000);
+  }, 240_000); // two full seeds through the API in child processes: minutes on a loaded machine
 });
