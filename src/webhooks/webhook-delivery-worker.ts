@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { RepeatingTask } from '../common/scheduling/repeating-task';
 import { AppConfig } from '../config/app-config';
 import { APP_LOGGER } from '../config/config.module';
+import { QueueDepths } from '../metrics/queue-depths';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 
 /**
@@ -23,7 +24,10 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     deliveries: WebhookDeliveryService,
     config: AppConfig,
     @Inject(APP_LOGGER) logger: Logger,
+    queues: QueueDepths,
   ) {
+    // Reported by every process, the worker on or off: the outbox is one queue for all of them.
+    queues.register('webhooks', () => deliveries.dueCount());
     const log = logger.child({ component: 'webhooks' });
     this.task = new RepeatingTask({
       name: 'webhook delivery',

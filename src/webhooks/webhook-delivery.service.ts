@@ -42,6 +42,15 @@ export class WebhookDeliveryService {
     this.sender = new WebhookSender(policy, config.webhooks.timeoutMs);
   }
 
+  /** Deliveries due now across practices (none of their content): the queue depth `/metrics` shows. */
+  async dueCount(): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM webhook_deliveries
+        WHERE status IN ('pending', 'delivering') AND next_attempt_at <= now()`,
+    );
+    return row!.n;
+  }
+
   /** Sends what is due until nothing is left or `shouldStop` says so; answers how many were sent. */
   async deliverDue(shouldStop: () => boolean = () => false): Promise<number> {
     let sent = 0;

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { createTeam } from '../factories/staff.factory';
+import { bearer, tokenFor } from '../setup/auth';
 import { freePort } from '../setup/free-port';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { isolatedDatabaseUrl } from '../setup/test-database';
 
 interface Sample {
   name: string;
@@ -33,6 +36,37 @@ const find = (samples: Sample[], name: string, labels: Record<string, string> = 
   );
 
 describe('Prometheus metrics', () => {
+  it('counts webhook deliveries due as the webhooks queue', async () => {
+    // A database of its own: other files leave deliveries behind (their workers are off).
+    const testApp = await startTestApp({
+      databaseUrl: await isolatedDatabaseUrl('metrics_webhooks'),
+      env: { WEBHOOK_ALLOWED_PRIVATE_ADDRESSES: '127.0.0.1' },
+    });
+    try {
+      const team = await createTeam(testApp.dataSource);
+      const admin = bearer(await tokenFor(testApp.app, team.admin));
+      const http = () => request(testApp.app.getHttpServer());
+      const depth = async () =>
+        find(parseExposition((await http().get('/metrics').expect(200)).text), 'job_queue_depth', {
+          queue: 'webhooks',
+        })?.value;
+      expect(await depth()).toBe(0);
+      await http()
+        .post('/api/v1/webhook-endpoints')
+        .set('Authorization', admin)
+        .send({ url: 'http://127.0.0.1:9/hook', eventTypes: ['client.created'] })
+        .expect(201);
+      await http()
+        .post('/api/v1/clients')
+        .set('Authorization', admin)
+        .send({ firstName: 'Queue', lastName: 'Depth', dateOfBirth: '1990-01-01' })
+        .expect(201);
+      expect(await depth()).toBe(1);
+    } finally {
+      await testApp.close();
+    }
+  });
+
   describe('on the API port (the default)', () => {
     let testApp: TestApp;
     beforeAll(async () => {
@@ -76,6 +110,9 @@ describe('Prometheus metrics', () => {
         expect(find(samples, name)?.value).toBeGreaterThanOrEqual(0);
       }
       expect(find(samples, 'job_queue_depth', { queue: 'housekeeping' })?.value).toBe(0);
+      expect(find(samples, 'job_queue_depth', { queue: 'webhooks' })?.value).toBeGreaterThanOrEqual(
+        0,
+      );
     });
 
     it('counts audit events awaiting their seal (the test app seals on demand only)', async () => {
