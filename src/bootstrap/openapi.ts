@@ -152,7 +152,8 @@ const IDEMPOTENCY_KEY_PARAMETER = {
   in: 'header' as const,
   required: false,
   description:
-    'Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`.',
+    'Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); ' +
+    `with another request it answers 422 \`${COMMON_ERRORS.idempotencyKeyReused.code}\`.`,
   schema: { type: 'string' as const },
 };
 

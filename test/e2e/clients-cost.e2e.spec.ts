@@ -6,6 +6,7 @@ import { bearer, tokenFor } from '../setup/auth';
 import { adminQuery } from '../setup/database-roles';
 import { countQueries } from '../setup/query-counter';
 import { startTestApp, type TestApp } from '../setup/test-app';
+import { isolatedDatabaseUrl } from '../setup/test-database';
 
 interface PlanNode {
   'Total Cost': number;
@@ -51,7 +52,8 @@ describe('client reads and name search: what they cost', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    // A database of its own: statistics skewed by other files' rows would move the plans' costs.
+    testApp = await startTestApp({ databaseUrl: await isolatedDatabaseUrl('clients_cost') });
   });
   afterAll(() => testApp.close());
 
