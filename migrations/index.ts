@@ -14,6 +14,7 @@ import { VersionStaffAccessTokens1763713100000 } from './1763713100000-version-s
 import { CreateLoginFailures1763713200000 } from './1763713200000-create-login-failures';
 import { GrantApplicationRole1763713300000 } from './1763713300000-grant-application-role';
 import { LeadTenantKeysWithPractice1763713400000 } from './1763713400000-lead-tenant-keys-with-practice';
+import { CreateFamilyCases1763714100000 } from './1763714100000-create-family-cases';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -36,4 +37,5 @@ export const migrations = [
   CreateLoginFailures1763713200000,
   GrantApplicationRole1763713300000,
   LeadTenantKeysWithPractice1763713400000,
+  CreateFamilyCases1763714100000,
 ];

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { APPLICATION_GRANTS } from '../../migrations/1763713300000-grant-application-role';
+import { CASE_GRANTS } from '../../migrations/1763714100000-create-family-cases';
 import { loadConfig } from '../../src/config/app-config';
 import { verifyApplicationRole, type DatabaseServer } from '../../src/database/database-server';
 import { assertApplicationRole, DatabaseRoleError } from '../../src/database/database-roles';
@@ -150,7 +151,7 @@ describe('database roles: the API connects as a role that owns nothing', () => {
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
         ORDER BY 1`,
     );
-    const expected = { ...APPLICATION_GRANTS, schema_migrations: [] };
+    const expected = { ...APPLICATION_GRANTS, ...CASE_GRANTS, schema_migrations: [] };
     expect(Object.fromEntries(rows.map((row) => [row.table_name, row.privileges]))).toEqual(
       Object.fromEntries(
         Object.entries(expected)
