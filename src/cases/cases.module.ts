@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
+import { CaseMembersService } from './case-members.service';
+import { CasesController } from './cases.controller';
+import { CasesService } from './cases.service';
+
+@Module({
+  imports: [ClientsModule],
+  controllers: [CasesController],
+  providers: [CasesService, CaseMembersService],
+})
+export class CasesModule {}
