@@ -11,6 +11,7 @@ export const CASE_GRANTS: Record<string, TablePrivilege[]> = {
   case_members: WRITE,
   case_care_team_members: WRITE,
   session_other_attendees: MEMBERS,
+  session_case_attendees: MEMBERS,
 };
 
 /** A family member's relationship to "their" client, as a role in that client's case. */
@@ -208,6 +209,26 @@ export class CreateFamilyCases1763714100000 implements MigrationInterface {
       `CREATE INDEX ix_session_other_attendees_session ON session_other_attendees (practice_id, session_id)`,
     );
 
+    // Which persons of the case came to one of its sessions.
+    await queryRunner.query(`
+      CREATE TABLE session_case_attendees (
+        practice_id uuid NOT NULL,
+        session_id uuid NOT NULL,
+        person_id uuid NOT NULL,
+        attendance text NOT NULL,
+        CONSTRAINT pk_session_case_attendees PRIMARY KEY (practice_id, session_id, person_id),
+        CONSTRAINT fk_session_case_attendees_session FOREIGN KEY (practice_id, session_id)
+          REFERENCES therapy_sessions (practice_id, id) ON DELETE CASCADE,
+        CONSTRAINT fk_session_case_attendees_person FOREIGN KEY (practice_id, person_id)
+          REFERENCES persons (practice_id, id),
+        CONSTRAINT ck_session_case_attendees_attendance
+          CHECK (attendance IN ('invited', 'attended', 'absent', 'late'))
+      )`);
+    // A client's chart lists the joint sessions they came to.
+    await queryRunner.query(
+      `CREATE INDEX ix_session_case_attendees_person ON session_case_attendees (practice_id, person_id, session_id)`,
+    );
+
     await this.giveEveryClientACase(queryRunner);
 
     for (const [table, privileges] of Object.entries(CASE_GRANTS)) {
@@ -249,6 +270,7 @@ export class CreateFamilyCases1763714100000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE session_case_attendees`);
     await queryRunner.query(`DROP TABLE session_other_attendees`);
     for (const table of ['therapy_sessions', 'boundary_agreements', 'trust_goals']) {
       await queryRunner.query(`ALTER TABLE ${table} DROP COLUMN case_id`);

@@ -51,6 +51,39 @@ export class CaseAccessService {
     need: ClientNeed,
     options: { forUpdate?: boolean } = {},
   ): Promise<CaseGrant> {
+    const row = await this.facts(actor, caseId, options.forUpdate ?? false);
+    const via = row
+      ? decideClientAccess(actor, { status: row.status, ...row.access }, need)
+      : undefined;
+    if (!row || !via) {
+      return this.audit.denyAsNotFound(
+        { resourceType: 'case', resourceId: caseId, clientId: null, metadata: { need } },
+        new CaseNotFoundError(),
+      );
+    }
+    const { access: _facts, ...kase } = row;
+    return { caseId, via, kase };
+  }
+
+  /**
+   * How the caller reaches a case, without recording a denial: for a record reachable by more than
+   * one path (a joint session: through its case, or through its client's chart), whose last path
+   * records the denial.
+   */
+  async reaches(
+    actor: StaffActor,
+    caseId: string,
+    need: ClientNeed,
+  ): Promise<AccessVia | undefined> {
+    const row = await this.facts(actor, caseId, false);
+    return row ? decideClientAccess(actor, { status: row.status, ...row.access }, need) : undefined;
+  }
+
+  private async facts(
+    actor: StaffActor,
+    caseId: string,
+    forUpdate: boolean,
+  ): Promise<FactsRow | undefined> {
     const [row] = await queryPrepared<FactsRow>(
       this.txHost.tx,
       `SELECT ${CASE_COLUMNS}, json_build_object(
@@ -68,20 +101,10 @@ export class CaseAccessService {
             ) AS access
          FROM cases k JOIN practices p ON p.id = k.practice_id
         WHERE k.practice_id = $1 AND k.id = $2
-        ${options.forUpdate ? 'FOR UPDATE OF k' : ''}`,
+        ${forUpdate ? 'FOR UPDATE OF k' : ''}`,
       [actor.practiceId, caseId, actor.id],
     );
-    const via = row
-      ? decideClientAccess(actor, { status: row.status, ...row.access }, need)
-      : undefined;
-    if (!row || !via) {
-      return this.audit.denyAsNotFound(
-        { resourceType: 'case', resourceId: caseId, clientId: null, metadata: { need } },
-        new CaseNotFoundError(),
-      );
-    }
-    const { access: _facts, ...kase } = row;
-    return { caseId, via, kase };
+    return row;
   }
 
   /** The cases `require` would allow for `need`, over alias `k`, less those entered in error. */

@@ -26,6 +26,7 @@ import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { ClientView } from '../clients/client.row';
 import { EnteredInErrorDto } from '../clients/dto/client.dto';
 import { CaseView } from './case.row';
+import { CaseAttendanceService, CaseAttendanceView } from './case-attendance.service';
 import { CaseMembersService } from './case-members.service';
 import { CasesService } from './cases.service';
 import {
@@ -55,7 +56,18 @@ export class CasesController {
   constructor(
     private readonly cases: CasesService,
     private readonly members: CaseMembersService,
+    private readonly attendance: CaseAttendanceService,
   ) {}
+
+  @Get(':id/attendance')
+  @ApiOperation({ summary: 'Who came to which session of the case; attendance rate per member' })
+  @ApiOkResponse({ type: CaseAttendanceView })
+  getAttendance(
+    @CurrentActor() actor: StaffActor,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<CaseAttendanceView> {
+    return this.attendance.get(actor, id);
+  }
 
   @Post()
   @ApiOperation({ summary: 'Open a case; a counselor opening it becomes its primary counselor' })

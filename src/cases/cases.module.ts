@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { CaseAttendanceService } from './case-attendance.service';
 import { CaseMembersService } from './case-members.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
@@ -7,6 +8,6 @@ import { CasesService } from './cases.service';
 @Module({
   imports: [ClientsModule],
   controllers: [CasesController],
-  providers: [CasesService, CaseMembersService],
+  providers: [CasesService, CaseMembersService, CaseAttendanceService],
 })
 export class CasesModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CaseAccessService } from '../access/case-access.service';
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { AuditService } from '../audit/audit.service';
@@ -17,6 +18,7 @@ import {
 import { UnprocessableProblem } from '../common/problem/problem';
 import { practiceSettingSql } from '../practices/practice-settings';
 import { resolveParties } from '../parties/party';
+import { assertClientInCase, recordCaseAttendance } from './case-sessions';
 import {
   CompleteSessionDto,
   RescheduleSessionDto,
@@ -47,6 +49,7 @@ export class TherapySessionsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
+    private readonly cases: CaseAccessService,
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
   ) {}
@@ -57,11 +60,15 @@ export class TherapySessionsService {
     return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
+        if (dto.caseId) {
+          await this.cases.require(actor, dto.caseId, 'writeClinical');
+          await assertClientInCase(this.txHost.tx, actor.practiceId, dto.caseId, dto.clientId);
+        }
         const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
           `WITH s AS (
              INSERT INTO therapy_sessions (practice_id, client_id, counselor_id, co_therapist_id, starts_at, ends_at,
-                                           modality, setting, location, telehealth_url, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+                                           modality, setting, location, telehealth_url, created_by, case_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *)
            SELECT ${SESSION_COLUMNS} FROM s`,
           [
             actor.practiceId,
@@ -75,6 +82,7 @@ export class TherapySessionsService {
             dto.location ?? null,
             dto.telehealthUrl ?? null,
             actor.id,
+            dto.caseId ?? null,
           ],
         );
         const session = row!;
@@ -181,6 +189,7 @@ export class TherapySessionsService {
         );
       }
       await this.recordAttendees(session, dto);
+      await recordCaseAttendance(this.txHost.tx, session, dto);
       await touchActivity(rowsOfManager(this.txHost.tx), session.practice_id, session.client_id);
       return this.update(
         actor.practiceId,
@@ -199,12 +208,17 @@ export class TherapySessionsService {
     need: ClientNeed,
     forUpdate = false,
   ): Promise<TherapySessionRow> {
-    const [found] = await this.txHost.tx.query<{ client_id: string }[]>(
-      `SELECT client_id FROM therapy_sessions WHERE practice_id = $1 AND id = $2`,
+    const [found] = await this.txHost.tx.query<{ client_id: string; case_id: string | null }[]>(
+      `SELECT client_id, case_id FROM therapy_sessions WHERE practice_id = $1 AND id = $2`,
       [actor.practiceId, sessionId],
     );
     if (!found) throw new SessionNotFoundError();
-    await this.access.require(actor, found.client_id, need);
+    // A session of a case is reached through its case (its care team sees the shared sessions and
+    // their notes) or through its client's chart; the chart's check records a denial.
+    const viaCase = found.case_id
+      ? await this.cases.reaches(actor, found.case_id, need)
+      : undefined;
+    if (!viaCase) await this.access.require(actor, found.client_id, need);
     const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
       `SELECT ${SESSION_COLUMNS} FROM therapy_sessions s WHERE s.practice_id = $1 AND s.id = $2 ${forUpdate ? 'FOR UPDATE OF s' : ''}`,
       [actor.practiceId, sessionId],
