@@ -9,6 +9,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import { touchActivity } from '../clients/client-writes';
 import { rowsOfManager } from '../common/sql/query-rows';
+import { SqlParams } from '../common/sql/sql-params';
 import {
   etagOf,
   expectedVersion,
@@ -214,17 +215,39 @@ export class TherapySessionsService {
     );
     if (!found) throw new SessionNotFoundError();
     // A session of a case is reached through its case (its care team sees the shared sessions and
-    // their notes) or through its client's chart; the chart's check records a denial.
-    const viaCase = found.case_id
-      ? await this.cases.reaches(actor, found.case_id, need)
-      : undefined;
-    if (!viaCase) await this.access.require(actor, found.client_id, need);
+    // their notes), through the chart of a client who came, or through its client's chart, whose
+    // check records a denial.
+    const shared =
+      found.case_id &&
+      ((await this.cases.reaches(actor, found.case_id, need)) ||
+        (await this.reachesAttendingClient(actor, sessionId, need)));
+    if (!shared) await this.access.require(actor, found.client_id, need);
     const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
       `SELECT ${SESSION_COLUMNS} FROM therapy_sessions s WHERE s.practice_id = $1 AND s.id = $2 ${forUpdate ? 'FOR UPDATE OF s' : ''}`,
       [actor.practiceId, sessionId],
     );
     if (!row) throw new SessionNotFoundError();
     return row;
+  }
+
+  /** Whether the caller reaches the chart of a client who came to this joint session. */
+  private async reachesAttendingClient(
+    actor: StaffActor,
+    sessionId: string,
+    need: ClientNeed,
+  ): Promise<boolean> {
+    const params = new SqlParams();
+    const practice = params.add(actor.practiceId);
+    const session = params.add(sessionId);
+    const [row] = await this.txHost.tx.query<{ reaches: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM session_case_attendees a
+          JOIN clients c ON c.practice_id = a.practice_id AND c.person_id = a.person_id
+         WHERE a.practice_id = ${practice} AND a.session_id = ${session}
+           AND a.attendance IN ('attended', 'late') AND c.status <> 'entered_in_error'
+           AND ${this.access.scope(actor, params, need)}) AS reaches`,
+      params.values,
+    );
+    return row?.reaches ?? false;
   }
 
   private async transition(
