@@ -86,11 +86,11 @@ describe('case access: relationship × (case, shared session note, individual ch
       [practiceId, caseId, mother.id],
     );
     const motherPerson = inserted!.person_id;
-    await testApp.dataSource.query(
-      `INSERT INTO emergency_access_grants (practice_id, case_id, staff_id, reason, expires_at)
-       VALUES ($1, $2, $3, 'crisis call about the family, team away', now() + interval '1 hour')`,
-      [practiceId, caseId, who['emergency grant'].id],
-    );
+    await http()
+      .post(`/api/v1/cases/${caseId}/emergency-access`)
+      .set('Authorization', bearer(await tokenFor(testApp.app, who['emergency grant'])))
+      .send({ reason: 'crisis call about the family, team away' })
+      .expect(201);
 
     const completedSession = async (body: object, attendance: object): Promise<string> => {
       const at = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
