@@ -198,6 +198,20 @@ describe('cases: joint sessions', () => {
       individualNote,
     ]);
 
+    // Her summary shows the case and the joint note: the case type and the initials of who came
+    // (the father was recorded without a last name).
+    const summary = await http()
+      .get(`/api/v1/clients/${mother.id}/summary`)
+      .set('Authorization', asMothers)
+      .expect(200);
+    expect(summary.body.cases).toEqual([
+      expect.objectContaining({ id: caseId, type: 'family', role: 'parent' }),
+    ]);
+    expect(summary.body.recentNotes).toEqual([
+      expect.objectContaining({ id: jointNote, caseType: 'family', status: 'signed' }),
+    ]);
+    expect([...summary.body.recentNotes[0].attendeeInitials].sort()).toEqual(['E', 'GO', 'MO']);
+
     // The mother's counselor, only on the family case: the joint session's note, not the daughter's chart.
     await http()
       .get(`/api/v1/therapy-sessions/${joint}/note`)
