@@ -18,6 +18,7 @@ import { StoreRecentCommitments1763713500000 } from './1763713500000-store-recen
 import { CreateApiClients1763713600000 } from './1763713600000-create-api-clients';
 import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-webhooks-and-change-log';
 import { LetApplicationReadMigrations1763714000000 } from './1763714000000-let-application-read-migrations';
+import { CreateFamilyCases1763714100000 } from './1763714100000-create-family-cases';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -44,4 +45,5 @@ export const migrations = [
   CreateApiClients1763713600000,
   CreateWebhooksAndChangeLog1763713700000,
   LetApplicationReadMigrations1763714000000,
+  CreateFamilyCases1763714100000,
 ];

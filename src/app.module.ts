@@ -21,6 +21,7 @@ import { BoundaryAgreementsModule } from './boundary-agreements/boundary-agreeme
 import { TherapySessionsModule } from './therapy-sessions/therapy-sessions.module';
 import { SessionNotesModule } from './session-notes/session-notes.module';
 import { TrustGoalsModule } from './trust-goals/trust-goals.module';
+import { CasesModule } from './cases/cases.module';
 import { ClientsModule } from './clients/clients.module';
 import { EmergencyAccessModule } from './emergency-access/emergency-access.module';
 import { FamilyMembersModule } from './family-members/family-members.module';
@@ -90,6 +91,7 @@ export class AppModule {
         DashboardsModule,
         BoundaryAgreementsModule,
         ClientsModule,
+        CasesModule,
         EmergencyAccessModule,
         FamilyMembersModule,
         CalendarFeedsModule,

@@ -2,6 +2,7 @@ import { API_CLIENT_ERRORS } from '../api-clients/api-client-errors';
 import { AUTH_ERRORS } from '../auth/auth-errors';
 import { AGREEMENT_ERRORS } from '../boundary-agreements/agreement-errors';
 import { CALENDAR_FEED_ERRORS } from '../calendar-feeds/calendar-feed-errors';
+import { CASE_ERRORS } from '../cases/cases-errors';
 import { CLIENT_ERRORS } from '../clients/client-errors';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { problemType, statusTitle, type ProblemCodes } from '../common/problem/problem';
@@ -26,6 +27,7 @@ export const PROBLEM_CATALOG = {
   auth: AUTH_ERRORS,
   staff: STAFF_ERRORS,
   clients: CLIENT_ERRORS,
+  cases: CASE_ERRORS,
   'family-members': FAMILY_MEMBER_ERRORS,
   parties: PARTY_ERRORS,
   'therapy-sessions': SESSION_ERRORS,

@@ -23,6 +23,8 @@ export interface NewClient {
   risk_flags?: readonly string[];
   substance_use_records?: boolean;
   created_by?: string | null;
+  /** The person this chart is for; a new person (of the chart's id) when left out. */
+  person_id?: string | null;
 }
 
 const TYPES: RecordsetTypes<NewClient> = {
@@ -41,6 +43,7 @@ const TYPES: RecordsetTypes<NewClient> = {
   risk_flags: 'text[]',
   substance_use_records: 'boolean',
   created_by: 'uuid',
+  person_id: 'uuid',
 };
 
 /**

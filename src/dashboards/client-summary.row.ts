@@ -29,5 +29,14 @@ export interface SummaryRow {
     violations: number;
     open_violations: number;
   }[];
+  cases: { id: string; type: string; label: string; status: string; role: string }[];
+  notes: {
+    id: string;
+    session_id: string;
+    status: string;
+    starts_at: string;
+    case_type: string | null;
+    initials: string[];
+  }[];
   setbacks: { id: string; goal_id: string; kind: string; severity: string; occurred_at: string }[];
 }

@@ -10,6 +10,7 @@ import { PartyView, toPartyView } from '../parties/party';
 import { computeTrustMetrics } from '../trust-goals/trust-metrics';
 import { inReliabilityWindow } from './goal-attention';
 import { queryPrepared } from '../common/sql/prepared';
+import { SESSION_IN_CHART } from '../session-notes/client-notes-query.service';
 import type { SummaryRow } from './client-summary.row';
 
 class SummaryCareTeamMember {
@@ -61,6 +62,24 @@ class SummarySetback {
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
 }
 
+class SummaryCase {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ description: 'The client’s role in the case' }) role!: string;
+}
+
+class SummaryNote {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ format: 'date-time' }) startsAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) caseType!: string | null;
+  @ApiProperty({ type: [String], description: 'Initials of the persons of the case who came' })
+  attendeeInitials!: string[];
+}
+
 export class ClientSummaryView {
   @ApiProperty({ type: ClientView }) client!: ClientView;
   @ApiProperty({ type: [SummaryCareTeamMember] }) careTeam!: SummaryCareTeamMember[];
@@ -74,6 +93,13 @@ export class ClientSummaryView {
   attendanceRate!: number | null;
   @ApiProperty({ type: [SummaryGoal] }) goals!: SummaryGoal[];
   @ApiProperty({ type: [SummaryAgreement] }) agreements!: SummaryAgreement[];
+  @ApiProperty({ type: [SummaryCase], description: 'The cases the client is a person of' })
+  cases!: SummaryCase[];
+  @ApiProperty({
+    type: [SummaryNote],
+    description: 'The five latest notes of the chart, joint sessions included',
+  })
+  recentNotes!: SummaryNote[];
   @ApiProperty({ type: [SummarySetback], description: 'The five latest' })
   recentSetbacks!: SummarySetback[];
 }
@@ -125,6 +151,27 @@ export class ClientSummaryService {
                                     ORDER BY a.created_at)
                       FROM boundary_agreements a WHERE a.practice_id = $1 AND a.client_id = $2 AND a.status IN ('active', 'under_review')),
                    '[]'::json) AS agreements,
+          coalesce((SELECT json_agg(json_build_object('id', k.id, 'type', k.case_type, 'label', k.label, 'status', k.status,
+                                                      'role', m.role) ORDER BY k.opened_on DESC, k.id)
+                      FROM clients c JOIN case_members m ON m.practice_id = c.practice_id AND m.person_id = c.person_id
+                      JOIN cases k ON k.practice_id = m.practice_id AND k.id = m.case_id
+                     WHERE c.practice_id = $1 AND c.id = $2 AND k.status <> 'entered_in_error'), '[]'::json) AS cases,
+          coalesce((SELECT json_agg(x ORDER BY x.starts_at DESC) FROM (
+                      SELECT n.id, n.session_id, n.status, s.starts_at, k.case_type,
+                             ARRAY(SELECT upper(left(coalesce(ac.first_name, af.first_name, ap.first_name), 1)
+                                                || left(coalesce(ac.last_name, af.last_name, ap.last_name, ''), 1))
+                                     FROM session_case_attendees a
+                                     JOIN persons ap ON ap.practice_id = a.practice_id AND ap.id = a.person_id
+                                     LEFT JOIN clients ac ON ac.practice_id = a.practice_id AND ac.person_id = a.person_id
+                                     LEFT JOIN LATERAL (SELECT f.first_name, f.last_name FROM family_members f
+                                             WHERE f.practice_id = a.practice_id AND f.person_id = a.person_id LIMIT 1) af ON true
+                                    WHERE a.practice_id = s.practice_id AND a.session_id = s.id
+                                      AND a.attendance IN ('attended', 'late')
+                                    ORDER BY a.person_id) AS initials
+                        FROM session_notes n JOIN therapy_sessions s ON s.practice_id = n.practice_id AND s.id = n.session_id
+                        LEFT JOIN cases k ON k.practice_id = s.practice_id AND k.id = s.case_id
+                       WHERE n.practice_id = $1 AND ${SESSION_IN_CHART}
+                       ORDER BY s.starts_at DESC LIMIT 5) x), '[]'::json) AS notes,
           coalesce((SELECT json_agg(x ORDER BY x.occurred_at DESC) FROM (
                       SELECT b.id, b.goal_id, b.kind, b.severity, b.occurred_at FROM goal_setbacks b
                        WHERE b.practice_id = $1 AND b.client_id = $2 ORDER BY b.occurred_at DESC LIMIT 5) x), '[]'::json) AS setbacks
@@ -183,6 +230,15 @@ export class ClientSummaryService {
         status: a.status,
         violationCount: Number(a.violations),
         openViolationCount: Number(a.open_violations),
+      })),
+      cases: summary.cases,
+      recentNotes: summary.notes.map((n) => ({
+        id: n.id,
+        sessionId: n.session_id,
+        status: n.status,
+        startsAt: new Date(n.starts_at).toISOString(),
+        caseType: n.case_type,
+        attendeeInitials: n.initials,
       })),
       recentSetbacks: summary.setbacks.map((b) => ({
         id: b.id,

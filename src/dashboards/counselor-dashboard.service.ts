@@ -79,6 +79,8 @@ export class CounselorDashboardService {
         clientId: String(row.client_id),
         clientNumber: String(row.client_number),
         initials: String(row.initials),
+        caseType: (row.case_type as string | null) ?? null,
+        caseMemberInitials: (row.member_initials as string[] | null) ?? [],
         modality: String(row.modality),
         setting: String(row.setting),
         status: String(row.status),

@@ -9,6 +9,15 @@ import { goalAttentionJoin, type AttentionReason } from './goal-attention';
 import { queryPrepared } from '../common/sql/prepared';
 
 const INITIALS = `upper(left(c.first_name, 1) || left(c.last_name, 1))`;
+/** Initials of the participating persons of a session's case `k` (never names, never the label). */
+const CASE_MEMBER_INITIALS = `ARRAY(SELECT upper(left(coalesce(mc.first_name, mf.first_name, mp.first_name), 1)
+                                    || left(coalesce(mc.last_name, mf.last_name, mp.last_name, ''), 1))
+    FROM case_members m JOIN persons mp ON mp.practice_id = m.practice_id AND mp.id = m.person_id
+    LEFT JOIN clients mc ON mc.practice_id = m.practice_id AND mc.person_id = m.person_id
+    LEFT JOIN LATERAL (SELECT f.first_name, f.last_name FROM family_members f
+            WHERE f.practice_id = m.practice_id AND f.person_id = m.person_id LIMIT 1) mf ON true
+   WHERE m.practice_id = k.practice_id AND m.case_id = k.id AND m.participation = 'participating'
+   ORDER BY m.added_at, m.person_id)`;
 const CLIENT_NUMBER = `'C-' || lpad(c.client_number::text, 6, '0')`;
 
 interface SectionScopes {
@@ -82,6 +91,7 @@ export class DashboardQueries {
       return `
         SELECT s.id, s.client_id, s.starts_at, s.ends_at, s.modality, s.setting, s.status,
                (s.starts_at AT TIME ZONE ${tz})::date::text AS day, ${CLIENT_NUMBER} AS client_number, ${INITIALS} AS initials,
+               k.case_type, ${CASE_MEMBER_INITIALS} AS member_initials,
                CASE WHEN s.modality = 'individual' THEN '[{"party":"client","familyMemberId":null}]'::json
                     ELSE (SELECT json_agg(x) FROM (
                             SELECT 'client' AS party, NULL::uuid AS "familyMemberId"
@@ -90,6 +100,7 @@ export class DashboardQueries {
                              WHERE f.practice_id = s.practice_id AND f.client_id = s.client_id
                                AND f.participation = 'participating' AND NOT f.deceased) x) END AS expected
           FROM therapy_sessions s JOIN clients c ON c.practice_id = s.practice_id AND c.id = s.client_id
+          LEFT JOIN cases k ON k.practice_id = s.practice_id AND k.id = s.case_id
          WHERE s.practice_id = ${p.add(ctx.subject.practiceId)} AND (s.counselor_id = ${me} OR s.co_therapist_id = ${me})
            AND ${viewer('readClinical')}
            AND s.status NOT IN ('cancelled', 'late_cancel')

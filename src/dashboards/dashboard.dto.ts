@@ -30,6 +30,13 @@ export class ScheduledSessionView {
   @ApiProperty({ format: 'uuid' }) clientId!: string;
   @ApiProperty({ example: 'C-000042' }) clientNumber!: string;
   @ApiProperty({ example: 'MO' }) initials!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'For a session of a case' })
+  caseType!: string | null;
+  @ApiProperty({
+    type: [String],
+    description: 'Initials of the case’s participating persons (empty outside a case)',
+  })
+  caseMemberInitials!: string[];
   @ApiProperty() modality!: string;
   @ApiProperty() setting!: string;
   @ApiProperty() status!: string;

@@ -36,6 +36,20 @@ export class EmergencyAccessController {
     return this.emergency.grant(actor, clientId, body);
   }
 
+  @Post('cases/:caseId/emergency-access')
+  @ApiOperation({
+    summary:
+      'Break the glass on a case: its shared sessions and notes, not its clients’ charts (audited)',
+  })
+  @ApiCreatedResponse({ type: EmergencyGrantView })
+  grantForCase(
+    @CurrentActor() actor: StaffActor,
+    @Param('caseId', UuidParamPipe) caseId: string,
+    @Body() body: RequestEmergencyAccessDto,
+  ): Promise<EmergencyGrantView> {
+    return this.emergency.grantForCase(actor, caseId, body);
+  }
+
   @Get('emergency-access')
   @Roles('admin')
   @ApiOperation({ summary: 'Review emergency access grants (admin)' })

@@ -15,7 +15,20 @@ export class RequestEmergencyAccessDto {
 
 export class EmergencyGrantView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Null for a case grant',
+  })
+  clientId!: string | null;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Null for a client grant',
+  })
+  caseId!: string | null;
   @ApiProperty({ format: 'uuid' }) staffId!: string;
   @ApiProperty() staffName!: string;
   @ApiProperty() reason!: string;

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientNotFoundError } from '../access/client-access.service';
 import { LISTED_CLIENT } from '../access/listed-client';
+import { CaseNotFoundError } from '../access/case-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
@@ -82,6 +83,56 @@ export class EmergencyAccessService {
     });
   }
 
+  /**
+   * Breaking the glass on a case: its shared sessions and their notes for the configured minutes,
+   * never its clients' individual charts.
+   */
+  grantForCase(
+    actor: StaffActor,
+    caseId: string,
+    dto: RequestEmergencyAccessDto,
+  ): Promise<EmergencyGrantView> {
+    if (actor.role !== 'counselor' && actor.role !== 'supervisor') {
+      throw new ForbiddenProblem(
+        'Only clinicians (counselors and supervisors) can request emergency access.',
+      );
+    }
+    return this.txHost.withTransaction(async () => {
+      const [kase] = await this.txHost.tx.query<{ on_team: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM case_care_team_members m WHERE m.practice_id = k.practice_id AND m.case_id = k.id
+                          AND m.staff_id = $3 AND m.removed_at IS NULL) AS on_team
+           FROM cases k WHERE k.practice_id = $1 AND k.id = $2 AND k.status <> 'entered_in_error'`,
+        [actor.practiceId, caseId, actor.id],
+      );
+      if (!kase) {
+        return this.audit.denyAsNotFound(
+          { resourceType: 'emergency_access', resourceId: caseId },
+          new CaseNotFoundError(),
+        );
+      }
+      if (kase.on_team) {
+        throw new ConflictProblem(
+          EMERGENCY_ACCESS_ERRORS.alreadyOnCareTeam,
+          'You are on this case’s care team: no emergency access is needed.',
+        );
+      }
+      const [row] = await this.txHost.tx.query<GrantRow[]>(
+        `WITH g AS (
+           INSERT INTO emergency_access_grants (practice_id, case_id, staff_id, reason, expires_at)
+           VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING *)
+         SELECT ${GRANT_COLUMNS} FROM g JOIN staff s ON s.practice_id = g.practice_id AND s.id = g.staff_id`,
+        [actor.practiceId, caseId, actor.id, dto.reason.trim(), this.config.emergencyAccessMinutes],
+      );
+      await this.audit.record({
+        action: 'emergency_access',
+        resourceType: 'case',
+        resourceId: caseId,
+        metadata: { grantId: row!.id, minutes: this.config.emergencyAccessMinutes },
+      });
+      return toView(row!);
+    });
+  }
+
   async list(
     actor: StaffActor,
     query: ListEmergencyGrantsQueryDto,
@@ -119,6 +170,7 @@ function toView(row: GrantRow): EmergencyGrantView {
   return {
     id: row.id,
     clientId: row.client_id,
+    caseId: row.case_id,
     staffId: row.staff_id,
     staffName: row.staff_name,
     reason: row.reason,

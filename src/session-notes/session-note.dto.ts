@@ -123,3 +123,7 @@ export class SessionNoteView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
+
+export class ClientNoteList {
+  @ApiProperty({ type: [SessionNoteView] }) data!: SessionNoteView[];
+}

@@ -6,6 +6,11 @@ import {
 } from '../common/problem/problem';
 
 export const SESSION_ERRORS = {
+  notInCase: {
+    code: 'not-in-session-case',
+    status: 422,
+    description: 'The client, or a case attendee, is not a person of the session’s case.',
+  },
   overlap: {
     code: 'session-overlap',
     status: 409,

@@ -16,6 +16,7 @@ export interface TherapySessionRow {
   id: string;
   practice_id: string;
   client_id: string;
+  case_id: string | null;
   counselor_id: string;
   co_therapist_id: string | null;
   series_id: string | null;
@@ -36,7 +37,7 @@ export interface TherapySessionRow {
   attendees: (string | null)[] | null;
 }
 
-export const SESSION_COLUMNS = `s.id, s.practice_id, s.client_id, s.counselor_id, s.co_therapist_id, s.series_id,
+export const SESSION_COLUMNS = `s.id, s.practice_id, s.client_id, s.case_id, s.counselor_id, s.co_therapist_id, s.series_id,
   s.starts_at, s.ends_at, s.modality, s.setting, s.location, s.telehealth_url, s.status, s.cancel_reason,
   s.cancelled_at, s.completed_at, s.version, s.created_at, s.updated_at,
   (SELECT array_agg(a.family_member_id ORDER BY a.family_member_id NULLS FIRST) FROM session_attendees a
@@ -45,6 +46,7 @@ export const SESSION_COLUMNS = `s.id, s.practice_id, s.client_id, s.counselor_id
 export class TherapySessionView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) caseId!: string | null;
   @ApiProperty({ format: 'uuid' }) counselorId!: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) coTherapistId!:
     string | null;
@@ -70,6 +72,7 @@ export function toSessionView(row: TherapySessionRow): TherapySessionView {
   return {
     id: row.id,
     clientId: row.client_id,
+    caseId: row.case_id,
     counselorId: row.counselor_id,
     coTherapistId: row.co_therapist_id,
     seriesId: row.series_id,

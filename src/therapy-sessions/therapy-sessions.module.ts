@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { SeriesChangesController } from './series-changes.controller';
+import { SeriesChangesService } from './series-changes.service';
 import { SessionSeriesService } from './session-series.service';
 import { TherapySessionsQueryService } from './therapy-sessions-query.service';
 import { TherapySessionsController } from './therapy-sessions.controller';
@@ -7,8 +9,13 @@ import { TherapySessionsService } from './therapy-sessions.service';
 
 @Module({
   imports: [ClientsModule],
-  controllers: [TherapySessionsController],
-  providers: [TherapySessionsService, SessionSeriesService, TherapySessionsQueryService],
+  controllers: [TherapySessionsController, SeriesChangesController],
+  providers: [
+    TherapySessionsService,
+    SessionSeriesService,
+    SeriesChangesService,
+    TherapySessionsQueryService,
+  ],
   exports: [TherapySessionsService],
 })
 export class TherapySessionsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CaseAccessService } from '../access/case-access.service';
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
@@ -10,6 +11,7 @@ import type { Caller, StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import { touchActivity } from '../clients/client-writes';
 import { rowsOfManager } from '../common/sql/query-rows';
+import { SqlParams } from '../common/sql/sql-params';
 import {
   etagOf,
   expectedVersion,
@@ -19,6 +21,7 @@ import {
 import { UnprocessableProblem } from '../common/problem/problem';
 import { practiceSettingSql } from '../practices/practice-settings';
 import { resolveParties } from '../parties/party';
+import { assertClientInCase, recordCaseAttendance } from './case-sessions';
 import {
   CompleteSessionDto,
   RescheduleSessionDto,
@@ -60,6 +63,7 @@ export class TherapySessionsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
+    private readonly cases: CaseAccessService,
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookOutbox,
@@ -71,11 +75,15 @@ export class TherapySessionsService {
     return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
+        if (dto.caseId) {
+          await this.cases.require(actor, dto.caseId, 'writeClinical');
+          await assertClientInCase(this.txHost.tx, actor.practiceId, dto.caseId, dto.clientId);
+        }
         const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
           `WITH s AS (
              INSERT INTO therapy_sessions (practice_id, client_id, counselor_id, co_therapist_id, starts_at, ends_at,
-                                           modality, setting, location, telehealth_url, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+                                           modality, setting, location, telehealth_url, created_by, case_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *)
            SELECT ${SESSION_COLUMNS} FROM s`,
           [
             actor.practiceId,
@@ -89,6 +97,7 @@ export class TherapySessionsService {
             dto.location ?? null,
             dto.telehealthUrl ?? null,
             actor.id,
+            dto.caseId ?? null,
           ],
         );
         const session = row!;
@@ -197,6 +206,7 @@ export class TherapySessionsService {
         );
       }
       await this.recordAttendees(session, dto);
+      await recordCaseAttendance(this.txHost.tx, session, dto);
       await touchActivity(rowsOfManager(this.txHost.tx), session.practice_id, session.client_id);
       return this.update(
         actor.practiceId,
@@ -215,18 +225,46 @@ export class TherapySessionsService {
     need: ClientNeed,
     forUpdate = false,
   ): Promise<TherapySessionRow> {
-    const [found] = await this.txHost.tx.query<{ client_id: string }[]>(
-      `SELECT client_id FROM therapy_sessions WHERE practice_id = $1 AND id = $2`,
+    const [found] = await this.txHost.tx.query<{ client_id: string; case_id: string | null }[]>(
+      `SELECT client_id, case_id FROM therapy_sessions WHERE practice_id = $1 AND id = $2`,
       [actor.practiceId, sessionId],
     );
     if (!found) throw new SessionNotFoundError();
-    await this.access.require(actor, found.client_id, need);
+    // A session of a case is reached through its case (its care team sees the shared sessions and
+    // their notes), through the chart of a client who came, or through its client's chart, whose
+    // check records a denial. An API client reaches sessions through its caseload's charts only.
+    const shared =
+      found.case_id &&
+      actor.kind === 'staff' &&
+      ((await this.cases.reaches(actor, found.case_id, need)) ||
+        (await this.reachesAttendingClient(actor, sessionId, need)));
+    if (!shared) await this.access.require(actor, found.client_id, need);
     const [row] = await this.txHost.tx.query<TherapySessionRow[]>(
       `SELECT ${SESSION_COLUMNS} FROM therapy_sessions s WHERE s.practice_id = $1 AND s.id = $2 ${forUpdate ? 'FOR UPDATE OF s' : ''}`,
       [actor.practiceId, sessionId],
     );
     if (!row) throw new SessionNotFoundError();
     return row;
+  }
+
+  /** Whether the caller reaches the chart of a client who came to this joint session. */
+  private async reachesAttendingClient(
+    actor: StaffActor,
+    sessionId: string,
+    need: ClientNeed,
+  ): Promise<boolean> {
+    const params = new SqlParams();
+    const practice = params.add(actor.practiceId);
+    const session = params.add(sessionId);
+    const [row] = await this.txHost.tx.query<{ reaches: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM session_case_attendees a
+          JOIN clients c ON c.practice_id = a.practice_id AND c.person_id = a.person_id
+         WHERE a.practice_id = ${practice} AND a.session_id = ${session}
+           AND a.attendance IN ('attended', 'late') AND c.status <> 'entered_in_error'
+           AND ${this.access.scope(actor, params, need)}) AS reaches`,
+      params.values,
+    );
+    return row?.reaches ?? false;
   }
 
   private async transition(

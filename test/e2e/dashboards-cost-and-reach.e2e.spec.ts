@@ -41,6 +41,22 @@ describe('dashboards: cost and reach', () => {
            FROM family_members f WHERE f.practice_id = $1`,
         [team.practice.id],
       );
+      // Each client also in a family case with their mother, with a case session this week.
+      await ds.query(
+        `WITH k AS (
+           INSERT INTO cases (practice_id, id, case_type, label)
+           SELECT practice_id, id, 'family', 'L' FROM clients WHERE practice_id = $1 RETURNING id),
+         m AS (
+           INSERT INTO case_members (practice_id, case_id, person_id, role)
+           SELECT c.practice_id, c.id, c.person_id, 'child' FROM clients c WHERE c.practice_id = $1
+           UNION ALL
+           SELECT f.practice_id, f.client_id, f.person_id, 'parent' FROM family_members f WHERE f.practice_id = $1)
+         INSERT INTO therapy_sessions (practice_id, client_id, case_id, counselor_id, starts_at, ends_at, modality, setting)
+         SELECT c.practice_id, c.id, c.id, $2, now() + interval '1 hour' + make_interval(mins => 31 * n::int),
+                now() + interval '1 hour' + make_interval(mins => 31 * n::int + 30), 'family', 'in_person'
+           FROM (SELECT row_number() OVER () AS n, * FROM clients WHERE practice_id = $1) c`,
+        [team.practice.id, C],
+      );
       const auth = bearer(await tokenFor(fx.testApp.app, team.counselor));
       const { result, statements, sql } = await countQueries(() =>
         http().get('/api/v1/dashboard').set('Authorization', auth),
@@ -48,6 +64,11 @@ describe('dashboards: cost and reach', () => {
       expect(result.status).toBe(200);
       // Goals needing attention are judged from the goal rows, not their check-in history.
       expect(sql.filter((text) => text.includes('goal_check_ins'))).toEqual([]);
+      expect(result.body.schedule).toHaveLength(size);
+      expect(result.body.schedule[0]).toMatchObject({
+        caseType: 'family',
+        caseMemberInitials: ['FL', 'M'],
+      });
       expect(result.body.notes.toWrite).toHaveLength(size);
       expect(result.body.goalsNeedingAttention.length).toBe(size);
       counts.push(statements);

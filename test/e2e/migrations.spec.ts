@@ -42,6 +42,7 @@ const COLUMN_LISTS: Record<string, { from: string; row: string }> = {
     from: 'boundary_violations v',
     row: 'ViolationRow',
   },
+  'cases/case.row.ts#CASE_COLUMNS': { from: 'cases k', row: 'CaseRow' },
   'clients/client.row.ts#CLIENT_COLUMNS': { from: 'clients c', row: 'ClientRow' },
   'emergency-access/emergency-grant.row.ts#GRANT_COLUMNS': {
     from: 'emergency_access_grants g JOIN staff s ON s.practice_id = g.practice_id AND s.id = g.staff_id',

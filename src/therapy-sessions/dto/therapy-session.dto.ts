@@ -25,6 +25,14 @@ export class ScheduleSessionDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
+    description: 'The case this session belongs to; the client must be a member of it',
+  })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
     description: 'Defaults to the caller when a clinician schedules',
   })
   @IsOptional()
@@ -94,6 +102,26 @@ export class CancelSessionDto {
   @ApiProperty({ example: 'Client is ill' }) @IsProse(3, 2000) reason!: string;
 }
 
+export const ATTENDANCE = ['invited', 'attended', 'absent', 'late'] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+export const OTHER_ATTENDEE_ROLES = [
+  'interpreter',
+  'other_professional',
+  'school_counselor',
+  'other',
+] as const;
+
+export class CaseAttendeeDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() personId!: string;
+  @ApiProperty({ enum: ATTENDANCE }) @IsIn(ATTENDANCE) attendance!: Attendance;
+}
+
+export class OtherAttendeeDto {
+  @ApiProperty() @IsPlainText(1, 200) name!: string;
+  @ApiProperty({ enum: OTHER_ATTENDEE_ROLES }) @IsIn(OTHER_ATTENDEE_ROLES) role!: string;
+  @ApiProperty({ enum: ATTENDANCE }) @IsIn(ATTENDANCE) attendance!: Attendance;
+}
+
 export class CompleteSessionDto {
   @ApiProperty({
     type: [PartyDto],
@@ -105,6 +133,28 @@ export class CompleteSessionDto {
   @ValidateNested({ each: true })
   @Type(() => PartyDto)
   attendees!: PartyDto[];
+
+  @ApiPropertyOptional({
+    type: [CaseAttendeeDto],
+    description: 'For a session of a case: each person of the case invited, and whether they came',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CaseAttendeeDto)
+  caseAttendees?: CaseAttendeeDto[];
+
+  @ApiPropertyOptional({
+    type: [OtherAttendeeDto],
+    description: 'People at the session who are not persons of the case (an interpreter…)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => OtherAttendeeDto)
+  otherAttendees?: OtherAttendeeDto[];
 }
 
 export class ListSessionsQueryDto extends PageQueryDto {
