@@ -112,10 +112,51 @@ async function goal(f: Fixture): Promise<string> {
  * Every route that answers 201 and takes `Idempotency-Key`, keyed `METHOD path` as the router
  * declares it. A creating route added without an entry here fails the enumeration test.
  */
+/** A family case opened through the API by `auth`, with the client's mother as a member if asked. */
+async function familyCase(f: Fixture, auth: string, withMother = false): Promise<string> {
+  const opened = await http(f.testApp.app)
+    .post('/api/v1/cases')
+    .set('Authorization', auth)
+    .send({ type: 'family', label: 'Family case' })
+    .expect(201);
+  const caseId = opened.body.id as string;
+  if (withMother) {
+    await http(f.testApp.app)
+      .post(`/api/v1/cases/${caseId}/members`)
+      .set('Authorization', auth)
+      .send({ familyMemberId: f.mother, role: 'parent' })
+      .expect(201);
+  }
+  return caseId;
+}
+
 export const CREATING_ROUTES: Record<
   string,
   (f: Fixture) => CreatingRequest | Promise<CreatingRequest>
 > = {
+  'POST /cases': (f) => ({
+    path: '/api/v1/cases',
+    auth: f.auth.counselor,
+    body: { type: 'family', label: 'Okafor family' },
+    other: { type: 'couple', label: 'Another case' },
+  }),
+  'POST /cases/:id/members': async (f) => ({
+    path: `/api/v1/cases/${await familyCase(f, f.auth.counselor)}/members`,
+    auth: f.auth.counselor,
+    body: { familyMemberId: f.mother, role: 'parent' },
+    other: { newPerson: { firstName: 'Ada' }, role: 'sibling' },
+  }),
+  'POST /cases/:id/members/:personId/client': async (f) => ({
+    path: `/api/v1/cases/${await familyCase(f, f.auth.counselor, true)}/members/${f.mother}/client`,
+    auth: f.auth.counselor,
+    body: { dateOfBirth: '1961-04-02' },
+    other: { dateOfBirth: '1961-04-03' },
+  }),
+  'POST /cases/:caseId/emergency-access': async (f) => ({
+    path: `/api/v1/cases/${await familyCase(f, f.auth.admin)}/emergency-access`,
+    auth: f.auth.counselor,
+    body: { reason: 'The family called in crisis; its counselor cannot be reached.' },
+  }),
   'POST /clients': (f) => ({
     path: '/api/v1/clients',
     auth: f.auth.counselor,
