@@ -63,4 +63,26 @@ describe('the request pipeline on a read', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     expect(stacks).toEqual([]);
   });
+
+  it('sends its statements on connections the pool lends, with no TypeORM query runner made', async () => {
+    const db = testApp.dataSource;
+    const team = await createTeam(db);
+    const client = await createClient(db, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    const auth = bearer(await tokenFor(testApp.app, team.counselor));
+    const read = () =>
+      request(testApp.app.getHttpServer())
+        .get(`/api/v1/clients/${client.id}`)
+        .set('Authorization', auth);
+    expect((await read()).status).toBe(200);
+    const runners = jest.spyOn(db, 'createQueryRunner');
+    try {
+      expect((await read()).status).toBe(200);
+      expect(runners).not.toHaveBeenCalled();
+    } finally {
+      runners.mockRestore();
+    }
+  });
 });
