@@ -1,3 +1,4 @@
+import { ProxyProviderManager } from 'nestjs-cls/dist/src/lib/proxy-provider/proxy-provider-manager';
 import request from 'supertest';
 import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
@@ -78,11 +79,15 @@ describe('the request pipeline on a read', () => {
         .set('Authorization', auth);
     expect((await read()).status).toBe(200);
     const runners = jest.spyOn(db, 'createQueryRunner');
+    // nor does the request context resolve proxy providers (none exist; it cost a require each time)
+    const proxies = jest.spyOn(ProxyProviderManager, 'resolveProxyProviders');
     try {
       expect((await read()).status).toBe(200);
       expect(runners).not.toHaveBeenCalled();
+      expect(proxies).not.toHaveBeenCalled();
     } finally {
       runners.mockRestore();
+      proxies.mockRestore();
     }
   });
 });
