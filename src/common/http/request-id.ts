@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** Set by {@link requestIdMiddleware} before anything else reads the request. */
+    id: string;
+  }
+}
+
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 // A caller's id is kept only when it is short and plain, so it cannot smuggle text into logs.

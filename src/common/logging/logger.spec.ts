@@ -54,7 +54,7 @@ describe(createLogger.name, () => {
     cls.run(() => {
       cls.set(CLS_ID, 'req-42');
       logger.info('inside a request');
-      // pino-http binds the id itself and logs `req`/`res`.
+      // The HTTP logger puts the id on its line itself, next to `req`/`res`.
       logger
         .child({ requestId: 'req-42' })
         .info({ req: { method: 'GET' }, res: { statusCode: 200 } }, 'request completed');

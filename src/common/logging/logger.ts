@@ -38,7 +38,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
       mixin(mergeObject) {
-        // pino-http binds the request id to its own lines already.
+        // The HTTP logger's lines (see http-logger.ts) carry the request id already.
         if ('res' in mergeObject || 'req' in mergeObject) return {};
         const requestId = currentRequestId();
         return requestId ? { requestId } : {};

@@ -61,7 +61,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       status: problem.status,
       detail: problem.detail,
       instance: path,
-      requestId: request.id as string | undefined,
+      requestId: request.id,
       ...(problem.errors ? { errors: problem.errors } : {}),
       ...problem.extensions,
     };

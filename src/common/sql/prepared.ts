@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { QueryFailedError, type EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
  * Runs a hot read as a named prepared statement: PostgreSQL parses and plans it once per pooled
@@ -18,15 +19,31 @@ export async function queryPrepared<T>(
   text: string,
   values: readonly unknown[],
 ): Promise<T[]> {
-  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  const config = { name: statementName(text), text, values: values as unknown[] };
   try {
-    const client = (await runner.connect()) as PoolClient;
-    const result = await client.query({ name: statementName(text), text, values: [...values] });
+    // Outside a transaction the pool lends a connection for the one statement: a TypeORM query
+    // runner made and released for it (what `manager.query` does) was ~1.5% of a read's CPU.
+    const pool = (manager.connection.driver as PostgresDriver).master as Pool | undefined;
+    const result =
+      manager.queryRunner || !pool
+        ? await onRunner(manager, (client) => client.query(config))
+        : await pool.query(config);
     return result.rows as T[];
   } catch (error) {
     throw error instanceof Error && 'code' in error
       ? new QueryFailedError(text, [...values], error)
       : error;
+  }
+}
+
+/** On the transaction's connection, or (the driver not connected) TypeORM's own error. */
+async function onRunner<R>(
+  manager: EntityManager,
+  work: (client: PoolClient) => Promise<R>,
+): Promise<R> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    return await work((await runner.connect()) as PoolClient);
   } finally {
     if (!manager.queryRunner) await runner.release();
   }

@@ -1,0 +1,93 @@
+import { ProxyProviderManager } from 'nestjs-cls/dist/src/lib/proxy-provider/proxy-provider-manager';
+import request from 'supertest';
+import { createClient } from '../factories/client.factory';
+import { createTeam } from '../factories/staff.factory';
+import { bearer, tokenFor } from '../setup/auth';
+import { startTestApp, type TestApp } from '../setup/test-app';
+
+const where = (frame: NodeJS.CallSite): string =>
+  `${frame.getFunctionName() ?? '<anonymous>'} (${frame.getFileName() ?? '?'}:${frame.getLineNumber() ?? 0})`;
+
+/** Stack traces formatted (an Error's `.stack` read) and captured explicitly while `work` runs. */
+async function stacksDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const original = Error.prepareStackTrace;
+  const capture = Error.captureStackTrace;
+  Error.prepareStackTrace = (error, frames) => {
+    seen.push(`${String(error)} at ${frames.slice(0, 6).map(where).join(' < ')}`);
+    return original
+      ? original(error, frames)
+      : `${String(error)}\n    at ${frames.map(where).join('\n    at ')}`;
+  };
+  Error.captureStackTrace = (target, constructor) => {
+    seen.push(`captureStackTrace ${target instanceof Error ? target.message : typeof target}`);
+    capture(target, constructor);
+  };
+  try {
+    await work();
+  } finally {
+    Error.prepareStackTrace = original;
+    Error.captureStackTrace = capture;
+  }
+  return seen;
+}
+
+/**
+ * What the request pipeline costs besides the two statements (issue 19): a successful read makes
+ * no error on its way (an Error with its stack formatted was ~5% of a read's CPU).
+ */
+describe('the request pipeline on a read', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+  afterAll(() => testApp.close());
+
+  it('formats no stack trace and captures none', async () => {
+    const db = testApp.dataSource;
+    const team = await createTeam(db);
+    const client = await createClient(db, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    const auth = bearer(await tokenFor(testApp.app, team.counselor));
+    const server = testApp.app.getHttpServer();
+    // supertest's own `.expect` makes an Error to point at its caller: statuses are checked after.
+    const read = () =>
+      request(server).get(`/api/v1/clients/${client.id}`).set('Authorization', auth);
+    expect((await read()).status).toBe(200); // the first request of a token checks its session
+    const statuses: number[] = [];
+    const stacks = await stacksDuring(async () => {
+      for (let i = 0; i < 5; i += 1) statuses.push((await read()).status);
+    });
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    expect(stacks).toEqual([]);
+  });
+
+  it('sends its statements on connections the pool lends, with no TypeORM query runner made', async () => {
+    const db = testApp.dataSource;
+    const team = await createTeam(db);
+    const client = await createClient(db, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    const auth = bearer(await tokenFor(testApp.app, team.counselor));
+    const read = () =>
+      request(testApp.app.getHttpServer())
+        .get(`/api/v1/clients/${client.id}`)
+        .set('Authorization', auth);
+    expect((await read()).status).toBe(200);
+    const runners = jest.spyOn(db, 'createQueryRunner');
+    // nor does the request context resolve proxy providers (none exist; it cost a require each time)
+    const proxies = jest.spyOn(ProxyProviderManager, 'resolveProxyProviders');
+    try {
+      expect((await read()).status).toBe(200);
+      expect(runners).not.toHaveBeenCalled();
+      expect(proxies).not.toHaveBeenCalled();
+    } finally {
+      runners.mockRestore();
+      proxies.mockRestore();
+    }
+  });
+});
