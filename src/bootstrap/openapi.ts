@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { NOT_TAKEN_EXTENSION } from '../common/idempotency/idempotency.decorators';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
+import { showValidationRulesInSchemas } from './openapi-constraints';
 import { problemTypeListing } from './problem-catalog';
 
 class FieldErrorSchema {
@@ -68,18 +69,35 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
     )
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    // Relative to where the document is served: the API answers on the host that serves it.
+    .addServer('/', 'The server that serves this document')
     .build();
+  showValidationRulesInSchemas();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetailsSchema, FieldErrorSchema],
   });
   addProblemResponses(document);
   documentIdempotencyKeys(document);
+  markUuidPathParameters(document);
   listProblemTypes(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     useGlobalPrefix: false,
   });
   return document;
+}
+
+/** Every `id` or `…Id` path parameter goes through `UuidParamPipe`: a UUID or a 400. */
+function markUuidPathParameters(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      for (const parameter of pathItem[method]?.parameters ?? []) {
+        if ('$ref' in parameter || parameter.in !== 'path' || !/^(id|\w+Id)$/.test(parameter.name))
+          continue;
+        parameter.schema = { type: 'string', format: 'uuid' };
+      }
+    }
+  }
 }
 
 const RATE_LIMIT_HEADERS = {

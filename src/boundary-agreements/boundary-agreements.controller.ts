@@ -54,7 +54,10 @@ export class BoundaryAgreementsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Draft an agreement among two or more parties of the client' })
+  @ApiOperation({
+    operationId: 'createBoundaryAgreement',
+    summary: 'Draft an agreement among two or more parties of the client',
+  })
   @ApiCreatedResponse({ type: AgreementView })
   async create(
     @CurrentActor() actor: StaffActor,
@@ -66,7 +69,7 @@ export class BoundaryAgreementsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The client's agreements" })
+  @ApiOperation({ operationId: 'listBoundaryAgreements', summary: "The client's agreements" })
   @ApiOkResponse({ type: [AgreementView] })
   list(
     @CurrentActor() actor: StaffActor,
@@ -77,6 +80,7 @@ export class BoundaryAgreementsController {
 
   @Get(':agreementId')
   @ApiOperation({
+    operationId: 'getBoundaryAgreement',
     summary:
       'Read an agreement: its current terms, acknowledgments and violation counts (with ETag)',
   })
@@ -92,6 +96,7 @@ export class BoundaryAgreementsController {
 
   @Patch(':agreementId')
   @ApiOperation({
+    operationId: 'updateBoundaryAgreement',
     summary:
       'Change title or review date; new items make a new version (acknowledgments start over)',
   })
@@ -111,6 +116,7 @@ export class BoundaryAgreementsController {
   @Post(':agreementId/status')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'changeBoundaryAgreementStatus',
     summary:
       'draft → proposed → active → under_review → active | retired (active needs every acknowledgment)',
   })
@@ -131,7 +137,10 @@ export class BoundaryAgreementsController {
   }
 
   @Post(':agreementId/acknowledgments')
-  @ApiOperation({ summary: "Record a party's acknowledgment of the current version" })
+  @ApiOperation({
+    operationId: 'acknowledgeBoundaryAgreement',
+    summary: "Record a party's acknowledgment of the current version",
+  })
   @ApiCreatedResponse({ type: AgreementView })
   async acknowledge(
     @CurrentActor() actor: StaffActor,
@@ -144,7 +153,10 @@ export class BoundaryAgreementsController {
   }
 
   @Get(':agreementId/versions')
-  @ApiOperation({ summary: 'The versions of the terms' })
+  @ApiOperation({
+    operationId: 'listBoundaryAgreementVersions',
+    summary: 'The versions of the terms',
+  })
   versions(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -154,7 +166,10 @@ export class BoundaryAgreementsController {
   }
 
   @Get(':agreementId/versions/:number')
-  @ApiOperation({ summary: 'One version of the terms, with its acknowledgments' })
+  @ApiOperation({
+    operationId: 'getBoundaryAgreementVersion',
+    summary: 'One version of the terms, with its acknowledgments',
+  })
   @ApiOkResponse({ type: AgreementVersionView })
   version(
     @CurrentActor() actor: StaffActor,
@@ -166,7 +181,10 @@ export class BoundaryAgreementsController {
   }
 
   @Post(':agreementId/violations')
-  @ApiOperation({ summary: 'Log a crossed boundary against its item' })
+  @ApiOperation({
+    operationId: 'reportBoundaryViolation',
+    summary: 'Log a crossed boundary against its item',
+  })
   @ApiCreatedResponse({ type: ViolationView })
   report(
     @CurrentActor() actor: StaffActor,
@@ -178,7 +196,10 @@ export class BoundaryAgreementsController {
   }
 
   @Get(':agreementId/violations')
-  @ApiOperation({ summary: 'Violations of the agreement (filter by item), newest first' })
+  @ApiOperation({
+    operationId: 'listBoundaryViolations',
+    summary: 'Violations of the agreement (filter by item), newest first',
+  })
   @ApiOkResponse({ type: ViolationPage })
   violationsOf(
     @CurrentActor() actor: StaffActor,
@@ -191,7 +212,7 @@ export class BoundaryAgreementsController {
 
   @Post(':agreementId/violations/:violationId/resolve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a violation resolved' })
+  @ApiOperation({ operationId: 'resolveBoundaryViolation', summary: 'Mark a violation resolved' })
   @ApiOkResponse({ type: ViolationView })
   resolve(
     @CurrentActor() actor: StaffActor,
@@ -211,6 +232,7 @@ export class BoundaryReviewsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listBoundaryAgreementsForReview',
     summary: 'Agreements across your caseload; reviewDue=true for those due for review',
   })
   @ApiOkResponse({ type: AgreementPage })

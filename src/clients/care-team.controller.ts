@@ -20,7 +20,10 @@ export class CareTeamController {
   constructor(private readonly careTeam: CareTeamService) {}
 
   @Get()
-  @ApiOperation({ summary: "The client's care team (primary counselor first)" })
+  @ApiOperation({
+    operationId: 'listCareTeamMembers',
+    summary: "The client's care team (primary counselor first)",
+  })
   @ApiOkResponse({ type: [CareTeamMemberView] })
   list(
     @CurrentActor() actor: StaffActor,
@@ -31,6 +34,7 @@ export class CareTeamController {
 
   @Post()
   @ApiOperation({
+    operationId: 'addCareTeamMember',
     summary: 'Add a counselor or supervisor; a new primary counselor replaces the current one',
   })
   @ApiCreatedResponse({ type: CareTeamMemberView })
@@ -44,7 +48,10 @@ export class CareTeamController {
 
   @Delete(':memberId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a member (an active client keeps its primary counselor)' })
+  @ApiOperation({
+    operationId: 'removeCareTeamMember',
+    summary: 'Remove a member (an active client keeps its primary counselor)',
+  })
   @ApiNoContentResponse()
   remove(
     @CurrentActor() actor: StaffActor,

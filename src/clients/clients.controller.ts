@@ -66,6 +66,7 @@ export class ClientsController {
   @Post()
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'createClient',
     summary:
       'Open a client record (status intake), with its family members if listed (all or nothing); a counselor creating it becomes its primary counselor',
   })
@@ -87,6 +88,7 @@ export class ClientsController {
   @Get()
   @Scope('clients:read')
   @ApiOperation({
+    operationId: 'listClients',
     summary:
       'Clients you may reach: filters, name search (prefix, any name, accents ignored), sort',
   })
@@ -97,7 +99,7 @@ export class ClientsController {
 
   @Get(':clientId')
   @Scope('clients:read')
-  @ApiOperation({ summary: 'Read a client record (with ETag)' })
+  @ApiOperation({ operationId: 'getClient', summary: 'Read a client record (with ETag)' })
   @ApiOkResponse({ type: ClientView })
   async get(
     @CurrentCaller() actor: Caller,
@@ -109,7 +111,10 @@ export class ClientsController {
 
   @Patch(':clientId')
   @Scope('clients:write')
-  @ApiOperation({ summary: 'Update demographics and assessment fields' })
+  @ApiOperation({
+    operationId: 'updateClient',
+    summary: 'Update demographics and assessment fields',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ClientView })
   async update(
@@ -125,6 +130,7 @@ export class ClientsController {
   @Post(':clientId/status')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'changeClientStatus',
     summary: 'Change status: intake → active ⇄ on_hold → discharged (reason and date), re-open',
   })
   @ApiHeader(IF_MATCH)
@@ -142,6 +148,7 @@ export class ClientsController {
   @Post(':clientId/entered-in-error')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'markClientEnteredInError',
     summary: 'Mark a record created by mistake: it leaves all lists, stays in the audit trail',
   })
   @ApiOkResponse({ type: ClientView })
@@ -155,7 +162,10 @@ export class ClientsController {
   }
 
   @Get(':clientId/access-log')
-  @ApiOperation({ summary: "Who read or changed this client's record, when and how" })
+  @ApiOperation({
+    operationId: 'listClientAccessLog',
+    summary: "Who read or changed this client's record, when and how",
+  })
   @ApiOkResponse({ type: AccessLogPage })
   accessLogOf(
     @CurrentActor() actor: StaffActor,

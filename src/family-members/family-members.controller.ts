@@ -28,7 +28,10 @@ export class FamilyMembersController {
 
   @Post()
   @IdempotencyInService()
-  @ApiOperation({ summary: "Add a family member (a party of the client's agreements and goals)" })
+  @ApiOperation({
+    operationId: 'addFamilyMember',
+    summary: "Add a family member (a party of the client's agreements and goals)",
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: FamilyMemberView })
   async add(
@@ -46,7 +49,7 @@ export class FamilyMembersController {
 
   @Get()
   @Scope('clients:read')
-  @ApiOperation({ summary: "The client's family members" })
+  @ApiOperation({ operationId: 'listFamilyMembers', summary: "The client's family members" })
   @ApiOkResponse({ type: [FamilyMemberView] })
   list(
     @CurrentCaller() actor: Caller,
@@ -57,7 +60,7 @@ export class FamilyMembersController {
 
   @Get(':memberId')
   @Scope('clients:read')
-  @ApiOperation({ summary: 'Read a family member (with ETag)' })
+  @ApiOperation({ operationId: 'getFamilyMember', summary: 'Read a family member (with ETag)' })
   @ApiOkResponse({ type: FamilyMemberView })
   async get(
     @CurrentCaller() actor: Caller,
@@ -70,6 +73,7 @@ export class FamilyMembersController {
 
   @Patch(':memberId')
   @ApiOperation({
+    operationId: 'updateFamilyMember',
     summary: 'Update: participation, consent, emergency contact, deceased, no contact…',
   })
   @ApiHeader({ name: 'If-Match', required: false })

@@ -45,6 +45,7 @@ export class IntakeSubmissionsController {
   @IdempotencyInService()
   @Roles('intake_coordinator', 'counselor', 'supervisor', 'admin')
   @ApiOperation({
+    operationId: 'createIntakeSubmission',
     summary: 'Enter an intake form on a prospective client’s behalf (staff, integrations)',
   })
   @ApiHeader(IDEMPOTENCY_KEY)
@@ -65,6 +66,7 @@ export class IntakeSubmissionsController {
   @Get()
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'listIntakeSubmissions',
     summary: 'The review queue: pending first, then newest, with likely duplicate clients',
   })
   @ApiOkResponse({ type: IntakeSubmissionPage })
@@ -78,6 +80,7 @@ export class IntakeSubmissionsController {
   @Get(':id')
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'getIntakeSubmission',
     summary: 'One submission as it was sent, with the consent versions acknowledged',
   })
   @ApiOkResponse({ type: IntakeSubmissionDetailView })
@@ -92,6 +95,7 @@ export class IntakeSubmissionsController {
   @HttpCode(200)
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'acceptIntakeSubmission',
     summary:
       'Accept: create the active client, family members and primary counselor in one transaction',
   })
@@ -107,7 +111,10 @@ export class IntakeSubmissionsController {
   @Post(':id/reject')
   @HttpCode(200)
   @Roles('intake_coordinator', 'admin')
-  @ApiOperation({ summary: 'Reject a pending submission, with a reason' })
+  @ApiOperation({
+    operationId: 'rejectIntakeSubmission',
+    summary: 'Reject a pending submission, with a reason',
+  })
   @ApiOkResponse({ type: IntakeSubmissionView })
   reject(
     @CurrentActor() actor: StaffActor,
@@ -121,6 +128,7 @@ export class IntakeSubmissionsController {
   @HttpCode(200)
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'mergeIntakeSubmission',
     summary: 'Mark a pending submission as a duplicate of an existing client (write access needed)',
   })
   @ApiOkResponse({ type: IntakeSubmissionView })

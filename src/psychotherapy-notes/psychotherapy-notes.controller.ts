@@ -36,6 +36,7 @@ export class PsychotherapyNotesController {
   @Post('clients/:clientId/psychotherapy-notes')
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'createPsychotherapyNote',
     summary: 'Write a psychotherapy (process) note about a client, optionally for one session',
     description: AUTHOR_ONLY,
   })
@@ -61,6 +62,7 @@ export class PsychotherapyNotesController {
 
   @Get('clients/:clientId/psychotherapy-notes')
   @ApiOperation({
+    operationId: 'listPsychotherapyNotes',
     summary: 'Your own psychotherapy notes about a client, newest first',
     description: AUTHOR_ONLY,
   })
@@ -75,6 +77,7 @@ export class PsychotherapyNotesController {
 
   @Get('psychotherapy-notes/:id')
   @ApiOperation({
+    operationId: 'getPsychotherapyNote',
     summary: 'Read one of your psychotherapy notes (with ETag)',
     description: AUTHOR_ONLY,
   })
@@ -88,7 +91,11 @@ export class PsychotherapyNotesController {
   }
 
   @Patch('psychotherapy-notes/:id')
-  @ApiOperation({ summary: 'Edit one of your psychotherapy notes', description: AUTHOR_ONLY })
+  @ApiOperation({
+    operationId: 'updatePsychotherapyNote',
+    summary: 'Edit one of your psychotherapy notes',
+    description: AUTHOR_ONLY,
+  })
   @ApiHeader({
     name: 'If-Match',
     required: false,

@@ -32,7 +32,10 @@ export class SessionNotesController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Start the note of a completed session (SOAP, DAP, BIRP or free)' })
+  @ApiOperation({
+    operationId: 'createSessionNote',
+    summary: 'Start the note of a completed session (SOAP, DAP, BIRP or free)',
+  })
   @ApiCreatedResponse({ type: SessionNoteView })
   async create(
     @CurrentActor() actor: StaffActor,
@@ -45,7 +48,7 @@ export class SessionNotesController {
 
   @Get()
   @Scope('notes:read')
-  @ApiOperation({ summary: 'Read the note with its addenda' })
+  @ApiOperation({ operationId: 'getSessionNote', summary: 'Read the note with its addenda' })
   @ApiOkResponse({ type: SessionNoteView })
   async get(
     @CurrentCaller() actor: Caller,
@@ -56,7 +59,10 @@ export class SessionNotesController {
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Save the draft (author only, until signed)' })
+  @ApiOperation({
+    operationId: 'updateSessionNote',
+    summary: 'Save the draft (author only, until signed)',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: SessionNoteView })
   async update(
@@ -71,7 +77,10 @@ export class SessionNotesController {
 
   @Post('sign')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign and lock the note (a trainee’s note then awaits co-signature)' })
+  @ApiOperation({
+    operationId: 'signSessionNote',
+    summary: 'Sign and lock the note (a trainee’s note then awaits co-signature)',
+  })
   @ApiOkResponse({ type: SessionNoteView })
   async sign(
     @CurrentActor() actor: StaffActor,
@@ -83,7 +92,7 @@ export class SessionNotesController {
 
   @Post('cosign')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Co-sign a supervisee’s note' })
+  @ApiOperation({ operationId: 'cosignSessionNote', summary: 'Co-sign a supervisee’s note' })
   @ApiOkResponse({ type: SessionNoteView })
   async cosign(
     @CurrentActor() actor: StaffActor,
@@ -95,7 +104,10 @@ export class SessionNotesController {
 
   @Post('return')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Return a supervisee’s note to its author with a comment' })
+  @ApiOperation({
+    operationId: 'returnSessionNoteToAuthor',
+    summary: 'Return a supervisee’s note to its author with a comment',
+  })
   @ApiOkResponse({ type: SessionNoteView })
   async returnToAuthor(
     @CurrentActor() actor: StaffActor,
@@ -107,7 +119,10 @@ export class SessionNotesController {
   }
 
   @Post('addenda')
-  @ApiOperation({ summary: 'Append a dated, signed addendum to a signed note' })
+  @ApiOperation({
+    operationId: 'addSessionNoteAddendum',
+    summary: 'Append a dated, signed addendum to a signed note',
+  })
   @ApiCreatedResponse({ type: SessionNoteView })
   async addendum(
     @CurrentActor() actor: StaffActor,

@@ -43,6 +43,7 @@ export class StaffController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createStaffMember',
     summary: 'Add a staff member (with a password, or get a one-time set-password token)',
   })
   @ApiCreatedResponse({ type: CreatedStaffView })
@@ -57,14 +58,14 @@ export class StaffController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List the practice's staff, by name" })
+  @ApiOperation({ operationId: 'listStaff', summary: "List the practice's staff, by name" })
   @ApiOkResponse({ type: StaffPage })
   list(@CurrentActor() actor: StaffActor, @Query() query: ListStaffQueryDto): Promise<StaffPage> {
     return this.staff.list(actor, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a staff member (with ETag)' })
+  @ApiOperation({ operationId: 'getStaffMember', summary: 'Read a staff member (with ETag)' })
   @ApiOkResponse({ type: StaffView })
   async get(
     @CurrentActor() actor: StaffActor,
@@ -75,7 +76,10 @@ export class StaffController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change name, role, supervisor or co-signature requirement' })
+  @ApiOperation({
+    operationId: 'updateStaffMember',
+    summary: 'Change name, role, supervisor or co-signature requirement',
+  })
   @ApiHeader({
     name: 'If-Match',
     required: false,
@@ -94,7 +98,10 @@ export class StaffController {
 
   @Post(':id/deactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Deactivate: ends sign-in and refresh tokens now (the record stays)' })
+  @ApiOperation({
+    operationId: 'deactivateStaffMember',
+    summary: 'Deactivate: ends sign-in and refresh tokens now (the record stays)',
+  })
   @ApiOkResponse({ type: StaffView })
   async deactivate(
     @CurrentActor() actor: StaffActor,
@@ -106,7 +113,10 @@ export class StaffController {
 
   @Post(':id/reactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reactivate a deactivated staff member' })
+  @ApiOperation({
+    operationId: 'reactivateStaffMember',
+    summary: 'Reactivate a deactivated staff member',
+  })
   @ApiOkResponse({ type: StaffView })
   async reactivate(
     @CurrentActor() actor: StaffActor,

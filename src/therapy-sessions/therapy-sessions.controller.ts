@@ -40,6 +40,7 @@ export class TherapySessionsController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createTherapySession',
     summary: 'Schedule a session (409 names the session in the way when someone is double-booked)',
   })
   @ApiCreatedResponse({ type: TherapySessionView })
@@ -58,6 +59,7 @@ export class TherapySessionsController {
 
   @Post('series')
   @ApiOperation({
+    operationId: 'createTherapySessionSeries',
     summary: 'Schedule a weekly or fortnightly series; conflicts are reported per occurrence',
   })
   @ApiCreatedResponse({ type: SeriesView })
@@ -71,6 +73,7 @@ export class TherapySessionsController {
   @Get()
   @Scope('sessions:read')
   @ApiOperation({
+    operationId: 'listTherapySessions',
     summary:
       'Calendar: sessions you may see, by start time; filter by counselor, client, status, time range',
   })
@@ -81,7 +84,7 @@ export class TherapySessionsController {
 
   @Get(':sessionId')
   @Scope('sessions:read')
-  @ApiOperation({ summary: 'Read a session (with ETag)' })
+  @ApiOperation({ operationId: 'getTherapySession', summary: 'Read a session (with ETag)' })
   @ApiOkResponse({ type: TherapySessionView })
   async get(
     @CurrentCaller() actor: Caller,
@@ -94,7 +97,7 @@ export class TherapySessionsController {
   @Post(':sessionId/reschedule')
   @Scope('sessions:write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move a scheduled session' })
+  @ApiOperation({ operationId: 'rescheduleTherapySession', summary: 'Move a scheduled session' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TherapySessionView })
   async reschedule(
@@ -110,6 +113,7 @@ export class TherapySessionsController {
   @Post(':sessionId/cancel')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'cancelTherapySession',
     summary: "Cancel with a reason (a late cancel inside the practice's cancellation window)",
   })
   @ApiOkResponse({ type: TherapySessionView })
@@ -124,7 +128,10 @@ export class TherapySessionsController {
 
   @Post(':sessionId/no-show')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a started session as a no-show' })
+  @ApiOperation({
+    operationId: 'markTherapySessionNoShow',
+    summary: 'Mark a started session as a no-show',
+  })
   @ApiOkResponse({ type: TherapySessionView })
   async noShow(
     @CurrentActor() actor: StaffActor,
@@ -137,6 +144,7 @@ export class TherapySessionsController {
   @Post(':sessionId/complete')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'completeTherapySession',
     summary: 'Complete with attendees: the client and/or family members of that client',
   })
   @ApiOkResponse({ type: TherapySessionView })

@@ -52,6 +52,7 @@ export class TrustGoalsController {
   @Post()
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'createTrustGoal',
     summary: 'Set a trust-rebuilding goal between two parties of the client (proposed or active)',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -72,6 +73,7 @@ export class TrustGoalsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listTrustGoals',
     summary:
       'The client’s goals with their derived figures (entered-in-error ones only on request)',
   })
@@ -86,6 +88,7 @@ export class TrustGoalsController {
 
   @Get(':goalId')
   @ApiOperation({
+    operationId: 'getTrustGoal',
     summary:
       'Read a goal with commitments, milestones and derived figures: current rating per party, trend, reliability, days since the last check-in, suggested achievement status (with ETag)',
   })
@@ -101,7 +104,10 @@ export class TrustGoalsController {
   }
 
   @Patch(':goalId')
-  @ApiOperation({ summary: 'Edit a goal being planned or under way (the parties never change)' })
+  @ApiOperation({
+    operationId: 'updateTrustGoal',
+    summary: 'Edit a goal being planned or under way (the parties never change)',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TrustGoalView })
   async update(
@@ -118,6 +124,7 @@ export class TrustGoalsController {
   @Post(':goalId/status')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'changeTrustGoalStatus',
     summary:
       'Change the lifecycle status and/or set the achievement status (409 names the current, requested and allowed statuses)',
   })
@@ -140,6 +147,7 @@ export class TrustGoalsController {
 
   @Get(':goalId/timeline')
   @ApiOperation({
+    operationId: 'getTrustGoalTimeline',
     summary:
       'Check-ins, setbacks and reached milestones in time order, with each party’s rating series',
   })
