@@ -132,6 +132,10 @@ function addProblemResponses(document: OpenAPIObject): void {
       if (!operation) continue;
       if (operation.security?.some((requirement) => 'bearer' in requirement)) {
         addRateLimitResponses(operation, rateLimitHeaders);
+      } else {
+        // Without a bearer requirement a route is `@Public()` (the guard denies by default); the
+        // empty list says so to tools, which otherwise fall back to a document-wide default.
+        operation.security = [];
       }
       operation.responses['4XX'] ??= problemResponse('Client error (problem details)');
       operation.responses['5XX'] ??= problemResponse(

@@ -1,5 +1,7 @@
+import { RequestMethod } from '@nestjs/common';
 import request from 'supertest';
 import { schemaFactsOf, validatedClasses } from '../../src/bootstrap/openapi-constraints';
+import { appRoutes } from '../setup/routes';
 import { startTestApp, type TestApp } from '../setup/test-app';
 
 /**
@@ -144,6 +146,22 @@ describe('OpenAPI document: rules over every operation', () => {
       minLength: 1,
       maxLength: 100,
     });
+  });
+
+  it('marks public routes `security: []` and every other one bearer, as the guard decides', () => {
+    const mismatched = appRoutes(testApp.app).flatMap(({ method, path, isPublic }) => {
+      const documented = `/${path.startsWith('/health') ? '' : 'api/v1'}${path}`
+        .replace(/\/+/g, '/')
+        .replace(/\/$/, '')
+        .replace(/:(\w+)/g, '{$1}');
+      const verb = RequestMethod[method].toLowerCase();
+      const operation = document.paths[documented]?.[verb] as Json | undefined;
+      if (!operation) return [`${verb} ${documented}: not documented`];
+      const security = JSON.stringify(operation.security);
+      const expected = isPublic ? '[]' : JSON.stringify([{ bearer: [] }]);
+      return security === expected ? [] : [`${verb} ${documented}: ${security}`];
+    });
+    expect(mismatched).toEqual([]);
   });
 
   it('answers every error with the problem schema, and lists its servers', () => {
