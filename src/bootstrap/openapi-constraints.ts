@@ -41,6 +41,21 @@ export function schemaFactsOf(rule: ValidationMetadata): SchemaFacts {
   }
 }
 
+/** Rules that only a string passes: a property under one is a string whatever TypeScript says. */
+const STRING_RULES = new Set([
+  'isString',
+  'isEmail',
+  'isUuid',
+  'isCalendarDate',
+  'isPastCalendarDate',
+  'isDateString',
+  'isIso8601',
+  'maxLength',
+  'minLength',
+  'isLength',
+  'matches',
+]);
+
 /** Every class with class-validator rules, each with its own rules (not its parents'). */
 export function validatedClasses(): Map<ValidatedClass, ValidationMetadata[]> {
   // The storage keeps its map private; reading it is the only way to list the validated classes.
@@ -63,7 +78,7 @@ export function showValidationRulesInSchemas(): void {
     if (!prototype) continue;
     for (const rule of rules) {
       const facts = schemaFactsOf(rule);
-      if (Object.keys(facts).length === 0) continue;
+      if (Object.keys(facts).length === 0 && !STRING_RULES.has(rule.name ?? '')) continue;
       const property = rule.propertyName;
       const options = Reflect.getOwnMetadata(API_MODEL_PROPERTIES, prototype, property) as
         SchemaFacts | undefined;
@@ -73,6 +88,9 @@ export function showValidationRulesInSchemas(): void {
         (Reflect.getMetadata(API_MODEL_PROPERTIES, prototype, property) as SchemaFacts | undefined);
       if (!inherited) continue;
       const merged = { ...inherited };
+      // `string | null` reaches Swagger as `Object` (the emitted design type), shown as `object`.
+      const type: unknown = merged.type ?? Reflect.getMetadata('design:type', prototype, property);
+      if (STRING_RULES.has(rule.name ?? '') && !rule.each && type === Object) merged.type = String;
       const isArray = merged.isArray === true || Array.isArray(merged.type);
       for (const [keyword, value] of Object.entries(facts)) {
         // On an array property a length rule is the array's (ArrayMaxSize); string rules are items'.

@@ -68,6 +68,7 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
         'and a tamper-evident audit trail. Errors are RFC 9457 problem details.',
     )
     .setVersion(version)
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     // Relative to where the document is served: the API answers on the host that serves it.
     .addServer('/', 'The server that serves this document')

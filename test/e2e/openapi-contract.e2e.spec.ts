@@ -148,6 +148,22 @@ describe('OpenAPI document: rules over every operation', () => {
     });
   });
 
+  it('types every property: no bare `object` where the server takes a string', () => {
+    const untyped = Object.entries(document.components.schemas as Json).flatMap(([name, schema]) =>
+      Object.entries((schema.properties ?? {}) as Json)
+        .filter(
+          ([, property]) =>
+            property.type === 'object' &&
+            !property.properties &&
+            !property.additionalProperties &&
+            !property.allOf,
+        )
+        .map(([property]) => `${name}.${property}`),
+    );
+    // Free-form by design: the practice's own fields, and counts keyed by client status.
+    expect(untyped.sort()).toEqual(['CaseloadView.byStatus', 'MeView.practice']);
+  });
+
   it('marks public routes `security: []` and every other one bearer, as the guard decides', () => {
     const mismatched = appRoutes(testApp.app).flatMap(({ method, path, isPublic }) => {
       const documented = `/${path.startsWith('/health') ? '' : 'api/v1'}${path}`
