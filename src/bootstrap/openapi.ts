@@ -8,6 +8,7 @@ import {
   type OpenAPIObject,
   type SchemaObject,
 } from '@nestjs/swagger';
+import { ETAG_EXTENSION, LOCATION_EXTENSION } from '../common/http/response-headers.decorators';
 import { NOT_TAKEN_EXTENSION } from '../common/idempotency/idempotency.decorators';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { showValidationRulesInSchemas } from './openapi-constraints';
@@ -80,12 +81,43 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
   addProblemResponses(document);
   documentIdempotencyKeys(document);
   markUuidPathParameters(document);
+  declareResponseHeaders(document);
   listProblemTypes(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     useGlobalPrefix: false,
   });
   return document;
+}
+
+const RESPONSE_HEADERS = {
+  [ETAG_EXTENSION]: {
+    name: 'ETag',
+    description: 'The version of the record answered with: send it as `If-Match` to change it',
+  },
+  [LOCATION_EXTENSION]: { name: 'Location', description: 'The path of the record created' },
+} as const;
+
+/** Headers a controller sets itself (`@ApiEtagHeader()`, `@ApiLocationHeader()`), on its 2XX. */
+function declareResponseHeaders(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      // OperationObject declares no `x-` extensions, though OpenAPI allows them on every operation.
+      const operation = pathItem[method] as (OperationObject & Record<string, unknown>) | undefined;
+      if (!operation) continue;
+      for (const [extension, { name, description }] of Object.entries(RESPONSE_HEADERS)) {
+        if (!operation[extension]) continue;
+        delete operation[extension];
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (!/^2/.test(status) || !response || '$ref' in response) continue;
+          response.headers = {
+            ...response.headers,
+            [name]: { description, schema: { type: 'string' } },
+          };
+        }
+      }
+    }
+  }
 }
 
 /** Every `id` or `…Id` path parameter goes through `UuidParamPipe`: a UUID or a 400. */

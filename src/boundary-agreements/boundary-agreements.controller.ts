@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -59,6 +60,7 @@ export class BoundaryAgreementsController {
     summary: 'Draft an agreement among two or more parties of the client',
   })
   @ApiCreatedResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -85,6 +87,7 @@ export class BoundaryAgreementsController {
       'Read an agreement: its current terms, acknowledgments and violation counts (with ETag)',
   })
   @ApiOkResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -102,6 +105,7 @@ export class BoundaryAgreementsController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -122,6 +126,7 @@ export class BoundaryAgreementsController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -142,6 +147,7 @@ export class BoundaryAgreementsController {
     summary: "Record a party's acknowledgment of the current version",
   })
   @ApiCreatedResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async acknowledge(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

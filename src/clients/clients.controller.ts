@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -72,6 +73,8 @@ export class ClientsController {
   })
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiCreatedResponse({ type: CreatedClientView })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Body() body: CreateClientDto,
@@ -101,6 +104,7 @@ export class ClientsController {
   @Scope('clients:read')
   @ApiOperation({ operationId: 'getClient', summary: 'Read a client record (with ETag)' })
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -117,6 +121,7 @@ export class ClientsController {
   })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async update(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -135,6 +140,7 @@ export class ClientsController {
   })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -152,6 +158,7 @@ export class ClientsController {
     summary: 'Mark a record created by mistake: it leaves all lists, stays in the audit trail',
   })
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async enteredInError(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -34,6 +35,7 @@ export class FamilyMembersController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: FamilyMemberView })
+  @ApiEtagHeader()
   async add(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -62,6 +64,7 @@ export class FamilyMembersController {
   @Scope('clients:read')
   @ApiOperation({ operationId: 'getFamilyMember', summary: 'Read a family member (with ETag)' })
   @ApiOkResponse({ type: FamilyMemberView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -78,6 +81,7 @@ export class FamilyMembersController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: FamilyMemberView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

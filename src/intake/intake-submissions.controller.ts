@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiLocationHeader } from '../common/http/response-headers.decorators';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -50,6 +51,7 @@ export class IntakeSubmissionsController {
   })
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiCreatedResponse({ type: IntakeSubmissionDetailView })
+  @ApiLocationHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Body() body: IntakeSubmissionDto,

@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -46,6 +47,8 @@ export class PsychotherapyNotesController {
     description: 'Retry-safe creation: the same key answers with the note it created',
   })
   @ApiCreatedResponse({ type: PsychotherapyNoteView })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -82,6 +85,7 @@ export class PsychotherapyNotesController {
     description: AUTHOR_ONLY,
   })
   @ApiOkResponse({ type: PsychotherapyNoteView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -102,6 +106,7 @@ export class PsychotherapyNotesController {
     description: 'ETag from a previous read; 412 if the note changed',
   })
   @ApiOkResponse({ type: PsychotherapyNoteView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,

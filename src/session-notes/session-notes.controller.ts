@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -37,6 +38,7 @@ export class SessionNotesController {
     summary: 'Start the note of a completed session (SOAP, DAP, BIRP or free)',
   })
   @ApiCreatedResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -50,6 +52,7 @@ export class SessionNotesController {
   @Scope('notes:read')
   @ApiOperation({ operationId: 'getSessionNote', summary: 'Read the note with its addenda' })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -65,6 +68,7 @@ export class SessionNotesController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -82,6 +86,7 @@ export class SessionNotesController {
     summary: 'Sign and lock the note (a trainee’s note then awaits co-signature)',
   })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async sign(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -94,6 +99,7 @@ export class SessionNotesController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'cosignSessionNote', summary: 'Co-sign a supervisee’s note' })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async cosign(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -109,6 +115,7 @@ export class SessionNotesController {
     summary: 'Return a supervisee’s note to its author with a comment',
   })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async returnToAuthor(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -124,6 +131,7 @@ export class SessionNotesController {
     summary: 'Append a dated, signed addendum to a signed note',
   })
   @ApiCreatedResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async addendum(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,

@@ -1,3 +1,4 @@
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -67,6 +68,7 @@ export class StaffController {
   @Get(':id')
   @ApiOperation({ operationId: 'getStaffMember', summary: 'Read a staff member (with ETag)' })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -86,6 +88,7 @@ export class StaffController {
     description: 'ETag from a previous read; 412 if it changed',
   })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -103,6 +106,7 @@ export class StaffController {
     summary: 'Deactivate: ends sign-in and refresh tokens now (the record stays)',
   })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async deactivate(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -118,6 +122,7 @@ export class StaffController {
     summary: 'Reactivate a deactivated staff member',
   })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async reactivate(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,

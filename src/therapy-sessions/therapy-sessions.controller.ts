@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -47,6 +48,8 @@ export class TherapySessionsController {
   @ApiConflictResponse({
     description: 'Double-booking: `conflictingSessionId` names the session in the way',
   })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async schedule(
     @CurrentActor() actor: StaffActor,
     @Body() body: ScheduleSessionDto,
@@ -86,6 +89,7 @@ export class TherapySessionsController {
   @Scope('sessions:read')
   @ApiOperation({ operationId: 'getTherapySession', summary: 'Read a session (with ETag)' })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -100,6 +104,7 @@ export class TherapySessionsController {
   @ApiOperation({ operationId: 'rescheduleTherapySession', summary: 'Move a scheduled session' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async reschedule(
     @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -117,6 +122,7 @@ export class TherapySessionsController {
     summary: "Cancel with a reason (a late cancel inside the practice's cancellation window)",
   })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async cancel(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -133,6 +139,7 @@ export class TherapySessionsController {
     summary: 'Mark a started session as a no-show',
   })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async noShow(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -148,6 +155,7 @@ export class TherapySessionsController {
     summary: 'Complete with attendees: the client and/or family members of that client',
   })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async complete(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) id: string,

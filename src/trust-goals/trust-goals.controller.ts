@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -57,6 +58,8 @@ export class TrustGoalsController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: TrustGoalView })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -93,6 +96,7 @@ export class TrustGoalsController {
       'Read a goal with commitments, milestones and derived figures: current rating per party, trend, reliability, days since the last check-in, suggested achievement status (with ETag)',
   })
   @ApiOkResponse({ type: TrustGoalView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -110,6 +114,7 @@ export class TrustGoalsController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TrustGoalView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -131,6 +136,7 @@ export class TrustGoalsController {
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TrustGoalView })
   @ApiConflictResponse({ description: 'A transition the rules do not allow' })
+  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

@@ -180,6 +180,32 @@ describe('OpenAPI document: rules over every operation', () => {
     expect(mismatched).toEqual([]);
   });
 
+  it('declares the response headers the API sets', () => {
+    const headersOf = (path: string, method: string, status: string) =>
+      Object.keys(document.paths[path][method].responses[status].headers ?? {});
+    expect(headersOf('/api/v1/clients', 'post', '201')).toEqual(
+      expect.arrayContaining(['ETag', 'Location', 'Idempotency-Replayed', 'RateLimit-Limit']),
+    );
+    expect(headersOf('/api/v1/clients/{clientId}', 'get', '200')).toContain('ETag');
+    expect(headersOf('/api/v1/therapy-sessions', 'post', '201')).toContain('Location');
+    expect(headersOf('/api/v1/clients', 'get', '429')).toEqual(
+      expect.arrayContaining(['Retry-After', 'RateLimit-Reset']),
+    );
+    // Every operation that takes If-Match answers with the ETag to send.
+    const withoutEtag = operations()
+      .filter(({ operation }) =>
+        (operation.parameters ?? []).some((parameter: Json) => parameter.name === 'If-Match'),
+      )
+      .filter(({ operation }) =>
+        Object.entries(operation.responses as Json).some(
+          ([status, response]) => /^2/.test(status) && status !== '204' && !response.headers?.ETag,
+        ),
+      )
+      .map(({ route }) => route);
+    expect(withoutEtag).toEqual([]);
+    expect(JSON.stringify(document)).not.toMatch(/x-answers-with-/);
+  });
+
   it('answers every error with the problem schema, and lists its servers', () => {
     expect(document.servers?.length).toBeGreaterThan(0);
     const bare = operations().filter(({ operation }) =>
