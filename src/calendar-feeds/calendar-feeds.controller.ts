@@ -12,7 +12,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor, Public, Roles } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
-  CalendarFeedView,
+  CalendarFeedPage,
   CreateCalendarFeedDto,
   CreatedCalendarFeedView,
 } from './calendar-feed.dto';
@@ -47,9 +47,9 @@ export class CalendarFeedsController {
     operationId: 'listCalendarFeeds',
     summary: 'Your active calendar feeds (their addresses are not shown again)',
   })
-  @ApiOkResponse({ type: [CalendarFeedView] })
-  list(@CurrentActor() actor: StaffActor): Promise<CalendarFeedView[]> {
-    return this.feeds.list(actor);
+  @ApiOkResponse({ type: CalendarFeedPage })
+  async list(@CurrentActor() actor: StaffActor): Promise<CalendarFeedPage> {
+    return { data: await this.feeds.list(actor), nextCursor: null };
   }
 
   @Delete(':id')
