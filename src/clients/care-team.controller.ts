@@ -11,7 +11,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { CareTeamService } from './care-team.service';
-import { AddCareTeamMemberDto, CareTeamMemberView } from './dto/care-team.dto';
+import { AddCareTeamMemberDto, CareTeamMemberView, CareTeamPage } from './dto/care-team.dto';
 
 @ApiTags('care team')
 @ApiBearerAuth('bearer')
@@ -24,12 +24,12 @@ export class CareTeamController {
     operationId: 'listCareTeamMembers',
     summary: "The client's care team (primary counselor first)",
   })
-  @ApiOkResponse({ type: [CareTeamMemberView] })
-  list(
+  @ApiOkResponse({ type: CareTeamPage })
+  async list(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
-  ): Promise<CareTeamMemberView[]> {
-    return this.careTeam.list(actor, clientId);
+  ): Promise<CareTeamPage> {
+    return { data: await this.careTeam.list(actor, clientId), nextCursor: null };
   }
 
   @Post()
