@@ -15,6 +15,7 @@ import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
   CreateFamilyMemberDto,
+  FamilyMemberPage,
   FamilyMemberView,
   UpdateFamilyMemberDto,
 } from './family-member.dto';
@@ -52,12 +53,12 @@ export class FamilyMembersController {
   @Get()
   @Scope('clients:read')
   @ApiOperation({ operationId: 'listFamilyMembers', summary: "The client's family members" })
-  @ApiOkResponse({ type: [FamilyMemberView] })
-  list(
+  @ApiOkResponse({ type: FamilyMemberPage })
+  async list(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
-  ): Promise<FamilyMemberView[]> {
-    return this.members.list(actor, clientId);
+  ): Promise<FamilyMemberPage> {
+    return { data: await this.members.list(actor, clientId), nextCursor: null };
   }
 
   @Get(':memberId')

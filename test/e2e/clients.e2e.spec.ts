@@ -428,7 +428,7 @@ describe('clients', () => {
         .expect(422);
       const list = await http().get(base).set('Authorization', counselorAuth).expect(200);
       expect(
-        list.body.map((m: { firstName: string; participation: string }) => [
+        list.body.data.map((m: { firstName: string; participation: string }) => [
           m.firstName,
           m.participation,
         ]),

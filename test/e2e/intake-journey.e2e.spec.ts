@@ -147,7 +147,7 @@ describe('intake: from a link to an active client', () => {
     });
     const family = await get(`/api/v1/clients/${clientId}/family-members`, auth.counselor);
     const members = (
-      family.body as {
+      family.body.data as {
         firstName: string;
         relationship: string;
         participation: string;
