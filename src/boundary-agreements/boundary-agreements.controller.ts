@@ -28,8 +28,8 @@ import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { AgreementLifecycleService } from './agreement-lifecycle.service';
 import {
   AcknowledgeDto,
-  AgreementPage,
   AgreementVersionView,
+  AgreementPage,
   AgreementView,
   ChangeAgreementStatusDto,
   CreateAgreementDto,
@@ -72,12 +72,12 @@ export class BoundaryAgreementsController {
 
   @Get()
   @ApiOperation({ operationId: 'listBoundaryAgreements', summary: "The client's agreements" })
-  @ApiOkResponse({ type: [AgreementView] })
-  list(
+  @ApiOkResponse({ type: AgreementPage })
+  async list(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
-  ): Promise<AgreementView[]> {
-    return this.agreements.listForClient(actor, clientId);
+  ): Promise<AgreementPage> {
+    return { data: await this.agreements.listForClient(actor, clientId), nextCursor: null };
   }
 
   @Get(':agreementId')
