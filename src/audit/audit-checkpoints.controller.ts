@@ -16,6 +16,7 @@ export class AuditCheckpointsController {
 
   @Get('checkpoint')
   @ApiOperation({
+    operationId: 'getAuditCheckpoint',
     summary: "A signed checkpoint of the practice's audit chain head",
     description:
       'Links pending events first, then signs `{practiceId, seq, headHash, checkpointAt, keyId}` ' +
@@ -28,7 +29,10 @@ export class AuditCheckpointsController {
   }
 
   @Get('signing-key')
-  @ApiOperation({ summary: 'The public key that verifies audit checkpoints, and its id' })
+  @ApiOperation({
+    operationId: 'getAuditSigningKey',
+    summary: 'The public key that verifies audit checkpoints, and its id',
+  })
   @ApiOkResponse({ type: AuditSigningKeyDto })
   signingKey(): SigningKeyView {
     return this.checkpoints.signingKey();

@@ -24,6 +24,7 @@ export class AuditEventsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listAuditEvents',
     summary: 'List audit events of the practice, newest first',
     description: 'Filters narrow the list; pages follow `nextCursor`.',
   })
@@ -37,6 +38,7 @@ export class AuditEventsController {
 
   @Get('export')
   @ApiOperation({
+    operationId: 'exportAuditEvents',
     summary: 'Export a time range of the audit log as NDJSON or CSV, oldest first',
     description:
       'Streams every event of the range with its metadata and its place in the hash chain ' +
@@ -60,6 +62,7 @@ export class AuditEventsController {
 
   @Get('verify')
   @ApiOperation({
+    operationId: 'verifyAuditChain',
     summary: "Verify the practice's audit hash chain",
     description:
       'Links pending events first, then checks every link and every linked event. ' +

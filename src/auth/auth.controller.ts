@@ -29,7 +29,7 @@ export class AuthController {
   @NoIdempotencyKey(
     'it issues new tokens: a replay would mean storing them, and signing in twice is harmless',
   )
-  @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiOperation({ operationId: 'logIn', summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokensResponse })
   async login(@Body() body: LoginDto): Promise<TokensResponse> {
     return { ...(await this.auth.login(body.email, body.password)), tokenType: 'Bearer' };
@@ -41,7 +41,10 @@ export class AuthController {
   @NoIdempotencyKey(
     'a refresh token is single-use by design (its reuse revokes the family); a replay would mean storing the new tokens',
   )
-  @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the old one is spent)' })
+  @ApiOperation({
+    operationId: 'refreshTokens',
+    summary: 'Exchange a refresh token for new tokens (the old one is spent)',
+  })
   @ApiOkResponse({ type: TokensResponse })
   async refresh(@Body() body: RefreshTokenDto): Promise<TokensResponse> {
     return { ...(await this.auth.refresh(body.refreshToken)), tokenType: 'Bearer' };
@@ -50,7 +53,10 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out: revoke the refresh token and its family' })
+  @ApiOperation({
+    operationId: 'logOut',
+    summary: 'Sign out: revoke the refresh token and its family',
+  })
   @ApiNoContentResponse()
   logout(@Body() body: RefreshTokenDto): Promise<void> {
     return this.auth.logout(body.refreshToken);
@@ -59,7 +65,10 @@ export class AuthController {
   @Post('change-password')
   @HttpCode(204)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Change your password; ends all your other sessions' })
+  @ApiOperation({
+    operationId: 'changePassword',
+    summary: 'Change your password; ends all your other sessions',
+  })
   @ApiNoContentResponse()
   changePassword(
     @CurrentActor() actor: StaffActor,
@@ -71,7 +80,10 @@ export class AuthController {
   @Public()
   @Post('set-password')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Set your password with the one-time token from your administrator' })
+  @ApiOperation({
+    operationId: 'setPassword',
+    summary: 'Set your password with the one-time token from your administrator',
+  })
   @ApiNoContentResponse()
   setPassword(@Body() body: SetPasswordDto): Promise<void> {
     return this.auth.setPassword(body.token, body.password);

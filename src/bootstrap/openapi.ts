@@ -8,8 +8,10 @@ import {
   type OpenAPIObject,
   type SchemaObject,
 } from '@nestjs/swagger';
+import { ETAG_EXTENSION, LOCATION_EXTENSION } from '../common/http/response-headers.decorators';
 import { NOT_TAKEN_EXTENSION } from '../common/idempotency/idempotency.decorators';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
+import { showValidationRulesInSchemas } from './openapi-constraints';
 import { problemTypeListing } from './problem-catalog';
 
 class FieldErrorSchema {
@@ -67,19 +69,68 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
         'and a tamper-evident audit trail. Errors are RFC 9457 problem details.',
     )
     .setVersion(version)
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    // Relative to where the document is served: the API answers on the host that serves it.
+    .addServer('/', 'The server that serves this document')
     .build();
+  showValidationRulesInSchemas();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetailsSchema, FieldErrorSchema],
   });
   addProblemResponses(document);
   documentIdempotencyKeys(document);
+  markUuidPathParameters(document);
+  declareResponseHeaders(document);
   listProblemTypes(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     useGlobalPrefix: false,
   });
   return document;
+}
+
+const RESPONSE_HEADERS = {
+  [ETAG_EXTENSION]: {
+    name: 'ETag',
+    description: 'The version of the record answered with: send it as `If-Match` to change it',
+  },
+  [LOCATION_EXTENSION]: { name: 'Location', description: 'The path of the record created' },
+} as const;
+
+/** Headers a controller sets itself (`@ApiEtagHeader()`, `@ApiLocationHeader()`), on its 2XX. */
+function declareResponseHeaders(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      // OperationObject declares no `x-` extensions, though OpenAPI allows them on every operation.
+      const operation = pathItem[method] as (OperationObject & Record<string, unknown>) | undefined;
+      if (!operation) continue;
+      for (const [extension, { name, description }] of Object.entries(RESPONSE_HEADERS)) {
+        if (!operation[extension]) continue;
+        delete operation[extension];
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (!/^2/.test(status) || !response || '$ref' in response) continue;
+          response.headers = {
+            ...response.headers,
+            [name]: { description, schema: { type: 'string' } },
+          };
+        }
+      }
+    }
+  }
+}
+
+/** Every `id` or `…Id` path parameter goes through `UuidParamPipe`: a UUID or a 400. */
+function markUuidPathParameters(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      for (const parameter of pathItem[method]?.parameters ?? []) {
+        if ('$ref' in parameter || parameter.in !== 'path' || !/^(id|\w+Id)$/.test(parameter.name))
+          continue;
+        parameter.schema = { type: 'string', format: 'uuid' };
+      }
+    }
+  }
 }
 
 const RATE_LIMIT_HEADERS = {
@@ -114,6 +165,10 @@ function addProblemResponses(document: OpenAPIObject): void {
       if (!operation) continue;
       if (operation.security?.some((requirement) => 'bearer' in requirement)) {
         addRateLimitResponses(operation, rateLimitHeaders);
+      } else {
+        // Without a bearer requirement a route is `@Public()` (the guard denies by default); the
+        // empty list says so to tools, which otherwise fall back to a document-wide default.
+        operation.security = [];
       }
       operation.responses['4XX'] ??= problemResponse('Client error (problem details)');
       operation.responses['5XX'] ??= problemResponse(

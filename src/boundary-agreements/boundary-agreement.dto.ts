@@ -224,6 +224,7 @@ export class ViolationView {
     string | null;
   @ApiProperty({
     type: [String],
+    format: 'uuid',
     description: 'Setbacks on trust goals recorded for this violation',
   })
   setbackIds!: string[];

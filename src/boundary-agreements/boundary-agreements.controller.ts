@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -27,8 +28,8 @@ import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { AgreementLifecycleService } from './agreement-lifecycle.service';
 import {
   AcknowledgeDto,
-  AgreementPage,
   AgreementVersionView,
+  AgreementPage,
   AgreementView,
   ChangeAgreementStatusDto,
   CreateAgreementDto,
@@ -54,8 +55,12 @@ export class BoundaryAgreementsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Draft an agreement among two or more parties of the client' })
+  @ApiOperation({
+    operationId: 'createBoundaryAgreement',
+    summary: 'Draft an agreement among two or more parties of the client',
+  })
   @ApiCreatedResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -66,21 +71,23 @@ export class BoundaryAgreementsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The client's agreements" })
-  @ApiOkResponse({ type: [AgreementView] })
-  list(
+  @ApiOperation({ operationId: 'listBoundaryAgreements', summary: "The client's agreements" })
+  @ApiOkResponse({ type: AgreementPage })
+  async list(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
-  ): Promise<AgreementView[]> {
-    return this.agreements.listForClient(actor, clientId);
+  ): Promise<AgreementPage> {
+    return { data: await this.agreements.listForClient(actor, clientId), nextCursor: null };
   }
 
   @Get(':agreementId')
   @ApiOperation({
+    operationId: 'getBoundaryAgreement',
     summary:
       'Read an agreement: its current terms, acknowledgments and violation counts (with ETag)',
   })
   @ApiOkResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -92,11 +99,13 @@ export class BoundaryAgreementsController {
 
   @Patch(':agreementId')
   @ApiOperation({
+    operationId: 'updateBoundaryAgreement',
     summary:
       'Change title or review date; new items make a new version (acknowledgments start over)',
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -111,11 +120,13 @@ export class BoundaryAgreementsController {
   @Post(':agreementId/status')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'changeBoundaryAgreementStatus',
     summary:
       'draft → proposed → active → under_review → active | retired (active needs every acknowledgment)',
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -131,8 +142,12 @@ export class BoundaryAgreementsController {
   }
 
   @Post(':agreementId/acknowledgments')
-  @ApiOperation({ summary: "Record a party's acknowledgment of the current version" })
+  @ApiOperation({
+    operationId: 'acknowledgeBoundaryAgreement',
+    summary: "Record a party's acknowledgment of the current version",
+  })
   @ApiCreatedResponse({ type: AgreementView })
+  @ApiEtagHeader()
   async acknowledge(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -144,7 +159,10 @@ export class BoundaryAgreementsController {
   }
 
   @Get(':agreementId/versions')
-  @ApiOperation({ summary: 'The versions of the terms' })
+  @ApiOperation({
+    operationId: 'listBoundaryAgreementVersions',
+    summary: 'The versions of the terms',
+  })
   versions(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -154,7 +172,10 @@ export class BoundaryAgreementsController {
   }
 
   @Get(':agreementId/versions/:number')
-  @ApiOperation({ summary: 'One version of the terms, with its acknowledgments' })
+  @ApiOperation({
+    operationId: 'getBoundaryAgreementVersion',
+    summary: 'One version of the terms, with its acknowledgments',
+  })
   @ApiOkResponse({ type: AgreementVersionView })
   version(
     @CurrentActor() actor: StaffActor,
@@ -166,7 +187,10 @@ export class BoundaryAgreementsController {
   }
 
   @Post(':agreementId/violations')
-  @ApiOperation({ summary: 'Log a crossed boundary against its item' })
+  @ApiOperation({
+    operationId: 'reportBoundaryViolation',
+    summary: 'Log a crossed boundary against its item',
+  })
   @ApiCreatedResponse({ type: ViolationView })
   report(
     @CurrentActor() actor: StaffActor,
@@ -178,7 +202,10 @@ export class BoundaryAgreementsController {
   }
 
   @Get(':agreementId/violations')
-  @ApiOperation({ summary: 'Violations of the agreement (filter by item), newest first' })
+  @ApiOperation({
+    operationId: 'listBoundaryViolations',
+    summary: 'Violations of the agreement (filter by item), newest first',
+  })
   @ApiOkResponse({ type: ViolationPage })
   violationsOf(
     @CurrentActor() actor: StaffActor,
@@ -191,7 +218,7 @@ export class BoundaryAgreementsController {
 
   @Post(':agreementId/violations/:violationId/resolve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a violation resolved' })
+  @ApiOperation({ operationId: 'resolveBoundaryViolation', summary: 'Mark a violation resolved' })
   @ApiOkResponse({ type: ViolationView })
   resolve(
     @CurrentActor() actor: StaffActor,
@@ -211,6 +238,7 @@ export class BoundaryReviewsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listBoundaryAgreementsForReview',
     summary: 'Agreements across your caseload; reviewDue=true for those due for review',
   })
   @ApiOkResponse({ type: AgreementPage })

@@ -21,6 +21,12 @@ export class CalendarFeedView {
     string | null;
 }
 
+/** All your active feeds in one page (at most 20 exist): `nextCursor` is always null. */
+export class CalendarFeedPage {
+  @ApiProperty({ type: [CalendarFeedView] }) data!: CalendarFeedView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
 export class CreatedCalendarFeedView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) label!: string | null;

@@ -12,7 +12,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor, Public, Roles } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
-  CalendarFeedView,
+  CalendarFeedPage,
   CreateCalendarFeedDto,
   CreatedCalendarFeedView,
 } from './calendar-feed.dto';
@@ -28,6 +28,7 @@ export class CalendarFeedsController {
   @Roles('counselor', 'supervisor')
   @ApiBearerAuth('bearer')
   @ApiOperation({
+    operationId: 'createCalendarFeed',
     summary: 'Create a secret ICS feed of your sessions for your calendar app (clinicians)',
     description: 'The answer holds the feed address once; only its hash is kept.',
   })
@@ -42,16 +43,20 @@ export class CalendarFeedsController {
 
   @Get()
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Your active calendar feeds (their addresses are not shown again)' })
-  @ApiOkResponse({ type: [CalendarFeedView] })
-  list(@CurrentActor() actor: StaffActor): Promise<CalendarFeedView[]> {
-    return this.feeds.list(actor);
+  @ApiOperation({
+    operationId: 'listCalendarFeeds',
+    summary: 'Your active calendar feeds (their addresses are not shown again)',
+  })
+  @ApiOkResponse({ type: CalendarFeedPage })
+  async list(@CurrentActor() actor: StaffActor): Promise<CalendarFeedPage> {
+    return { data: await this.feeds.list(actor), nextCursor: null };
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiBearerAuth('bearer')
   @ApiOperation({
+    operationId: 'revokeCalendarFeed',
     summary: 'Revoke one of your calendar feeds: its address answers 404 from now on',
   })
   @ApiNoContentResponse()
@@ -64,6 +69,7 @@ export class CalendarFeedsController {
   @Get(':token.ics')
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @ApiOperation({
+    operationId: 'getCalendarFeedIcs',
     summary:
       'The feed itself (iCalendar), for calendar apps: no bearer token, the address is the secret',
     description:

@@ -11,7 +11,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { CareTeamService } from './care-team.service';
-import { AddCareTeamMemberDto, CareTeamMemberView } from './dto/care-team.dto';
+import { AddCareTeamMemberDto, CareTeamMemberView, CareTeamPage } from './dto/care-team.dto';
 
 @ApiTags('care team')
 @ApiBearerAuth('bearer')
@@ -20,17 +20,21 @@ export class CareTeamController {
   constructor(private readonly careTeam: CareTeamService) {}
 
   @Get()
-  @ApiOperation({ summary: "The client's care team (primary counselor first)" })
-  @ApiOkResponse({ type: [CareTeamMemberView] })
-  list(
+  @ApiOperation({
+    operationId: 'listCareTeamMembers',
+    summary: "The client's care team (primary counselor first)",
+  })
+  @ApiOkResponse({ type: CareTeamPage })
+  async list(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
-  ): Promise<CareTeamMemberView[]> {
-    return this.careTeam.list(actor, clientId);
+  ): Promise<CareTeamPage> {
+    return { data: await this.careTeam.list(actor, clientId), nextCursor: null };
   }
 
   @Post()
   @ApiOperation({
+    operationId: 'addCareTeamMember',
     summary: 'Add a counselor or supervisor; a new primary counselor replaces the current one',
   })
   @ApiCreatedResponse({ type: CareTeamMemberView })
@@ -44,7 +48,10 @@ export class CareTeamController {
 
   @Delete(':memberId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a member (an active client keeps its primary counselor)' })
+  @ApiOperation({
+    operationId: 'removeCareTeamMember',
+    summary: 'Remove a member (an active client keeps its primary counselor)',
+  })
   @ApiNoContentResponse()
   remove(
     @CurrentActor() actor: StaffActor,

@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -66,11 +67,14 @@ export class ClientsController {
   @Post()
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'createClient',
     summary:
       'Open a client record (status intake), with its family members if listed (all or nothing); a counselor creating it becomes its primary counselor',
   })
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiCreatedResponse({ type: CreatedClientView })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Body() body: CreateClientDto,
@@ -87,6 +91,7 @@ export class ClientsController {
   @Get()
   @Scope('clients:read')
   @ApiOperation({
+    operationId: 'listClients',
     summary:
       'Clients you may reach: filters, name search (prefix, any name, accents ignored), sort',
   })
@@ -97,8 +102,9 @@ export class ClientsController {
 
   @Get(':clientId')
   @Scope('clients:read')
-  @ApiOperation({ summary: 'Read a client record (with ETag)' })
+  @ApiOperation({ operationId: 'getClient', summary: 'Read a client record (with ETag)' })
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -109,9 +115,13 @@ export class ClientsController {
 
   @Patch(':clientId')
   @Scope('clients:write')
-  @ApiOperation({ summary: 'Update demographics and assessment fields' })
+  @ApiOperation({
+    operationId: 'updateClient',
+    summary: 'Update demographics and assessment fields',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async update(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -125,10 +135,12 @@ export class ClientsController {
   @Post(':clientId/status')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'changeClientStatus',
     summary: 'Change status: intake → active ⇄ on_hold → discharged (reason and date), re-open',
   })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -142,9 +154,11 @@ export class ClientsController {
   @Post(':clientId/entered-in-error')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'markClientEnteredInError',
     summary: 'Mark a record created by mistake: it leaves all lists, stays in the audit trail',
   })
   @ApiOkResponse({ type: ClientView })
+  @ApiEtagHeader()
   async enteredInError(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -155,7 +169,10 @@ export class ClientsController {
   }
 
   @Get(':clientId/access-log')
-  @ApiOperation({ summary: "Who read or changed this client's record, when and how" })
+  @ApiOperation({
+    operationId: 'listClientAccessLog',
+    summary: "Who read or changed this client's record, when and how",
+  })
   @ApiOkResponse({ type: AccessLogPage })
   accessLogOf(
     @CurrentActor() actor: StaffActor,

@@ -20,6 +20,7 @@ export class DashboardsController {
 
   @Get('dashboard')
   @ApiOperation({
+    operationId: 'getCounselorDashboard',
     summary: 'Your morning dashboard (or, for supervisors and admins, a counselor’s you oversee)',
   })
   @ApiOkResponse({ type: DashboardView })
@@ -33,6 +34,7 @@ export class DashboardsController {
   @Get('dashboard/team')
   @Roles('supervisor', 'admin')
   @ApiOperation({
+    operationId: 'getTeamDashboard',
     summary:
       'Per counselor: caseload, sessions this week, overdue notes, no-show rate, goals needing attention, open major violations',
   })
@@ -43,6 +45,7 @@ export class DashboardsController {
 
   @Get('clients/:clientId/summary')
   @ApiOperation({
+    operationId: 'getClientSummary',
     summary:
       "A client's summary in one call: team, next session, attendance, goals with sparklines, agreements, setbacks",
   })

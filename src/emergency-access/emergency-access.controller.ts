@@ -25,6 +25,7 @@ export class EmergencyAccessController {
 
   @Post('clients/:clientId/emergency-access')
   @ApiOperation({
+    operationId: 'grantEmergencyAccess',
     summary: 'Break the glass: time-limited access to a client outside your care team (audited)',
   })
   @ApiCreatedResponse({ type: EmergencyGrantView })
@@ -52,7 +53,10 @@ export class EmergencyAccessController {
 
   @Get('emergency-access')
   @Roles('admin')
-  @ApiOperation({ summary: 'Review emergency access grants (admin)' })
+  @ApiOperation({
+    operationId: 'listEmergencyAccessGrants',
+    summary: 'Review emergency access grants (admin)',
+  })
   @ApiOkResponse({ type: EmergencyGrantPage })
   list(
     @CurrentActor() actor: StaffActor,

@@ -101,3 +101,9 @@ export class FamilyMemberView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
+
+/** The whole family in one page (families are small): `nextCursor` is always null. */
+export class FamilyMemberPage {
+  @ApiProperty({ type: [FamilyMemberView] }) data!: FamilyMemberView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -14,6 +15,7 @@ import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
   CreateFamilyMemberDto,
+  FamilyMemberPage,
   FamilyMemberView,
   UpdateFamilyMemberDto,
 } from './family-member.dto';
@@ -28,9 +30,13 @@ export class FamilyMembersController {
 
   @Post()
   @IdempotencyInService()
-  @ApiOperation({ summary: "Add a family member (a party of the client's agreements and goals)" })
+  @ApiOperation({
+    operationId: 'addFamilyMember',
+    summary: "Add a family member (a party of the client's agreements and goals)",
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: FamilyMemberView })
+  @ApiEtagHeader()
   async add(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -46,19 +52,20 @@ export class FamilyMembersController {
 
   @Get()
   @Scope('clients:read')
-  @ApiOperation({ summary: "The client's family members" })
-  @ApiOkResponse({ type: [FamilyMemberView] })
-  list(
+  @ApiOperation({ operationId: 'listFamilyMembers', summary: "The client's family members" })
+  @ApiOkResponse({ type: FamilyMemberPage })
+  async list(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
-  ): Promise<FamilyMemberView[]> {
-    return this.members.list(actor, clientId);
+  ): Promise<FamilyMemberPage> {
+    return { data: await this.members.list(actor, clientId), nextCursor: null };
   }
 
   @Get(':memberId')
   @Scope('clients:read')
-  @ApiOperation({ summary: 'Read a family member (with ETag)' })
+  @ApiOperation({ operationId: 'getFamilyMember', summary: 'Read a family member (with ETag)' })
   @ApiOkResponse({ type: FamilyMemberView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -70,10 +77,12 @@ export class FamilyMembersController {
 
   @Patch(':memberId')
   @ApiOperation({
+    operationId: 'updateFamilyMember',
     summary: 'Update: participation, consent, emergency contact, deceased, no contact…',
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: FamilyMemberView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

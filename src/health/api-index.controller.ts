@@ -42,7 +42,10 @@ export class ApiIndexController {
   constructor(private readonly config: AppConfig) {}
 
   @Get()
-  @ApiOperation({ summary: 'The API: its version and links to the docs and health checks' })
+  @ApiOperation({
+    operationId: 'getApiIndex',
+    summary: 'The API: its version and links to the docs and health checks',
+  })
   @ApiOkResponse({ type: ApiIndex })
   index(): ApiIndex {
     const { docsEnabled, metrics } = this.config;

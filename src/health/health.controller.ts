@@ -31,7 +31,10 @@ export class HealthController {
 
   @Get('live')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOperation({
+    operationId: 'checkLiveness',
+    summary: 'Liveness: the process is up and serving HTTP',
+  })
   @ApiOkResponse({ type: HealthStatus })
   live(): HealthStatus {
     return { status: 'ok' };
@@ -40,6 +43,7 @@ export class HealthController {
   @Get('ready')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'checkReadiness',
     summary: 'Readiness: the API can serve requests (database reachable, not draining)',
   })
   @ApiHeader({

@@ -28,6 +28,7 @@ export class IntakeInvitationsController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createIntakeInvitation',
     summary: 'Create a one-time intake link (default 14 days); its token is shown once',
   })
   @NoIdempotencyKey('replaying the answer would mean storing the secret link')
@@ -41,6 +42,7 @@ export class IntakeInvitationsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listIntakeInvitations',
     summary: 'Intake links (a counselor: the ones they sent; others: the practice’s), no tokens',
   })
   @ApiOkResponse({ type: IntakeInvitationPage })
@@ -53,7 +55,10 @@ export class IntakeInvitationsController {
 
   @Post(':id/revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke an unused intake link: it answers 404 from now on' })
+  @ApiOperation({
+    operationId: 'revokeIntakeInvitation',
+    summary: 'Revoke an unused intake link: it answers 404 from now on',
+  })
   @ApiOkResponse({ type: IntakeInvitationView })
   revoke(
     @CurrentActor() actor: StaffActor,

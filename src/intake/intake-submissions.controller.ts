@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiLocationHeader } from '../common/http/response-headers.decorators';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -45,10 +46,12 @@ export class IntakeSubmissionsController {
   @IdempotencyInService()
   @Roles('intake_coordinator', 'counselor', 'supervisor', 'admin')
   @ApiOperation({
+    operationId: 'createIntakeSubmission',
     summary: 'Enter an intake form on a prospective client’s behalf (staff, integrations)',
   })
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiCreatedResponse({ type: IntakeSubmissionDetailView })
+  @ApiLocationHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Body() body: IntakeSubmissionDto,
@@ -65,6 +68,7 @@ export class IntakeSubmissionsController {
   @Get()
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'listIntakeSubmissions',
     summary: 'The review queue: pending first, then newest, with likely duplicate clients',
   })
   @ApiOkResponse({ type: IntakeSubmissionPage })
@@ -78,6 +82,7 @@ export class IntakeSubmissionsController {
   @Get(':id')
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'getIntakeSubmission',
     summary: 'One submission as it was sent, with the consent versions acknowledged',
   })
   @ApiOkResponse({ type: IntakeSubmissionDetailView })
@@ -92,6 +97,7 @@ export class IntakeSubmissionsController {
   @HttpCode(200)
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'acceptIntakeSubmission',
     summary:
       'Accept: create the active client, family members and primary counselor in one transaction',
   })
@@ -107,7 +113,10 @@ export class IntakeSubmissionsController {
   @Post(':id/reject')
   @HttpCode(200)
   @Roles('intake_coordinator', 'admin')
-  @ApiOperation({ summary: 'Reject a pending submission, with a reason' })
+  @ApiOperation({
+    operationId: 'rejectIntakeSubmission',
+    summary: 'Reject a pending submission, with a reason',
+  })
   @ApiOkResponse({ type: IntakeSubmissionView })
   reject(
     @CurrentActor() actor: StaffActor,
@@ -121,6 +130,7 @@ export class IntakeSubmissionsController {
   @HttpCode(200)
   @Roles('intake_coordinator', 'admin')
   @ApiOperation({
+    operationId: 'mergeIntakeSubmission',
     summary: 'Mark a pending submission as a duplicate of an existing client (write access needed)',
   })
   @ApiOkResponse({ type: IntakeSubmissionView })

@@ -30,6 +30,7 @@ export class PublicIntakeController {
 
   @Get(':token')
   @ApiOperation({
+    operationId: 'getIntakeForm',
     summary:
       'The intake form behind a one-time link: sections, fields and consent texts (no login)',
   })
@@ -45,6 +46,7 @@ export class PublicIntakeController {
   @Post(':token')
   @IdempotencyScopedBy(IntakeLinkIdempotencyScope)
   @ApiOperation({
+    operationId: 'submitIntakeForm',
     summary: 'Submit the intake form through a one-time link (no login); the link is spent',
     description:
       'Validated strictly: 400 lists every field at fault, 422 names missing or outdated consents. Nothing is stored unless everything passes.',

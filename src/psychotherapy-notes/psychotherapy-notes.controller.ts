@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -36,6 +37,7 @@ export class PsychotherapyNotesController {
   @Post('clients/:clientId/psychotherapy-notes')
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'createPsychotherapyNote',
     summary: 'Write a psychotherapy (process) note about a client, optionally for one session',
     description: AUTHOR_ONLY,
   })
@@ -45,6 +47,8 @@ export class PsychotherapyNotesController {
     description: 'Retry-safe creation: the same key answers with the note it created',
   })
   @ApiCreatedResponse({ type: PsychotherapyNoteView })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -61,6 +65,7 @@ export class PsychotherapyNotesController {
 
   @Get('clients/:clientId/psychotherapy-notes')
   @ApiOperation({
+    operationId: 'listPsychotherapyNotes',
     summary: 'Your own psychotherapy notes about a client, newest first',
     description: AUTHOR_ONLY,
   })
@@ -75,10 +80,12 @@ export class PsychotherapyNotesController {
 
   @Get('psychotherapy-notes/:id')
   @ApiOperation({
+    operationId: 'getPsychotherapyNote',
     summary: 'Read one of your psychotherapy notes (with ETag)',
     description: AUTHOR_ONLY,
   })
   @ApiOkResponse({ type: PsychotherapyNoteView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -88,13 +95,18 @@ export class PsychotherapyNotesController {
   }
 
   @Patch('psychotherapy-notes/:id')
-  @ApiOperation({ summary: 'Edit one of your psychotherapy notes', description: AUTHOR_ONLY })
+  @ApiOperation({
+    operationId: 'updatePsychotherapyNote',
+    summary: 'Edit one of your psychotherapy notes',
+    description: AUTHOR_ONLY,
+  })
   @ApiHeader({
     name: 'If-Match',
     required: false,
     description: 'ETag from a previous read; 412 if the note changed',
   })
   @ApiOkResponse({ type: PsychotherapyNoteView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,

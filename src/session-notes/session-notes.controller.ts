@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -32,8 +33,12 @@ export class SessionNotesController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Start the note of a completed session (SOAP, DAP, BIRP or free)' })
+  @ApiOperation({
+    operationId: 'createSessionNote',
+    summary: 'Start the note of a completed session (SOAP, DAP, BIRP or free)',
+  })
   @ApiCreatedResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -45,8 +50,9 @@ export class SessionNotesController {
 
   @Get()
   @Scope('notes:read')
-  @ApiOperation({ summary: 'Read the note with its addenda' })
+  @ApiOperation({ operationId: 'getSessionNote', summary: 'Read the note with its addenda' })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -56,9 +62,13 @@ export class SessionNotesController {
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Save the draft (author only, until signed)' })
+  @ApiOperation({
+    operationId: 'updateSessionNote',
+    summary: 'Save the draft (author only, until signed)',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -71,8 +81,12 @@ export class SessionNotesController {
 
   @Post('sign')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign and lock the note (a trainee’s note then awaits co-signature)' })
+  @ApiOperation({
+    operationId: 'signSessionNote',
+    summary: 'Sign and lock the note (a trainee’s note then awaits co-signature)',
+  })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async sign(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -83,8 +97,9 @@ export class SessionNotesController {
 
   @Post('cosign')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Co-sign a supervisee’s note' })
+  @ApiOperation({ operationId: 'cosignSessionNote', summary: 'Co-sign a supervisee’s note' })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async cosign(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -95,8 +110,12 @@ export class SessionNotesController {
 
   @Post('return')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Return a supervisee’s note to its author with a comment' })
+  @ApiOperation({
+    operationId: 'returnSessionNoteToAuthor',
+    summary: 'Return a supervisee’s note to its author with a comment',
+  })
   @ApiOkResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async returnToAuthor(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,
@@ -107,8 +126,12 @@ export class SessionNotesController {
   }
 
   @Post('addenda')
-  @ApiOperation({ summary: 'Append a dated, signed addendum to a signed note' })
+  @ApiOperation({
+    operationId: 'addSessionNoteAddendum',
+    summary: 'Append a dated, signed addendum to a signed note',
+  })
   @ApiCreatedResponse({ type: SessionNoteView })
+  @ApiEtagHeader()
   async addendum(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,

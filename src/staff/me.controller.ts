@@ -12,7 +12,7 @@ export class MeController {
   constructor(private readonly staff: StaffService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The signed-in staff member and their practice' })
+  @ApiOperation({ operationId: 'getMe', summary: 'The signed-in staff member and their practice' })
   @ApiOkResponse({ type: MeView })
   me(@CurrentActor() actor: StaffActor): Promise<MeView> {
     return this.staff.me(actor);

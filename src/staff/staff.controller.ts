@@ -1,3 +1,4 @@
+import { ApiEtagHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -43,6 +44,7 @@ export class StaffController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createStaffMember',
     summary: 'Add a staff member (with a password, or get a one-time set-password token)',
   })
   @ApiCreatedResponse({ type: CreatedStaffView })
@@ -57,15 +59,16 @@ export class StaffController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List the practice's staff, by name" })
+  @ApiOperation({ operationId: 'listStaff', summary: "List the practice's staff, by name" })
   @ApiOkResponse({ type: StaffPage })
   list(@CurrentActor() actor: StaffActor, @Query() query: ListStaffQueryDto): Promise<StaffPage> {
     return this.staff.list(actor, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a staff member (with ETag)' })
+  @ApiOperation({ operationId: 'getStaffMember', summary: 'Read a staff member (with ETag)' })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -75,13 +78,17 @@ export class StaffController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change name, role, supervisor or co-signature requirement' })
+  @ApiOperation({
+    operationId: 'updateStaffMember',
+    summary: 'Change name, role, supervisor or co-signature requirement',
+  })
   @ApiHeader({
     name: 'If-Match',
     required: false,
     description: 'ETag from a previous read; 412 if it changed',
   })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -94,8 +101,12 @@ export class StaffController {
 
   @Post(':id/deactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Deactivate: ends sign-in and refresh tokens now (the record stays)' })
+  @ApiOperation({
+    operationId: 'deactivateStaffMember',
+    summary: 'Deactivate: ends sign-in and refresh tokens now (the record stays)',
+  })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async deactivate(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
@@ -106,8 +117,12 @@ export class StaffController {
 
   @Post(':id/reactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reactivate a deactivated staff member' })
+  @ApiOperation({
+    operationId: 'reactivateStaffMember',
+    summary: 'Reactivate a deactivated staff member',
+  })
   @ApiOkResponse({ type: StaffView })
+  @ApiEtagHeader()
   async reactivate(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,

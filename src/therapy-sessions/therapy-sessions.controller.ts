@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -40,12 +41,15 @@ export class TherapySessionsController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createTherapySession',
     summary: 'Schedule a session (409 names the session in the way when someone is double-booked)',
   })
   @ApiCreatedResponse({ type: TherapySessionView })
   @ApiConflictResponse({
     description: 'Double-booking: `conflictingSessionId` names the session in the way',
   })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async schedule(
     @CurrentActor() actor: StaffActor,
     @Body() body: ScheduleSessionDto,
@@ -58,6 +62,7 @@ export class TherapySessionsController {
 
   @Post('series')
   @ApiOperation({
+    operationId: 'createTherapySessionSeries',
     summary: 'Schedule a weekly or fortnightly series; conflicts are reported per occurrence',
   })
   @ApiCreatedResponse({ type: SeriesView })
@@ -71,6 +76,7 @@ export class TherapySessionsController {
   @Get()
   @Scope('sessions:read')
   @ApiOperation({
+    operationId: 'listTherapySessions',
     summary:
       'Calendar: sessions you may see, by start time; filter by counselor, client, status, time range',
   })
@@ -81,8 +87,9 @@ export class TherapySessionsController {
 
   @Get(':sessionId')
   @Scope('sessions:read')
-  @ApiOperation({ summary: 'Read a session (with ETag)' })
+  @ApiOperation({ operationId: 'getTherapySession', summary: 'Read a session (with ETag)' })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async get(
     @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -94,9 +101,10 @@ export class TherapySessionsController {
   @Post(':sessionId/reschedule')
   @Scope('sessions:write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move a scheduled session' })
+  @ApiOperation({ operationId: 'rescheduleTherapySession', summary: 'Move a scheduled session' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async reschedule(
     @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -110,9 +118,11 @@ export class TherapySessionsController {
   @Post(':sessionId/cancel')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'cancelTherapySession',
     summary: "Cancel with a reason (a late cancel inside the practice's cancellation window)",
   })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async cancel(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -124,8 +134,12 @@ export class TherapySessionsController {
 
   @Post(':sessionId/no-show')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a started session as a no-show' })
+  @ApiOperation({
+    operationId: 'markTherapySessionNoShow',
+    summary: 'Mark a started session as a no-show',
+  })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async noShow(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) id: string,
@@ -137,9 +151,11 @@ export class TherapySessionsController {
   @Post(':sessionId/complete')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'completeTherapySession',
     summary: 'Complete with attendees: the client and/or family members of that client',
   })
   @ApiOkResponse({ type: TherapySessionView })
+  @ApiEtagHeader()
   async complete(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) id: string,

@@ -40,6 +40,7 @@ export class GoalRecordsController {
   @Post('commitments')
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'addGoalCommitment',
     summary: 'Add a commitment: a concrete behaviour, its cadence and which party keeps it',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -57,7 +58,7 @@ export class GoalRecordsController {
 
   @Post('commitments/:commitmentId/pause')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pause an active commitment' })
+  @ApiOperation({ operationId: 'pauseGoalCommitment', summary: 'Pause an active commitment' })
   @ApiOkResponse({ type: CommitmentView })
   pause(
     @CurrentActor() actor: StaffActor,
@@ -70,7 +71,7 @@ export class GoalRecordsController {
 
   @Post('commitments/:commitmentId/resume')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resume a paused commitment' })
+  @ApiOperation({ operationId: 'resumeGoalCommitment', summary: 'Resume a paused commitment' })
   @ApiOkResponse({ type: CommitmentView })
   resume(
     @CurrentActor() actor: StaffActor,
@@ -83,7 +84,10 @@ export class GoalRecordsController {
 
   @Post('commitments/:commitmentId/end')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End a commitment (it stays in the record)' })
+  @ApiOperation({
+    operationId: 'endGoalCommitment',
+    summary: 'End a commitment (it stays in the record)',
+  })
   @ApiOkResponse({ type: CommitmentView })
   end(
     @CurrentActor() actor: StaffActor,
@@ -97,6 +101,7 @@ export class GoalRecordsController {
   @Post('check-ins')
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'recordCheckIn',
     summary:
       'Record a check-in: each party’s trust rating (0-10), commitments kept and missed since the last one, a note, the session',
   })
@@ -115,7 +120,10 @@ export class GoalRecordsController {
 
   @Post('milestones')
   @IdempotencyInService()
-  @ApiOperation({ summary: 'Add a milestone on the way to the goal' })
+  @ApiOperation({
+    operationId: 'addGoalMilestone',
+    summary: 'Add a milestone on the way to the goal',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: MilestoneView })
   async addMilestone(
@@ -131,7 +139,10 @@ export class GoalRecordsController {
 
   @Post('milestones/:milestoneId/reach')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a milestone reached, with a celebration note (once, for good)' })
+  @ApiOperation({
+    operationId: 'reachGoalMilestone',
+    summary: 'Mark a milestone reached, with a celebration note (once, for good)',
+  })
   @ApiOkResponse({ type: MilestoneView })
   reach(
     @CurrentActor() actor: StaffActor,
@@ -146,6 +157,7 @@ export class GoalRecordsController {
   @Post('setbacks')
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'recordGoalSetback',
     summary:
       'Record a setback (relapse, broken commitment, boundary violation, escalated conflict, discovered lie, other); it never resets progress',
   })

@@ -1,4 +1,5 @@
 import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -52,10 +53,13 @@ export class TrustGoalsController {
   @Post()
   @IdempotencyInService()
   @ApiOperation({
+    operationId: 'createTrustGoal',
     summary: 'Set a trust-rebuilding goal between two parties of the client (proposed or active)',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: TrustGoalView })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
   async create(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -72,6 +76,7 @@ export class TrustGoalsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listTrustGoals',
     summary:
       'The client’s goals with their derived figures (entered-in-error ones only on request)',
   })
@@ -86,10 +91,12 @@ export class TrustGoalsController {
 
   @Get(':goalId')
   @ApiOperation({
+    operationId: 'getTrustGoal',
     summary:
       'Read a goal with commitments, milestones and derived figures: current rating per party, trend, reliability, days since the last check-in, suggested achievement status (with ETag)',
   })
   @ApiOkResponse({ type: TrustGoalView })
+  @ApiEtagHeader()
   async get(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -101,9 +108,13 @@ export class TrustGoalsController {
   }
 
   @Patch(':goalId')
-  @ApiOperation({ summary: 'Edit a goal being planned or under way (the parties never change)' })
+  @ApiOperation({
+    operationId: 'updateTrustGoal',
+    summary: 'Edit a goal being planned or under way (the parties never change)',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TrustGoalView })
+  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -118,12 +129,14 @@ export class TrustGoalsController {
   @Post(':goalId/status')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'changeTrustGoalStatus',
     summary:
       'Change the lifecycle status and/or set the achievement status (409 names the current, requested and allowed statuses)',
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: TrustGoalView })
   @ApiConflictResponse({ description: 'A transition the rules do not allow' })
+  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -140,6 +153,7 @@ export class TrustGoalsController {
 
   @Get(':goalId/timeline')
   @ApiOperation({
+    operationId: 'getTrustGoalTimeline',
     summary:
       'Check-ins, setbacks and reached milestones in time order, with each party’s rating series',
   })

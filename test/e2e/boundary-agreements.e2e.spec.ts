@@ -140,6 +140,12 @@ describe('boundary agreements', () => {
     expect(count!.n).toBe(0);
   });
 
+  it("lists the client's agreements as one page", async () => {
+    const { base, id } = await proposed();
+    const list = await http().get(base).set('Authorization', auth).expect(200);
+    expect(list.body).toMatchObject({ nextCursor: null, data: [{ id, status: 'proposed' }] });
+  });
+
   it('enforces the lifecycle, naming the current and requested status when refused', async () => {
     const { url } = await proposed();
     const refused = await http()

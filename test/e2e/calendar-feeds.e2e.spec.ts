@@ -262,7 +262,8 @@ describe('calendar feeds', () => {
       .get('/api/v1/calendar-feeds')
       .set('Authorization', counselorAuth)
       .expect(200);
-    const feeds = response.body as Record<string, unknown>[];
+    expect(response.body.nextCursor).toBeNull();
+    const feeds = response.body.data as Record<string, unknown>[];
     const ids = feeds.map((feed) => feed.id);
     expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
     expect(ids).not.toContain(theirs.id);
@@ -290,7 +291,7 @@ describe('calendar feeds', () => {
       .get('/api/v1/calendar-feeds')
       .set('Authorization', counselorAuth)
       .expect(200);
-    expect((list.body as { id: string }[]).map((row) => row.id)).not.toContain(feed.id);
+    expect((list.body.data as { id: string }[]).map((row) => row.id)).not.toContain(feed.id);
     await http()
       .delete(`/api/v1/calendar-feeds/${feed.id}`)
       .set('Authorization', counselorAuth)

@@ -145,7 +145,7 @@ describe('POST /clients', () => {
         .get(`/api/v1/clients/${created.body.id}/family-members`)
         .set('Authorization', auth)
         .expect(200);
-      expect(listed.body.map((m: { id: string }) => m.id).sort()).toEqual(
+      expect(listed.body.data.map((m: { id: string }) => m.id).sort()).toEqual(
         created.body.familyMembers.map((m: { id: string }) => m.id).sort(),
       );
       const events = await db().query<

@@ -51,7 +51,8 @@ describe('clients', () => {
       .get(`/api/v1/clients/${response.body.id}/care-team`)
       .set('Authorization', counselorAuth)
       .expect(200);
-    expect(careTeam.body).toEqual([
+    expect(careTeam.body.nextCursor).toBeNull();
+    expect(careTeam.body.data).toEqual([
       expect.objectContaining({ staffId: team.counselor.id, role: 'primary_counselor' }),
     ]);
     const read = await http()
@@ -427,7 +428,7 @@ describe('clients', () => {
         .expect(422);
       const list = await http().get(base).set('Authorization', counselorAuth).expect(200);
       expect(
-        list.body.map((m: { firstName: string; participation: string }) => [
+        list.body.data.map((m: { firstName: string; participation: string }) => [
           m.firstName,
           m.participation,
         ]),
@@ -467,7 +468,7 @@ describe('clients', () => {
         .send({ staffId: team.intake.id, role: 'co_therapist' })
         .expect(422);
       const team1 = await http().get(base).set('Authorization', counselorAuth).expect(200);
-      const primary = (team1.body as { id: string; role: string }[]).find(
+      const primary = (team1.body.data as { id: string; role: string }[]).find(
         (m) => m.role === 'primary_counselor',
       )!;
       const refused = await http()
@@ -482,7 +483,7 @@ describe('clients', () => {
         .expect(201);
       const team2 = await http().get(base).set('Authorization', adminAuth).expect(200);
       expect(
-        (team2.body as { staffId: string; role: string }[]).map((m) => [m.staffId, m.role]),
+        (team2.body.data as { staffId: string; role: string }[]).map((m) => [m.staffId, m.role]),
       ).toEqual([
         [team.supervisor.id, 'primary_counselor'],
         [team.trainee.id, 'co_therapist'],

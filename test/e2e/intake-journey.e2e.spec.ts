@@ -147,7 +147,7 @@ describe('intake: from a link to an active client', () => {
     });
     const family = await get(`/api/v1/clients/${clientId}/family-members`, auth.counselor);
     const members = (
-      family.body as {
+      family.body.data as {
         firstName: string;
         relationship: string;
         participation: string;
@@ -162,7 +162,7 @@ describe('intake: from a link to an active client', () => {
       ['Ruth Okafor', 'friend_support', 'invited', true],
     ]);
     const careTeam = await get(`/api/v1/clients/${clientId}/care-team`, auth.counselor);
-    expect(careTeam.body).toMatchObject([
+    expect(careTeam.body.data).toMatchObject([
       { staffId: team.counselor.id, role: 'primary_counselor' },
     ]);
 

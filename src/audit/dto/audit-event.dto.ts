@@ -24,7 +24,11 @@ export class AuditEventDto implements AuditEventView {
   @ApiProperty({ example: 'client' })
   resourceType!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The record acted on, usually a UUID; for a denied route, its method and path',
+  })
   resourceId!: string | null;
 
   @ApiProperty({ format: 'uuid', nullable: true, type: String })

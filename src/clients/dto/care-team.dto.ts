@@ -25,3 +25,9 @@ export class CareTeamMemberView {
   @ApiProperty({ enum: CARE_TEAM_ROLES }) role!: CareTeamRole;
   @ApiProperty({ format: 'date-time' }) addedAt!: string;
 }
+
+/** The whole care team in one page (a handful of people): `nextCursor` is always null. */
+export class CareTeamPage {
+  @ApiProperty({ type: [CareTeamMemberView] }) data!: CareTeamMemberView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -40,7 +40,10 @@ export class CreateTrustGoalDto {
     maxItems: 2,
     description:
       'The two parties: the client and one family member, or two family members of this client',
-    example: [{ party: 'client' }, { party: 'family_member', familyMemberId: '…' }],
+    example: [
+      { party: 'client' },
+      { party: 'family_member', familyMemberId: '6f1c2a9e-3b7d-4e2a-9c1f-8a4b5d6e7f80' },
+    ],
   })
   @IsArray()
   @ArrayMinSize(2)
