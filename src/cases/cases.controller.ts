@@ -1,3 +1,4 @@
+import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -60,7 +61,10 @@ export class CasesController {
   ) {}
 
   @Get(':id/attendance')
-  @ApiOperation({ summary: 'Who came to which session of the case; attendance rate per member' })
+  @ApiOperation({
+    operationId: 'getCaseAttendance',
+    summary: 'Who came to which session of the case; attendance rate per member',
+  })
   @ApiOkResponse({ type: CaseAttendanceView })
   getAttendance(
     @CurrentActor() actor: StaffActor,
@@ -70,7 +74,12 @@ export class CasesController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Open a case; a counselor opening it becomes its primary counselor' })
+  @ApiLocationHeader()
+  @ApiEtagHeader()
+  @ApiOperation({
+    operationId: 'createCase',
+    summary: 'Open a case; a counselor opening it becomes its primary counselor',
+  })
   @ApiCreatedResponse({ type: CaseView })
   async create(
     @CurrentActor() actor: StaffActor,
@@ -83,14 +92,21 @@ export class CasesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The cases the caller reaches, newest first' })
+  @ApiOperation({
+    operationId: 'listCases',
+    summary: 'The cases the caller reaches, newest first',
+  })
   @ApiOkResponse({ type: CasePage })
   list(@CurrentActor() actor: StaffActor, @Query() query: ListCasesQueryDto): Promise<CasePage> {
     return this.cases.list(actor, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One case' })
+  @ApiEtagHeader()
+  @ApiOperation({
+    operationId: 'getCase',
+    summary: 'One case',
+  })
   @ApiOkResponse({ type: CaseView })
   async get(
     @CurrentActor() actor: StaffActor,
@@ -101,7 +117,11 @@ export class CasesController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a case’s type, label or presenting reason' })
+  @ApiEtagHeader()
+  @ApiOperation({
+    operationId: 'updateCase',
+    summary: 'Change a case’s type, label or presenting reason',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: CaseView })
   async update(
@@ -116,7 +136,11 @@ export class CasesController {
 
   @Post(':id/status')
   @HttpCode(200)
-  @ApiOperation({ summary: 'open ⇄ on_hold → closed (with reason and date); closed → open' })
+  @ApiEtagHeader()
+  @ApiOperation({
+    operationId: 'changeCaseStatus',
+    summary: 'open ⇄ on_hold → closed (with reason and date); closed → open',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: CaseView })
   async changeStatus(
@@ -131,7 +155,11 @@ export class CasesController {
 
   @Post(':id/entered-in-error')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a case entered in error: it leaves every list' })
+  @ApiEtagHeader()
+  @ApiOperation({
+    operationId: 'markCaseEnteredInError',
+    summary: 'Mark a case entered in error: it leaves every list',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: CaseView })
   async enteredInError(
@@ -145,7 +173,10 @@ export class CasesController {
   }
 
   @Get(':id/members')
-  @ApiOperation({ summary: 'The persons of a case, with their role and participation' })
+  @ApiOperation({
+    operationId: 'listCaseMembers',
+    summary: 'The persons of a case, with their role and participation',
+  })
   @ApiOkResponse({ type: CaseMemberList })
   async listMembers(
     @CurrentActor() actor: StaffActor,
@@ -155,7 +186,10 @@ export class CasesController {
   }
 
   @Post(':id/members')
-  @ApiOperation({ summary: 'Add an existing client, a family member, or a new person to a case' })
+  @ApiOperation({
+    operationId: 'addCaseMember',
+    summary: 'Add an existing client, a family member, or a new person to a case',
+  })
   @ApiCreatedResponse({ type: CaseMemberView })
   addMember(
     @CurrentActor() actor: StaffActor,
@@ -167,6 +201,7 @@ export class CasesController {
 
   @Post(':id/members/:personId/client')
   @ApiOperation({
+    operationId: 'createClientFromCaseMember',
     summary:
       'Make a person of the case a client: their own chart, number and care team, same person id',
   })

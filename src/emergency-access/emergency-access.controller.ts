@@ -39,6 +39,7 @@ export class EmergencyAccessController {
 
   @Post('cases/:caseId/emergency-access')
   @ApiOperation({
+    operationId: 'grantCaseEmergencyAccess',
     summary:
       'Break the glass on a case: its shared sessions and notes, not its clients’ charts (audited)',
   })

@@ -14,6 +14,7 @@ export class ClientSessionNotesController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listClientSessionNotes',
     summary:
       'The notes of a client’s chart: their own sessions’, and those of the joint sessions they came to',
   })

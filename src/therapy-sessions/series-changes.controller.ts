@@ -19,7 +19,10 @@ export class SeriesChangesController {
 
   @Post('end')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End a series: its scheduled occurrences from a date on are cancelled' })
+  @ApiOperation({
+    operationId: 'endTherapySessionSeries',
+    summary: 'End a series: its scheduled occurrences from a date on are cancelled',
+  })
   @ApiOkResponse({ type: SeriesEndView })
   end(
     @CurrentActor() actor: StaffActor,
@@ -32,6 +35,7 @@ export class SeriesChangesController {
   @Post('move')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'moveTherapySessionSeries',
     summary:
       'Move the scheduled occurrences from a date on; a conflict refuses the whole move (409 listing each) unless skipConflicts',
   })

@@ -50,6 +50,7 @@ const VERBS = [
   'submit',
   'check',
   'replay',
+  'move',
 ];
 
 /** Ids that name no record: each is documented as what it is instead. */
