@@ -22,6 +22,15 @@ import { GRANT_COLUMNS, type GrantRow } from './emergency-grant.row';
  * "Break the glass": a clinician outside the care team opens a client's record for a limited time,
  * with a stated reason. The grant is audited as emergency access and reviewed by admins.
  */
+/** Breaking the glass is for clinicians: the people who would treat the client. */
+function assertClinician(actor: StaffActor): void {
+  if (actor.role !== 'counselor' && actor.role !== 'supervisor') {
+    throw new ForbiddenProblem(
+      'Only clinicians (counselors and supervisors) can request emergency access.',
+    );
+  }
+}
+
 @Injectable()
 export class EmergencyAccessService {
   constructor(
@@ -35,11 +44,7 @@ export class EmergencyAccessService {
     clientId: string,
     dto: RequestEmergencyAccessDto,
   ): Promise<EmergencyGrantView> {
-    if (actor.role !== 'counselor' && actor.role !== 'supervisor') {
-      throw new ForbiddenProblem(
-        'Only clinicians (counselors and supervisors) can request emergency access.',
-      );
-    }
+    assertClinician(actor);
     return this.txHost.withTransaction(async () => {
       const [client] = await this.txHost.tx.query<{ on_team: boolean }[]>(
         `SELECT EXISTS (SELECT 1 FROM care_team_members m WHERE m.practice_id = c.practice_id AND m.client_id = c.id
@@ -59,27 +64,15 @@ export class EmergencyAccessService {
           'You are on this client’s care team: no emergency access is needed.',
         );
       }
-      const [row] = await this.txHost.tx.query<GrantRow[]>(
-        `WITH g AS (
-           INSERT INTO emergency_access_grants (practice_id, client_id, staff_id, reason, expires_at)
-           VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING *)
-         SELECT ${GRANT_COLUMNS} FROM g JOIN staff s ON s.practice_id = g.practice_id AND s.id = g.staff_id`,
-        [
-          actor.practiceId,
-          clientId,
-          actor.id,
-          dto.reason.trim(),
-          this.config.emergencyAccessMinutes,
-        ],
-      );
+      const row = await this.insertGrant(actor, 'client_id', clientId, dto.reason);
       await this.audit.record({
         action: 'emergency_access',
         resourceType: 'client',
         resourceId: clientId,
         clientId,
-        metadata: { grantId: row!.id, minutes: this.config.emergencyAccessMinutes },
+        metadata: { grantId: row.id, minutes: this.config.emergencyAccessMinutes },
       });
-      return toView(row!);
+      return toView(row);
     });
   }
 
@@ -92,11 +85,7 @@ export class EmergencyAccessService {
     caseId: string,
     dto: RequestEmergencyAccessDto,
   ): Promise<EmergencyGrantView> {
-    if (actor.role !== 'counselor' && actor.role !== 'supervisor') {
-      throw new ForbiddenProblem(
-        'Only clinicians (counselors and supervisors) can request emergency access.',
-      );
-    }
+    assertClinician(actor);
     return this.txHost.withTransaction(async () => {
       const [kase] = await this.txHost.tx.query<{ on_team: boolean }[]>(
         `SELECT EXISTS (SELECT 1 FROM case_care_team_members m WHERE m.practice_id = k.practice_id AND m.case_id = k.id
@@ -116,21 +105,32 @@ export class EmergencyAccessService {
           'You are on this case’s care team: no emergency access is needed.',
         );
       }
-      const [row] = await this.txHost.tx.query<GrantRow[]>(
-        `WITH g AS (
-           INSERT INTO emergency_access_grants (practice_id, case_id, staff_id, reason, expires_at)
-           VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING *)
-         SELECT ${GRANT_COLUMNS} FROM g JOIN staff s ON s.practice_id = g.practice_id AND s.id = g.staff_id`,
-        [actor.practiceId, caseId, actor.id, dto.reason.trim(), this.config.emergencyAccessMinutes],
-      );
+      const row = await this.insertGrant(actor, 'case_id', caseId, dto.reason);
       await this.audit.record({
         action: 'emergency_access',
         resourceType: 'case',
         resourceId: caseId,
-        metadata: { grantId: row!.id, minutes: this.config.emergencyAccessMinutes },
+        metadata: { grantId: row.id, minutes: this.config.emergencyAccessMinutes },
       });
-      return toView(row!);
+      return toView(row);
     });
+  }
+
+  /** The grant row, naming either the client or the case, for the configured minutes. */
+  private async insertGrant(
+    actor: StaffActor,
+    target: 'client_id' | 'case_id',
+    targetId: string,
+    reason: string,
+  ): Promise<GrantRow> {
+    const [row] = await this.txHost.tx.query<GrantRow[]>(
+      `WITH g AS (
+         INSERT INTO emergency_access_grants (practice_id, ${target}, staff_id, reason, expires_at)
+         VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING *)
+       SELECT ${GRANT_COLUMNS} FROM g JOIN staff s ON s.practice_id = g.practice_id AND s.id = g.staff_id`,
+      [actor.practiceId, targetId, actor.id, reason.trim(), this.config.emergencyAccessMinutes],
+    );
+    return row!;
   }
 
   async list(
