@@ -12,7 +12,9 @@ const SCHEMA_FILE = resolve(PACKAGE_ROOT, 'src/schema.ts');
 async function generateSchemaSource(documentPath = DEFAULT_DOCUMENT) {
   const { default: openapiTS, astToString, COMMENT_HEADER } = require('openapi-typescript');
   const document = JSON.parse(await readFile(documentPath, 'utf8'));
-  const ast = await openapiTS(document, { silent: true });
+  // A property with a default is one the caller may leave out: without `defaultNonNullable: false`
+  // every defaulted request field (a check-in's `commitmentsKept`, a goal's `priority`) would be required.
+  const ast = await openapiTS(document, { silent: true, defaultNonNullable: false });
   return COMMENT_HEADER + astToString(ast);
 }
 

@@ -2663,13 +2663,13 @@ export interface components {
              * @default invited
              * @enum {string}
              */
-            participation: "participating" | "invited" | "declined" | "no_contact";
+            participation?: "participating" | "invited" | "declined" | "no_contact";
             /** @default false */
-            consentToContact: boolean;
+            consentToContact?: boolean;
             /** @default false */
-            emergencyContact: boolean;
+            emergencyContact?: boolean;
             /** @default false */
-            deceased: boolean;
+            deceased?: boolean;
             /** Format: date */
             deceasedOn?: string | null;
         };
@@ -2997,7 +2997,7 @@ export interface components {
              * @default participating
              * @enum {string}
              */
-            participation: "participating" | "invited" | "declined" | "no_contact";
+            participation?: "participating" | "invited" | "declined" | "no_contact";
         };
         PromoteMemberDto: {
             /**
@@ -3066,13 +3066,13 @@ export interface components {
              * @default invited
              * @enum {string}
              */
-            participation: "participating" | "invited" | "declined" | "no_contact";
+            participation?: "participating" | "invited" | "declined" | "no_contact";
             /** @default false */
-            consentToContact: boolean;
+            consentToContact?: boolean;
             /** @default false */
-            emergencyContact: boolean;
+            emergencyContact?: boolean;
             /** @default false */
-            deceased: boolean;
+            deceased?: boolean;
             /** Format: date */
             deceasedOn?: string | null;
         };
@@ -3501,12 +3501,12 @@ export interface components {
              * @default medium
              * @enum {string}
              */
-            priority: "high" | "medium" | "low";
+            priority?: "high" | "medium" | "low";
             /**
              * @default proposed
              * @enum {string}
              */
-            lifecycleStatus: "proposed" | "active";
+            lifecycleStatus?: "proposed" | "active";
         };
         CommitmentView: {
             /** Format: uuid */
@@ -3799,12 +3799,12 @@ export interface components {
              * @description Since the last check-in
              * @default 0
              */
-            commitmentsKept: number;
+            commitmentsKept?: number;
             /**
              * @description Since the last check-in
              * @default 0
              */
-            commitmentsMissed: number;
+            commitmentsMissed?: number;
             note?: string;
             /**
              * Format: uuid
@@ -3853,7 +3853,7 @@ export interface components {
             /** @description The prospective client's email, shown prefilled on the form */
             email?: string | null;
             /** @default 14 */
-            expiresInDays: number;
+            expiresInDays?: number;
         };
         CreatedIntakeInvitationView: {
             /** Format: uuid */
@@ -4053,7 +4053,7 @@ export interface components {
              * @description Create the family members (and the emergency contact) listed in the submission on the new client
              * @default true
              */
-            createFamilyMembers: boolean;
+            createFamilyMembers?: boolean;
         };
         RejectIntakeDto: {
             /** @description Why the submission is not taken on (kept with it) */
