@@ -102,6 +102,9 @@ describe('the generated TypeScript client', () => {
     });
     const session = ok(scheduled);
     expect(scheduled.response.status).toBe(201);
+    expect(scheduled.response.headers.get('Location')).toBe(
+      `/api/v1/therapy-sessions/${session.id}`,
+    );
     expect(session).toMatchObject({ status: 'scheduled', counselorId: counselor.id });
     const path = { sessionId: session.id };
 
@@ -133,7 +136,8 @@ describe('the generated TypeScript client', () => {
       params: { path },
     });
     expect(again.data).toBeUndefined();
-    expect(again.error).toMatchObject({ status: 409, instance: expect.any(String) });
+    expect(again.error?.status).toBe(409);
+    expect(again.error?.type).toMatch(/^urn:family-therapy:problem:/);
 
     const goals = { clientId: client.id };
     const goal = ok(

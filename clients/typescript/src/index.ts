@@ -9,7 +9,11 @@ export type Schema<Name extends keyof components['schemas']> = components['schem
 /** The problem details (RFC 9457) every error answer carries. */
 export type Problem = components['schemas']['ProblemDetailsSchema'];
 
-export type FamilyTherapyClient = Client<paths, 'application/json'>;
+/**
+ * Any media type: answers are `application/json`, errors `application/problem+json`, and both must
+ * reach `data` and `error` typed.
+ */
+export type FamilyTherapyClient = Client<paths>;
 
 /** Where the bearer credential comes from: a staff access token or an API client's key, never both. */
 export type FamilyTherapyCredentials =
