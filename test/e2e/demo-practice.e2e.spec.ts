@@ -136,6 +136,27 @@ describe('demo practice', () => {
           client: true,
         },
       ]);
+      // Who came to the Okafor family's three sessions held: Chidi once on time, once late, once not.
+      const okafors = cases.find((k: { label: string }) => k.label === 'Okafor family')
+        .id as string;
+      const { data: people } = await opens('counselor', `/cases/${okafors}/members`);
+      const nameOf = new Map(
+        people.map((m: { personId: string; firstName: string }) => [m.personId, m.firstName]),
+      );
+      const attendance = await opens('counselor', `/cases/${okafors}/attendance`);
+      expect(
+        Object.fromEntries(
+          attendance.members.map((m: Record<string, unknown>) => [
+            nameOf.get(m.personId),
+            [m.sessions, m.attended, m.late, m.absent],
+          ]),
+        ),
+      ).toEqual({
+        Maya: [3, 3, 0, 0],
+        Grace: [3, 3, 0, 0],
+        Chidi: [3, 2, 1, 1],
+        Daniel: [3, 0, 0, 0],
+      });
       // Sam co-leads the family sessions: the case is theirs, Grace's own chart is not.
       const { data: samsCases } = await opens('trainee', '/cases');
       expect(samsCases.map((k: { label: string }) => k.label).sort()).toEqual([
