@@ -42,10 +42,10 @@ export async function seedCoupleStory({ cast, cal }: StoryContext): Promise<void
       { familyMemberId: tomas, role: 'partner' },
     ],
   });
-  const [elenaP, tomasP] = marshes.persons as [string, string];
-  const tomasClient = await makeClient(sam, marshes.id, tomasP, '1984-10-17');
+  const [elenaPerson, tomasPerson] = marshes.persons as [string, string];
+  const tomasClient = await makeClient(sam, marshes.id, tomasPerson, '1984-10-17');
   await sam.post(`/clients/${tomasClient}/care-team`, { staffId: jordan.id, role: 'co_therapist' });
-  const bothCame = { [elenaP]: 'attended', [tomasP]: 'attended' } as const;
+  const bothCame = { [elenaPerson]: 'attended', [tomasPerson]: 'attended' } as const;
   const session = {
     clientId: elena.id,
     caseId: marshes.id,

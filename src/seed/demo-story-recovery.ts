@@ -77,9 +77,9 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
       { familyMemberId: daniel, role: 'parent', participation: 'declined' },
     ],
   });
-  const [mayaP, graceP, chidiP] = okafors.persons as [string, string, string];
+  const [mayaPerson, gracePerson, chidiPerson] = okafors.persons as [string, string, string];
   // Grace came as Maya's mother and is now in treatment herself: her own chart, the same person.
-  await makeClient(jordan, okafors.id, graceP, '1968-04-09');
+  await makeClient(jordan, okafors.id, gracePerson, '1968-04-09');
   const family = {
     clientId: maya.id,
     caseId: okafors.id,
@@ -87,6 +87,7 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
     coTherapist: sam,
     modality: 'family',
   } as const;
+  // Maya's individual sessions are hers, not the case's: their notes stay out of Grace's chart.
   const individual = { clientId: maya.id, counselor: jordan, modality: 'individual' } as const;
 
   // This week: the family session today, Maya alone by video on Wednesday-ish.
@@ -99,7 +100,7 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
     cal,
     { ...family, startsAt: cal.at(-22, '15:00'), setting: 'in_person' },
     both,
-    { [mayaP]: 'attended', [graceP]: 'attended', [chidiP]: 'attended' },
+    { [mayaPerson]: 'attended', [gracePerson]: 'attended', [chidiPerson]: 'attended' },
   );
   await jordan.post(`/therapy-sessions/${withChidi}/note`, {
     format: 'dap',
@@ -117,7 +118,7 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
     cal,
     { ...family, startsAt: cal.at(-8, '15:00'), setting: 'in_person' },
     both,
-    { [mayaP]: 'attended', [graceP]: 'attended', [chidiP]: 'late' },
+    { [mayaPerson]: 'attended', [gracePerson]: 'attended', [chidiPerson]: 'late' },
   );
   await jordan.post(`/therapy-sessions/${weekAgo}/note`, {
     format: 'dap',
@@ -135,9 +136,9 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
     text: 'Grace phoned the next morning to add that Maya had asked to borrow money after the session; she said no and pointed to the Sunday budget talk.',
   });
   await held(cal, { ...family, startsAt: cal.at(-5, '15:00'), setting: 'in_person' }, both, {
-    [mayaP]: 'attended',
-    [graceP]: 'attended',
-    [chidiP]: 'absent',
+    [mayaPerson]: 'attended',
+    [gracePerson]: 'attended',
+    [chidiPerson]: 'absent',
   });
   await held(cal, { ...individual, startsAt: cal.at(-1, '15:00'), setting: 'in_person' }, [CLIENT]);
   const missed = await schedule(cal, {
