@@ -16,7 +16,7 @@ export interface OwnerRow {
   role: StaffRole;
 }
 
-/** A session as the feed publishes it: client number and initials, never names. */
+/** A session as the feed publishes it: client number and initials (none for a case session), never names. */
 export interface SessionRow {
   id: string;
   client_id: string;

@@ -124,11 +124,14 @@ export class CalendarFeedsService {
         [hashToken(token)],
       );
       if (!owner) throw new CalendarFeedNotFoundError();
-      // Initials are cut in SQL, so full names never reach this process on this route.
+      // Initials are cut in SQL, so full names never reach this process on this route. A session
+      // of a case gets none: its attendees share a surname (often the case's label), so even the
+      // booking client's initials would name the family.
       const rows = await this.txHost.tx.query<SessionRow[]>(
         `SELECT t.id, t.client_id, t.starts_at, t.ends_at, t.updated_at, t.version, t.modality, t.setting, t.location,
                 t.status, c.client_number,
-                left(btrim(c.first_name), 1) AS first_initial, left(btrim(c.last_name), 1) AS last_initial
+                CASE WHEN t.case_id IS NULL THEN left(btrim(c.first_name), 1) END AS first_initial,
+                CASE WHEN t.case_id IS NULL THEN left(btrim(c.last_name), 1) END AS last_initial
            FROM therapy_sessions t
            JOIN clients c ON c.practice_id = t.practice_id AND c.id = t.client_id
           WHERE t.practice_id = $1 AND (t.counselor_id = $2 OR t.co_therapist_id = $2)

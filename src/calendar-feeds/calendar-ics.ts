@@ -12,7 +12,7 @@ export interface FeedSession {
   location: string | null;
   status: string;
   clientNumber: string;
-  /** First letter of the client's first name and of their last name (either may be empty). */
+  /** First letter of the client’s first name and of their last name (either may be empty; both are for a session of a case). */
   initials: [string, string];
 }
 

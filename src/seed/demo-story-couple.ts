@@ -1,9 +1,11 @@
+import { makeClient, openCase } from './demo-case';
 import { CLIENT, goalWithCheckIns, held, member, newClient, schedule } from './demo-story';
 import type { StoryContext } from './demo-story';
 
 /**
  * A couple rebuilding trust after an affair (Elena and Tomás Marsh), seen by Sam, a trainee whose
- * notes need Morgan's co-signature, with Jordan as co-therapist. Tomás's promises of openness keep
+ * notes need Morgan's co-signature, with Jordan as co-therapist. Both partners are clients, in one
+ * couple case whose sessions (and their notes) show in both charts. Tomás's promises of openness keep
  * slipping (low reliability); a phones-and-privacy agreement waits for his acknowledgment; one of
  * Sam's notes waits for Morgan, another came back with a comment.
  */
@@ -29,8 +31,24 @@ export async function seedCoupleStory({ cast, cal }: StoryContext): Promise<void
   });
   const [tomas] = elena.family as [string];
   const couple = [CLIENT, member(tomas)];
+  const marshes = await openCase(sam, {
+    type: 'couple',
+    label: 'Marsh couple',
+    presentingReason: 'Rebuilding trust after Tomás’s affair.',
+    openedOn: cal.day(-56),
+    coTherapist: jordan,
+    members: [
+      { clientId: elena.id, role: 'partner' },
+      { familyMemberId: tomas, role: 'partner' },
+    ],
+  });
+  const [elenaPerson, tomasPerson] = marshes.persons as [string, string];
+  const tomasClient = await makeClient(sam, marshes.id, tomasPerson, '1984-10-17');
+  await sam.post(`/clients/${tomasClient}/care-team`, { staffId: jordan.id, role: 'co_therapist' });
+  const bothCame = { [elenaPerson]: 'attended', [tomasPerson]: 'attended' } as const;
   const session = {
     clientId: elena.id,
+    caseId: marshes.id,
     counselor: sam,
     coTherapist: jordan,
     modality: 'couple',
@@ -43,6 +61,7 @@ export async function seedCoupleStory({ cast, cal }: StoryContext): Promise<void
     cal,
     { ...session, startsAt: cal.at(-9, '18:00'), setting: 'in_person' },
     couple,
+    bothCame,
   );
   await sam.post(`/therapy-sessions/${returned}/note`, {
     format: 'soap',
@@ -65,6 +84,7 @@ export async function seedCoupleStory({ cast, cal }: StoryContext): Promise<void
     cal,
     { ...session, startsAt: cal.at(-2, '18:00'), setting: 'in_person' },
     couple,
+    bothCame,
   );
   await sam.post(`/therapy-sessions/${awaiting}/note`, {
     format: 'soap',

@@ -1,9 +1,10 @@
+import { openCase } from './demo-case';
 import { CLIENT, goalWithCheckIns, member, newClient, schedule } from './demo-story';
 import type { StoryContext } from './demo-story';
 
 /**
  * An estranged adult son (Ruth Lindqvist and her son Jonah, who has not answered yet), with
- * Jordan. The goal with Jonah has gone quiet for a month (stalled); the one with her daughter Ada,
+ * Jordan, in an individual case: Ruth does the work alone for now. The goal with Jonah has gone quiet for a month (stalled); the one with her daughter Ada,
  * who stayed close, ran past its target date.
  */
 export async function seedEstrangementStory({ cast, cal }: StoryContext): Promise<void> {
@@ -28,8 +29,16 @@ export async function seedEstrangementStory({ cast, cal }: StoryContext): Promis
     ],
   });
   const [jonah, ada] = ruth.family as [string, string];
+  const alone = await openCase(jordan, {
+    type: 'individual',
+    label: 'Ruth Lindqvist',
+    presentingReason: 'Estrangement from her son Jonah; keeping close to her daughter Ada.',
+    openedOn: cal.day(-90),
+    members: [{ clientId: ruth.id, role: 'identified_client' }],
+  });
   await schedule(cal, {
     clientId: ruth.id,
+    caseId: alone.id,
     counselor: jordan,
     modality: 'individual',
     setting: 'in_person',

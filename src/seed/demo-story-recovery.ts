@@ -1,3 +1,4 @@
+import { makeClient, openCase } from './demo-case';
 import { CLIENT, goalWithCheckIns, held, member, newClient, schedule } from './demo-story';
 import type { CheckIn, StoryContext } from './demo-story';
 
@@ -18,9 +19,12 @@ const WEEKS: [maya: number, grace: number, kept: number, note?: string][] = [
 
 /**
  * A daughter in recovery and her mother (Maya and Grace Okafor), with Jordan (counselor) and Sam
- * (trainee, co-leading the family sessions). Months of Sunday calls rebuilding Grace's trust, a
- * milestone this week, then a relapse three days ago; the agreement on evenings, meetings and money
- * crossed twice; a supervisor's emergency access on the night of the relapse.
+ * (trainee, co-leading the family sessions). The Okafor family case holds them both as clients,
+ * Maya's brother Chidi who comes to some of the family sessions, and their father Daniel who
+ * declined; the family sessions are the case's, Maya's individual sessions stay in her own chart.
+ * Months of Sunday calls rebuilding Grace's trust, a milestone this week, then a relapse three
+ * days ago; the agreement on evenings, meetings and money crossed twice; a supervisor's emergency
+ * access on the night of the relapse.
  */
 export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<void> {
   const { counselor: jordan, trainee: sam } = cast;
@@ -48,27 +52,73 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
         relationship: 'father',
         participation: 'declined',
       },
+      {
+        firstName: 'Chidi',
+        lastName: 'Okafor',
+        relationship: 'sibling',
+        participation: 'participating',
+        consentToContact: true,
+      },
     ],
   });
-  const [grace] = maya.family as [string];
+  const [grace, daniel, chidi] = maya.family as [string, string, string];
   const both = [CLIENT, member(grace)];
+  const okafors = await openCase(jordan, {
+    type: 'family',
+    label: 'Okafor family',
+    presentingReason:
+      'Maya’s recovery, and rebuilding trust with her mother Grace and her brother Chidi.',
+    openedOn: cal.day(-84),
+    coTherapist: sam,
+    members: [
+      { clientId: maya.id, role: 'identified_client' },
+      { familyMemberId: grace, role: 'parent' },
+      { familyMemberId: chidi, role: 'sibling' },
+      { familyMemberId: daniel, role: 'parent', participation: 'declined' },
+    ],
+  });
+  const [mayaPerson, gracePerson, chidiPerson] = okafors.persons as [string, string, string];
+  // Grace came as Maya's mother and is now in treatment herself: her own chart, the same person.
+  await makeClient(jordan, okafors.id, gracePerson, '1968-04-09');
   const family = {
     clientId: maya.id,
+    caseId: okafors.id,
     counselor: jordan,
     coTherapist: sam,
     modality: 'family',
   } as const;
+  // Maya's individual sessions are hers, not the case's: their notes stay out of Grace's chart.
   const individual = { clientId: maya.id, counselor: jordan, modality: 'individual' } as const;
 
   // This week: the family session today, Maya alone by video on Wednesday-ish.
   await schedule(cal, { ...family, startsAt: cal.at(0, '16:00'), setting: 'in_person' });
   await schedule(cal, { ...individual, startsAt: cal.at(2, '10:00'), setting: 'telehealth' });
 
-  // Held: a week ago (note signed, then an addendum), five days ago (note overdue), yesterday (note to write).
+  // Held: three weeks ago with Chidi (note signed), a week ago (note signed, then an addendum),
+  // five days ago (note overdue), yesterday Maya alone (note to write).
+  const withChidi = await held(
+    cal,
+    { ...family, startsAt: cal.at(-22, '15:00'), setting: 'in_person' },
+    both,
+    { [mayaPerson]: 'attended', [gracePerson]: 'attended', [chidiPerson]: 'attended' },
+  );
+  await jordan.post(`/therapy-sessions/${withChidi}/note`, {
+    format: 'dap',
+    content: {
+      data: 'Chidi joined for the first time. He spoke about the years he covered for Maya and how tired he is of being the go-between.',
+      assessment:
+        'Chidi carries messages between Maya and Grace; taking him out of that role lets the two of them talk directly.',
+      plan: 'Maya and Grace speak to each other on the Sunday calls, not through Chidi. Chidi welcome at family sessions when he wants.',
+    },
+    interventions: ['family mapping', 'reflective listening'],
+    riskLevel: 'low',
+  });
+  await jordan.post(`/therapy-sessions/${withChidi}/note/sign`);
   const weekAgo = await held(
     cal,
     { ...family, startsAt: cal.at(-8, '15:00'), setting: 'in_person' },
     both,
+    { [mayaPerson]: 'attended', [gracePerson]: 'attended', [chidiPerson]: 'late' },
   );
   await jordan.post(`/therapy-sessions/${weekAgo}/note`, {
     format: 'dap',
@@ -85,7 +135,11 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
   await jordan.post(`/therapy-sessions/${weekAgo}/note/addenda`, {
     text: 'Grace phoned the next morning to add that Maya had asked to borrow money after the session; she said no and pointed to the Sunday budget talk.',
   });
-  await held(cal, { ...family, startsAt: cal.at(-5, '15:00'), setting: 'in_person' }, both);
+  await held(cal, { ...family, startsAt: cal.at(-5, '15:00'), setting: 'in_person' }, both, {
+    [mayaPerson]: 'attended',
+    [gracePerson]: 'attended',
+    [chidiPerson]: 'absent',
+  });
   await held(cal, { ...individual, startsAt: cal.at(-1, '15:00'), setting: 'in_person' }, [CLIENT]);
   const missed = await schedule(cal, {
     ...individual,

@@ -64,6 +64,8 @@ export async function newClient(
 
 interface NewSession {
   clientId: string;
+  /** The case the session belongs to: its attendees are then recorded as persons of the case. */
+  caseId?: string;
   counselor: DemoCaller;
   coTherapist?: DemoCaller;
   startsAt: string;
@@ -76,6 +78,7 @@ interface NewSession {
 export async function schedule(cal: DemoCalendar, session: NewSession): Promise<string> {
   const { id } = await session.counselor.post<{ id: string }>('/therapy-sessions', {
     clientId: session.clientId,
+    caseId: session.caseId,
     counselorId: session.counselor.id,
     coTherapistId: session.coTherapist?.id,
     startsAt: session.startsAt,
@@ -89,14 +92,26 @@ export async function schedule(cal: DemoCalendar, session: NewSession): Promise<
   return id;
 }
 
-/** A session that took place: scheduled in the past, then completed with who came. */
+/** Who of a case's persons was at a session (`invited`, `attended`, `absent` or `late`). */
+export type CaseAttendance = Record<string, 'invited' | 'attended' | 'absent' | 'late'>;
+
+/**
+ * A session that took place: scheduled in the past, then completed with who came — for a session
+ * of a case, also each person of the case by their person id.
+ */
 export async function held(
   cal: DemoCalendar,
   session: NewSession,
   attendees: Party[],
+  caseAttendance?: CaseAttendance,
 ): Promise<string> {
   const id = await schedule(cal, session);
-  await session.counselor.post(`/therapy-sessions/${id}/complete`, { attendees });
+  await session.counselor.post(`/therapy-sessions/${id}/complete`, {
+    attendees,
+    caseAttendees: caseAttendance
+      ? Object.entries(caseAttendance).map(([personId, attendance]) => ({ personId, attendance }))
+      : undefined,
+  });
   return id;
 }
 

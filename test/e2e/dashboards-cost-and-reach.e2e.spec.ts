@@ -2,7 +2,7 @@ import { addFamilyMember, createClient } from '../factories/client.factory';
 import { createStaff, createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { countQueries } from '../setup/query-counter';
-import { dashboardsFixture, goal, session } from './dashboards-fixture';
+import { dashboardsFixture, goal, note, session } from './dashboards-fixture';
 
 describe('dashboards: cost and reach', () => {
   const fx = dashboardsFixture();
@@ -12,6 +12,7 @@ describe('dashboards: cost and reach', () => {
     const ds = fx.testApp.dataSource;
     const sizes = [5, 200];
     const counts: number[] = [];
+    const viewedCounts: number[] = [];
     for (const size of sizes) {
       const team = await createTeam(ds);
       const C = team.counselor.id;
@@ -74,9 +75,28 @@ describe('dashboards: cost and reach', () => {
       expect(result.body.notes.toWrite).toHaveLength(size);
       expect(result.body.goalsNeedingAttention.length).toBe(size);
       counts.push(statements);
+
+      // Their supervisor looking at it: the viewer's reach joins each section, not each session.
+      const supervisorAuth = bearer(await tokenFor(fx.testApp.app, team.supervisor));
+      const viewed = await countQueries(() =>
+        http()
+          .get('/api/v1/dashboard')
+          .query({ counselorId: C })
+          .set('Authorization', supervisorAuth),
+      );
+      expect(viewed.result.status).toBe(200);
+      expect(viewed.result.body.schedule).toHaveLength(size);
+      expect(
+        (viewed.result.body.schedule as { caseType: string; caseMemberInitials: string[] }[]).every(
+          (s) => s.caseType === 'family' && s.caseMemberInitials.length === 2,
+        ),
+      ).toBe(true);
+      viewedCounts.push(viewed.statements);
     }
     expect(counts[0]).toBe(counts[1]);
     expect(counts[0]).toBeLessThanOrEqual(12);
+    expect(viewedCounts[0]).toBe(viewedCounts[1]);
+    expect(viewedCounts[0]).toBeLessThanOrEqual(12);
   });
 
   it('shows a team dashboard to supervisors and admins only', async () => {
@@ -151,6 +171,45 @@ describe('dashboards: cost and reach', () => {
     const goalId = await goal(ds, client, mother, {
       checkIns: [4, 5, 6, 7].map((rating, i) => ({ daysAgo: 2 + 7 * (3 - i), rating })),
     });
+    // A family case with the client, their mother and a brother who is a client too: the joint
+    // session is booked under the brother, and its signed note is in this client's chart as well.
+    const brother = await createClient(ds, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+      firstName: 'Chidi',
+      lastName: 'Okafor',
+    });
+    const [kase] = await ds.query<{ id: string }[]>(
+      `INSERT INTO cases (practice_id, case_type, label) VALUES ($1, 'family', 'Okafor family') RETURNING id`,
+      [team.practice.id],
+    );
+    await ds.query(
+      `INSERT INTO case_members (practice_id, case_id, person_id, role)
+       SELECT practice_id, $2::uuid, person_id, 'child' FROM clients WHERE practice_id = $1 AND id = ANY($3::uuid[])
+       UNION ALL
+       SELECT practice_id, $2::uuid, person_id, 'parent' FROM family_members WHERE practice_id = $1 AND id = $4`,
+      [team.practice.id, kase!.id, [client.id, brother.id], mother],
+    );
+    const joint = await session(
+      ds,
+      brother,
+      team.counselor.id,
+      new Date(Date.now() - 4 * 86_400_000).toISOString(),
+      { status: 'completed', modality: 'family' },
+    );
+    await ds.query(`UPDATE therapy_sessions SET case_id = $3 WHERE practice_id = $1 AND id = $2`, [
+      team.practice.id,
+      joint,
+      kase!.id,
+    ]);
+    await ds.query(
+      `INSERT INTO session_case_attendees (practice_id, session_id, person_id, attendance)
+       SELECT practice_id, $2::uuid, person_id, 'attended' FROM clients WHERE practice_id = $1 AND id = ANY($3::uuid[])
+       UNION ALL
+       SELECT practice_id, $2::uuid, person_id, 'attended' FROM family_members WHERE practice_id = $1 AND id = $4`,
+      [team.practice.id, joint, [client.id, brother.id], mother],
+    );
+    await note(ds, brother, joint, team.counselor.id, 'signed');
     const auth = bearer(await tokenFor(fx.testApp.app, team.counselor));
     // A session's first request on a process looks up its revocation state once (auth-revocation
     // spec); the summary's own cost is measured on a session already in use, as a dashboard's is.
@@ -167,6 +226,17 @@ describe('dashboards: cost and reach', () => {
     ]);
     expect(body.nextSession.id).toBe(next);
     expect(body.attendanceRate).toBeCloseTo(2 / 3, 4);
+    expect(body.cases).toEqual([
+      expect.objectContaining({ id: kase!.id, type: 'family', role: 'child' }),
+    ]);
+    expect(body.recentNotes).toEqual([
+      expect.objectContaining({ sessionId: joint, status: 'signed', caseType: 'family' }),
+    ]);
+    expect([...(body.recentNotes[0].attendeeInitials as string[])].sort()).toEqual([
+      'CO',
+      'G',
+      'TC',
+    ]);
     expect(body.goals).toEqual([
       expect.objectContaining({
         id: goalId,

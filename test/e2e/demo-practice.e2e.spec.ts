@@ -25,14 +25,17 @@ describe('demo practice', () => {
   afterAll(() => testApp.close());
 
   const http = () => request(testApp.app.getHttpServer());
-  const opens = async (role: (typeof DEMO_LOGINS)[number]['key'], path: string) => {
+  const answers = async (role: (typeof DEMO_LOGINS)[number]['key'], path: string) => {
     const { email } = DEMO_LOGINS.find((login) => login.key === role)!;
     const login = await http().post('/api/v1/auth/login').send({ email, password: PASSWORD });
     expect(login.status).toBe(200);
-    const response = await http()
+    return http()
       .get(`/api/v1${path}`)
-      .set('Authorization', `Bearer ${login.body.accessToken as string}`)
-      .expect(200);
+      .set('Authorization', `Bearer ${login.body.accessToken as string}`);
+  };
+  const opens = async (role: (typeof DEMO_LOGINS)[number]['key'], path: string) => {
+    const response = await answers(role, path);
+    expect(response.status).toBe(200);
     return response.body;
   };
   const kinds = (rows: Record<string, unknown>[], key: string) =>
@@ -57,7 +60,8 @@ describe('demo practice', () => {
     it('the counselor’s dashboard has something in every section', async () => {
       const dashboard = await opens('counselor', '/dashboard');
       expect(dashboard.today).toBe(cal.day(0));
-      expect(dashboard.caseload.byStatus.active).toBe(4);
+      // Maya and Grace, Elena and Tomás (co-therapist), Ruth, Samuel.
+      expect(dashboard.caseload.byStatus.active).toBe(6);
       const schedule = dashboard.schedule as { day: string; startsAt: string }[];
       expect(schedule.filter((s) => s.day === cal.day(0)).map((s) => s.startsAt)).toEqual([
         cal.at(0, '13:00'),
@@ -88,6 +92,113 @@ describe('demo practice', () => {
       expect(dashboard.emergencyAccess).toEqual([
         expect.objectContaining({ staffName: 'Morgan Reyes' }),
       ]);
+    });
+
+    it('the counselor’s caseload has the Okafor family, the Marsh couple and Ruth’s individual case', async () => {
+      const { data: cases } = await opens('counselor', '/cases');
+      expect(
+        cases.map((k: Record<string, unknown>) => [k.label, k.type, k.status, k.openedOn]).sort(),
+      ).toEqual([
+        ['Marsh couple', 'couple', 'open', cal.day(-56)],
+        ['Okafor family', 'family', 'open', cal.day(-84)],
+        ['Ruth Lindqvist', 'individual', 'open', cal.day(-90)],
+      ]);
+      const members = async (label: string) => {
+        const { id } = cases.find((k: { label: string }) => k.label === label);
+        const { data } = await opens('counselor', `/cases/${id as string}/members`);
+        return data.map((m: Record<string, unknown>) => ({
+          name: `${m.firstName as string} ${m.lastName as string}`,
+          role: m.role,
+          participation: m.participation,
+          client: m.clientId !== null,
+        }));
+      };
+      expect(await members('Okafor family')).toEqual([
+        {
+          name: 'Maya Okafor',
+          role: 'identified_client',
+          participation: 'participating',
+          client: true,
+        },
+        { name: 'Grace Okafor', role: 'parent', participation: 'participating', client: true },
+        { name: 'Chidi Okafor', role: 'sibling', participation: 'participating', client: false },
+        { name: 'Daniel Okafor', role: 'parent', participation: 'declined', client: false },
+      ]);
+      expect(await members('Marsh couple')).toEqual([
+        { name: 'Elena Marsh', role: 'partner', participation: 'participating', client: true },
+        { name: 'Tomás Marsh', role: 'partner', participation: 'participating', client: true },
+      ]);
+      expect(await members('Ruth Lindqvist')).toEqual([
+        {
+          name: 'Ruth Lindqvist',
+          role: 'identified_client',
+          participation: 'participating',
+          client: true,
+        },
+      ]);
+      // Who came to the Okafor family's three sessions held: Chidi once on time, once late, once not.
+      const okafors = cases.find((k: { label: string }) => k.label === 'Okafor family')
+        .id as string;
+      const { data: people } = await opens('counselor', `/cases/${okafors}/members`);
+      const nameOf = new Map(
+        people.map((m: { personId: string; firstName: string }) => [m.personId, m.firstName]),
+      );
+      const attendance = await opens('counselor', `/cases/${okafors}/attendance`);
+      expect(
+        Object.fromEntries(
+          attendance.members.map((m: Record<string, unknown>) => [
+            nameOf.get(m.personId),
+            [m.sessions, m.attended, m.late, m.absent],
+          ]),
+        ),
+      ).toEqual({
+        Maya: [3, 3, 0, 0],
+        Grace: [3, 3, 0, 0],
+        Chidi: [3, 2, 1, 1],
+        Daniel: [3, 0, 0, 0],
+      });
+      // Sam co-leads the family sessions: the case is theirs, Grace's own chart is not.
+      const { data: samsCases } = await opens('trainee', '/cases');
+      expect(samsCases.map((k: { label: string }) => k.label).sort()).toEqual([
+        'Marsh couple',
+        'Okafor family',
+      ]);
+    });
+
+    it('a joint family session’s signed note is one note in both Maya’s and Grace’s charts', async () => {
+      const okafor = async (first: string) => {
+        const { data } = await opens('counselor', `/clients?search=${first}`);
+        return (data as { id: string; firstName: string; lastName: string }[]).find(
+          (c) => c.firstName === first && c.lastName === 'Okafor',
+        )!.id;
+      };
+      const [maya, grace] = [await okafor('Maya'), await okafor('Grace')];
+      const chart = async (clientId: string) =>
+        (await opens('counselor', `/clients/${clientId}/session-notes`)).data as {
+          id: string;
+          sessionId: string;
+          status: string;
+        }[];
+      const mayas = await chart(maya);
+      const graces = await chart(grace);
+      // The two family sessions Grace came to, signed: the same notes as in Maya's chart.
+      expect(graces.map((n) => n.status)).toEqual(['signed', 'signed']);
+      expect(mayas.filter((n) => n.status === 'signed')).toEqual(graces);
+      const trainee = await answers('trainee', `/clients/${grace}/session-notes`);
+      expect(trainee.status).toBe(404);
+    });
+
+    it('the counselor’s dashboard shows today’s family session with its case type and initials', async () => {
+      const { schedule } = await opens('counselor', '/dashboard');
+      const family = schedule.find((s: { startsAt: string }) => s.startsAt === cal.at(0, '16:00'));
+      // Daniel declined: his initials are not among those expected.
+      expect(family).toMatchObject({
+        modality: 'family',
+        caseType: 'family',
+        caseMemberInitials: ['MO', 'GO', 'CO'],
+      });
+      const couple = schedule.find((s: { startsAt: string }) => s.startsAt === cal.at(0, '18:00'));
+      expect(couple).toMatchObject({ caseType: 'couple', caseMemberInitials: ['EM', 'TM'] });
     });
 
     it('the trainee’s dashboard has their sessions, a note to finish and one returned, and the shared families’ news', async () => {

@@ -48,13 +48,13 @@ describe('npm run demo:reset', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     const before = await clients();
-    expect(before).toHaveLength(4);
+    expect(before).toHaveLength(6);
 
     const again = demoReset();
     expect(again.stderr).toBe('');
     expect(again.status).toBe(0);
     const after = await clients();
-    expect(after).toHaveLength(4);
+    expect(after).toHaveLength(6);
     expect(after.filter((row) => before.some((old) => old.id === row.id))).toEqual([]);
 
     const login = await request(testApp.app.getHttpServer())
