@@ -21,7 +21,8 @@ export class CaseCareTeamMemberView {
   @ApiProperty({ format: 'uuid' }) staffId!: string;
   @ApiProperty() firstName!: string;
   @ApiProperty() lastName!: string;
-  @ApiProperty({ enum: ['supervisor', 'counselor'] }) staffRole!: string;
+  @ApiProperty({ enum: ['admin', 'supervisor', 'counselor', 'intake_coordinator'] })
+  staffRole!: string;
   @ApiProperty({ enum: CARE_TEAM_ROLES }) role!: CareTeamRole;
   @ApiProperty({ format: 'date-time' }) addedAt!: string;
 }
