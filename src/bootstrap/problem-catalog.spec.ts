@@ -45,7 +45,7 @@ describe('problem catalog', () => {
       type: 'urn:family-therapy:problem:already-on-care-team',
       status: 409,
       title: 'Conflict',
-      features: ['clients', 'emergency-access'],
+      features: ['clients', 'cases', 'emergency-access'],
     });
   });
 

@@ -32,4 +32,15 @@ export const CASE_ERRORS = {
     status: 409,
     description: 'This person already has a client chart.',
   },
+  alreadyOnCareTeam: {
+    code: 'already-on-care-team',
+    status: 409,
+    description: 'The staff member already has this role on the case’s care team.',
+  },
+  primaryCounselorRequired: {
+    code: 'primary-counselor-required',
+    status: 422,
+    description:
+      'A case keeps its primary counselor until it is closed: name a new primary counselor instead.',
+  },
 } as const satisfies ProblemCodes;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
+import { openClientCase } from '../cases/case-writes';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { AuditEventInput } from '../audit/audit-event';
 import type { StaffActor } from '../common/actor/actor';
@@ -30,8 +31,9 @@ import { drawClientNumbers, insertClient } from './client-writes';
 import { CreateClientDto, type CreatedClientView } from './dto/client.dto';
 
 /**
- * Opening a client record, with its family members when the request lists them: one transaction,
- * so either the client and every member exist, each with its own `create` event, or nothing does.
+ * Opening a client record, with its family members when the request lists them and the case around
+ * them when it asks for one: one transaction, so either the client, every member and the case
+ * exist, each with its own `create` event, or nothing does. Without `case` no case is opened.
  */
 @Injectable()
 export class ClientCreationService {
@@ -91,7 +93,7 @@ export class ClientCreationService {
         );
         if (primaryId)
           await this.careTeam.insertMember(actor, client.id, primaryId, 'primary_counselor');
-        const { familyMembers: _members, ...clientFields } = dto;
+        const { familyMembers: _members, case: kase, ...clientFields } = dto;
         const events: AuditEventInput[] = [
           {
             action: 'create',
@@ -122,6 +124,25 @@ export class ClientCreationService {
             changedFields: memberColumns[i]!.fields,
           }),
         );
+        let caseId: string | undefined;
+        if (kase) {
+          caseId = await openClientCase(rows, {
+            practiceId: actor.practiceId,
+            clientId: client.id,
+            type: kase.type,
+            label: kase.label?.trim() ?? client.last_name,
+            presentingReason: kase.presentingReason ?? null,
+            primaryCounselorId: primaryId ?? null,
+            createdBy: actor.id,
+          });
+          events.push({
+            action: 'create',
+            resourceType: 'case',
+            resourceId: caseId,
+            changedFields: providedFields(kase),
+            metadata: { clientId: client.id, members: members.length + 1 },
+          });
+        }
         await this.audit.recordMany(events);
         await this.webhooks.emit('client.created', {
           practiceId: actor.practiceId,
@@ -129,6 +150,7 @@ export class ClientCreationService {
         });
         const body: CreatedClientView = toClientView(client);
         if (dto.familyMembers) body.familyMembers = memberRows.map(toFamilyMemberView);
+        if (caseId) body.caseId = caseId;
         return { body, etag: etagOf(client.id, client.version) };
       }),
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '@nestjs-cls/transactional';
+import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { plainToInstance } from 'class-transformer';
 import { ClientAccessService } from '../access/client-access.service';
@@ -8,7 +8,7 @@ import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
-import { insertClient } from '../clients/client-writes';
+import { drawClientNumbers, insertClient } from '../clients/client-writes';
 import { rowsOfManager } from '../common/sql/query-rows';
 import { insertFamilyMembers } from '../family-members/family-member-writes';
 import {
@@ -41,11 +41,18 @@ export class IntakeReviewService {
     private readonly webhooks: WebhookOutbox,
   ) {}
 
-  accept(
+  async accept(
     actor: StaffActor,
     submissionId: string,
     dto: AcceptIntakeDto,
   ): Promise<IntakeSubmissionView> {
+    // As in `ClientCreationService`: the number is drawn and committed before the accepting
+    // transaction opens, so the practice's counter row is locked for one statement, not until this
+    // acceptance commits, and other creations in the practice do not queue behind it. An acceptance
+    // refused below leaves its number unused: a gap, never a repeat.
+    const clientNumber = await this.txHost.withTransaction(Propagation.NotSupported, () =>
+      drawClientNumbers(rowsOfManager(this.txHost.tx), actor.practiceId, 1),
+    );
     return this.txHost.withTransaction(async () => {
       const payload = await this.lockPending(actor, submissionId);
       await this.careTeam.assertClinician(
@@ -55,7 +62,7 @@ export class IntakeReviewService {
       );
       // Stored as sent; read back through the DTO for the same normalisation (emails) as at intake.
       const form = plainToInstance(IntakeSubmissionDto, payload);
-      const clientId = await this.insertClient(actor, form);
+      const clientId = await this.insertClient(actor, form, clientNumber);
       const events: AuditEventInput[] = [
         {
           action: 'create',
@@ -156,21 +163,30 @@ export class IntakeReviewService {
     return row.payload;
   }
 
-  private async insertClient(actor: StaffActor, form: IntakeSubmissionDto): Promise<string> {
+  private async insertClient(
+    actor: StaffActor,
+    form: IntakeSubmissionDto,
+    clientNumber: number,
+  ): Promise<string> {
     const { client } = form;
-    const row = await insertClient(rowsOfManager(this.txHost.tx), actor.practiceId, {
-      first_name: client.firstName.trim(),
-      last_name: client.lastName.trim(),
-      preferred_name: client.preferredName?.trim() ?? null,
-      date_of_birth: client.dateOfBirth,
-      pronouns: client.pronouns?.trim() ?? null,
-      email: client.email ?? null,
-      phone: client.phone?.trim() ?? null,
-      status: 'active',
-      presenting_concerns: form.presentingConcerns,
-      trust_indicators: form.trustIndicators ?? [],
-      created_by: actor.id,
-    });
+    const row = await insertClient(
+      rowsOfManager(this.txHost.tx),
+      actor.practiceId,
+      {
+        first_name: client.firstName.trim(),
+        last_name: client.lastName.trim(),
+        preferred_name: client.preferredName?.trim() ?? null,
+        date_of_birth: client.dateOfBirth,
+        pronouns: client.pronouns?.trim() ?? null,
+        email: client.email ?? null,
+        phone: client.phone?.trim() ?? null,
+        status: 'active',
+        presenting_concerns: form.presentingConcerns,
+        trust_indicators: form.trustIndicators ?? [],
+        created_by: actor.id,
+      },
+      clientNumber,
+    );
     return row.id;
   }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { UnprocessableProblem } from '../common/problem/problem';
+import type { ChangeSeriesAttendeesDto } from './dto/series-change.dto';
 import type { CompleteSessionDto } from './dto/therapy-session.dto';
 import { SESSION_ERRORS } from './session-errors';
 import type { TherapySessionRow } from './therapy-session.row';
@@ -73,8 +74,11 @@ export async function recordCaseAttendance(
   }
   const others = dto.otherAttendees ?? [];
   if (others.length > 0) {
+    // What is recorded replaces who was planned (a series' invited interpreter); the DELETE's
+    // snapshot cannot see the rows this statement inserts.
     await tx.query(
-      `INSERT INTO session_other_attendees (practice_id, session_id, name, role, attendance)
+      `WITH planned AS (DELETE FROM session_other_attendees WHERE practice_id = $1 AND session_id = $2)
+       INSERT INTO session_other_attendees (practice_id, session_id, name, role, attendance)
        SELECT $1, $2, o.name, o.role, o.attendance
          FROM jsonb_to_recordset($3::jsonb) AS o(name text, role text, attendance text)`,
       [
@@ -86,4 +90,66 @@ export async function recordCaseAttendance(
       ],
     );
   }
+}
+
+/**
+ * Replaces the planned attendees of `sessions` (all scheduled) with the persons of their case and
+ * the other attendees given, each invited: one statement to check the persons, one to write.
+ */
+export async function planAttendees(
+  tx: EntityManager,
+  practiceId: string,
+  sessions: TherapySessionRow[],
+  dto: ChangeSeriesAttendeesDto,
+): Promise<void> {
+  const people = dto.caseAttendees;
+  if (people.length > 0 && sessions.length > 0) {
+    const caseIds = [...new Set(sessions.map((session) => session.case_id))];
+    if (caseIds.includes(null)) {
+      throw new UnprocessableProblem(SESSION_ERRORS.notInCase, 'This series belongs to no case.', [
+        { field: 'caseAttendees', message: 'only for a series of a case' },
+      ]);
+    }
+    const members = await tx.query<{ person_id: string }[]>(
+      `SELECT person_id FROM case_members
+        WHERE practice_id = $1 AND case_id = ANY($2::uuid[]) AND person_id = ANY($3::uuid[])
+        GROUP BY person_id HAVING count(*) = cardinality($2::uuid[])`,
+      [practiceId, caseIds, people.map((person) => person.personId)],
+    );
+    const known = new Set(members.map((member) => member.person_id));
+    const strangers = people
+      .map((person, index) => ({ person, index }))
+      .filter(({ person }) => !known.has(person.personId));
+    if (strangers.length > 0) {
+      throw new UnprocessableProblem(
+        SESSION_ERRORS.notInCase,
+        'Every case attendee is a person of the series’ case.',
+        strangers.map(({ index }) => ({
+          field: `caseAttendees[${index}].personId`,
+          message: 'is not a member of the case',
+        })),
+      );
+    }
+  }
+  const ids = sessions.map((session) => session.id);
+  // Deleting and inserting the same keys in one statement is unordered in PostgreSQL: two statements.
+  await tx.query(
+    `WITH dropped AS (DELETE FROM session_case_attendees WHERE practice_id = $1 AND session_id = ANY($2::uuid[]))
+     DELETE FROM session_other_attendees WHERE practice_id = $1 AND session_id = ANY($2::uuid[])`,
+    [practiceId, ids],
+  );
+  await tx.query(
+    `WITH people AS (INSERT INTO session_case_attendees (practice_id, session_id, person_id, attendance)
+                     SELECT $1, s.id, p.person_id, 'invited'
+                       FROM unnest($2::uuid[]) AS s(id) CROSS JOIN unnest($3::uuid[]) AS p(person_id))
+     INSERT INTO session_other_attendees (practice_id, session_id, name, role, attendance)
+     SELECT $1, s.id, o.name, o.role, 'invited'
+       FROM unnest($2::uuid[]) AS s(id) CROSS JOIN jsonb_to_recordset($4::jsonb) AS o(name text, role text)`,
+    [
+      practiceId,
+      ids,
+      people.map((person) => person.personId),
+      JSON.stringify(dto.otherAttendees.map((o) => ({ name: o.name.trim(), role: o.role }))),
+    ],
+  );
 }

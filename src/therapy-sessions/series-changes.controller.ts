@@ -4,8 +4,10 @@ import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
+  ChangeSeriesAttendeesDto,
   EndSeriesDto,
   MoveSeriesDto,
+  SeriesAttendeesView,
   SeriesEndView,
   SeriesMoveView,
 } from './dto/series-change.dto';
@@ -46,5 +48,21 @@ export class SeriesChangesController {
     @Body() body: MoveSeriesDto,
   ): Promise<SeriesMoveView> {
     return this.series.move(actor, seriesId, body);
+  }
+
+  @Post('attendees')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'changeTherapySessionSeriesAttendees',
+    summary:
+      'Set the invited case persons and other attendees of every scheduled occurrence from a date on',
+  })
+  @ApiOkResponse({ type: SeriesAttendeesView })
+  changeAttendees(
+    @CurrentActor() actor: StaffActor,
+    @Param('seriesId', UuidParamPipe) seriesId: string,
+    @Body() body: ChangeSeriesAttendeesDto,
+  ): Promise<SeriesAttendeesView> {
+    return this.series.changeAttendees(actor, seriesId, body);
   }
 }

@@ -3,9 +3,12 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
+import { planAttendees } from './case-sessions';
 import {
+  ChangeSeriesAttendeesDto,
   EndSeriesDto,
   MoveSeriesDto,
+  SeriesAttendeesView,
   SeriesEndView,
   SeriesMoveView,
 } from './dto/series-change.dto';
@@ -24,7 +27,8 @@ interface Planned {
 /**
  * A series as a whole, from a date on: end it (its scheduled occurrences are cancelled), or move
  * every occurrence by the shift of the first one, in wall-clock time of the practice. A move with
- * a conflict is refused whole (409 listing each) unless `skipConflicts` moves the free ones.
+ * a conflict is refused whole (409 listing each) unless `skipConflicts` moves the free ones; or
+ * change who is invited to its occurrences.
  */
 @Injectable()
 export class SeriesChangesService {
@@ -131,6 +135,48 @@ export class SeriesChangesService {
         })),
       );
       return { moved: moved.map(toSessionView), conflicts: report };
+    });
+  }
+
+  /**
+   * Sets who is invited to every scheduled occurrence from `from` on (never one already past):
+   * completed and cancelled occurrences keep the attendance they recorded.
+   */
+  changeAttendees(
+    actor: StaffActor,
+    seriesId: string,
+    dto: ChangeSeriesAttendeesDto,
+  ): Promise<SeriesAttendeesView> {
+    return this.txHost.withTransaction(async () => {
+      await this.requireSeries(actor, seriesId);
+      const rows = await this.txHost.tx.query<TherapySessionRow[]>(
+        `WITH s AS (
+           UPDATE therapy_sessions SET version = version + 1, updated_at = now()
+            WHERE practice_id = $1 AND series_id = $2 AND starts_at >= greatest($3::timestamptz, now())
+              AND status = 'scheduled' RETURNING *)
+         SELECT ${SESSION_COLUMNS} FROM s ORDER BY s.starts_at`,
+        [actor.practiceId, seriesId, dto.from],
+      );
+      await planAttendees(this.txHost.tx, actor.practiceId, rows, dto);
+      await this.audit.recordMany(
+        rows.map((row) => ({
+          action: 'update' as const,
+          resourceType: 'therapy_session',
+          resourceId: row.id,
+          clientId: row.client_id,
+          changedFields: ['caseAttendees', 'otherAttendees'],
+          metadata: {
+            seriesId,
+            caseAttendees: dto.caseAttendees.length,
+            otherAttendees: dto.otherAttendees.length,
+          },
+        })),
+      );
+      return {
+        sessions: rows.map(toSessionView),
+        caseAttendees: dto.caseAttendees.map(({ personId }) => ({ personId })),
+        otherAttendees: dto.otherAttendees.map(({ name, role }) => ({ name: name.trim(), role })),
+      };
     });
   }
 

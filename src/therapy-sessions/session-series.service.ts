@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CaseAccessService } from '../access/case-access.service';
 import { ClientAccessService } from '../access/client-access.service';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { UnprocessableProblem } from '../common/problem/problem';
+import { assertClientInCase } from './case-sessions';
 import { ScheduleSeriesDto, SeriesView } from './dto/therapy-session.dto';
 import { SESSION_ERRORS, SessionOverlapError } from './session-errors';
 import { SESSION_COLUMNS, toSessionView, type TherapySessionRow } from './therapy-session.row';
@@ -30,6 +32,7 @@ export class SessionSeriesService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
+    private readonly cases: CaseAccessService,
     private readonly sessions: TherapySessionsService,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookOutbox,
@@ -49,6 +52,10 @@ export class SessionSeriesService {
     return this.sessions.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
+        if (dto.caseId) {
+          await this.cases.require(actor, dto.caseId, 'writeClinical');
+          await assertClientInCase(this.txHost.tx, actor.practiceId, dto.caseId, dto.clientId);
+        }
         const occurrences = await this.txHost.tx.query<Occurrence[]>(
           `SELECT i, ((($1::timestamptz AT TIME ZONE p.time_zone) + make_interval(days => i * $3)) AT TIME ZONE p.time_zone) AS starts_at,
                      ((($2::timestamptz AT TIME ZONE p.time_zone) + make_interval(days => i * $3)) AT TIME ZONE p.time_zone) AS ends_at
@@ -101,8 +108,8 @@ export class SessionSeriesService {
         const rows = await this.txHost.tx.query<TherapySessionRow[]>(
           `WITH s AS (
              INSERT INTO therapy_sessions (practice_id, client_id, counselor_id, co_therapist_id, series_id, starts_at, ends_at,
-                                           modality, setting, location, telehealth_url, created_by)
-             SELECT $1, $2, $3, $4, $5, o.starts_at, o.ends_at, $8, $9, $10, $11, $12
+                                           modality, setting, location, telehealth_url, created_by, case_id)
+             SELECT $1, $2, $3, $4, $5, o.starts_at, o.ends_at, $8, $9, $10, $11, $12, $13
                FROM unnest($6::timestamptz[], $7::timestamptz[]) AS o(starts_at, ends_at)
              RETURNING *)
            SELECT ${SESSION_COLUMNS} FROM s ORDER BY s.starts_at`,
@@ -119,6 +126,7 @@ export class SessionSeriesService {
             dto.location ?? null,
             dto.telehealthUrl ?? null,
             actor.id,
+            dto.caseId ?? null,
           ],
         );
         await this.audit.recordMany(

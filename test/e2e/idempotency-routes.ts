@@ -140,6 +140,12 @@ export const CREATING_ROUTES: Record<
     body: { type: 'family', label: 'Okafor family' },
     other: { type: 'couple', label: 'Another case' },
   }),
+  'POST /cases/:id/care-team': async (f) => ({
+    path: `/api/v1/cases/${await familyCase(f, f.auth.counselor)}/care-team`,
+    auth: f.auth.counselor,
+    body: { staffId: f.team.supervisor.id, role: 'supervisor' },
+    other: { staffId: f.team.trainee.id, role: 'co_therapist' },
+  }),
   'POST /cases/:id/members': async (f) => ({
     path: `/api/v1/cases/${await familyCase(f, f.auth.counselor)}/members`,
     auth: f.auth.counselor,

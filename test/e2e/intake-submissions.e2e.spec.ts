@@ -288,7 +288,8 @@ describe('intake: what a submission may hold', () => {
       client_id: null,
       clients: 0,
       team: 0,
-      counter: null,
+      // Each attempt drew its number before its transaction: refused, they leave gaps.
+      counter: 2,
     });
 
     // Once the failure is gone, the same request goes through; a second accept is refused.

@@ -96,3 +96,13 @@ export class CasePage {
   @ApiProperty({ type: [CaseView] }) data!: CaseView[];
   @ApiPropertyOptional({ nullable: true, type: String }) nextCursor!: string | null;
 }
+
+/** The case opened with a new client (`POST /clients` with `case`). */
+export class NewClientCaseDto {
+  @ApiProperty({ enum: CASE_TYPES }) @IsIn(CASE_TYPES) type!: CaseType;
+  @ApiPropertyOptional({ description: 'The client’s last name when omitted' })
+  @IsOptional()
+  @IsPlainText(1, 200)
+  label?: string;
+  @ApiPropertyOptional() @IsOptional() @IsProse(3, 2000) presentingReason?: string;
+}

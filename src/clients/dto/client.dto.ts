@@ -15,6 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { NewClientCaseDto } from '../../cases/dto/case.dto';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import {
   IsCalendarDate,
@@ -122,10 +123,20 @@ export class CreateClientDto {
   @ValidateNested({ each: true })
   @Type(() => CreateFamilyMemberDto)
   familyMembers?: CreateFamilyMemberDto[];
+
+  @ApiPropertyOptional({
+    type: NewClientCaseDto,
+    description:
+      'Opens a case in the same transaction: the client as identified client, each family member with the role of their relationship, the primary counselor as the case’s',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => NewClientCaseDto)
+  case?: NewClientCaseDto;
 }
 
 export class UpdateClientDto extends PartialType(
-  OmitType(CreateClientDto, ['primaryCounselorId', 'familyMembers'] as const),
+  OmitType(CreateClientDto, ['primaryCounselorId', 'familyMembers', 'case'] as const),
 ) {}
 
 /** A created client; with the family members created with it when the request listed any. */
@@ -135,6 +146,12 @@ export class CreatedClientView extends ClientView {
     description: 'Present when the request gave `familyMembers`, in the order given',
   })
   familyMembers?: FamilyMemberView[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The case opened with the client, when the request gave `case`',
+  })
+  caseId?: string;
 }
 
 export class ChangeClientStatusDto {
