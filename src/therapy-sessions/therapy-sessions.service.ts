@@ -7,7 +7,7 @@ import type { ClientNeed } from '../access/client-access';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { WebhookEventType } from '../webhooks/webhook-event-types';
 import { AuditService } from '../audit/audit.service';
-import type { Caller, StaffActor } from '../common/actor/actor';
+import { authorOf, type Caller, type StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import { touchActivity } from '../clients/client-writes';
 import { rowsOfManager } from '../common/sql/query-rows';
@@ -69,13 +69,25 @@ export class TherapySessionsService {
     private readonly webhooks: WebhookOutbox,
   ) {}
 
-  async schedule(actor: StaffActor, dto: ScheduleSessionDto): Promise<VersionedSession> {
+  /**
+   * An API client books too (`sessions:write`): it names the counselor, one of its caseload's when
+   * it has one, on a client of its caseload; the session records its owner as `created_by` and the
+   * audit event the API client itself.
+   */
+  async schedule(actor: Caller, dto: ScheduleSessionDto): Promise<VersionedSession> {
     assertTimes(dto.startsAt, dto.endsAt);
+    if (actor.kind === 'api_client' && dto.caseId) {
+      throw new UnprocessableProblem(
+        SESSION_ERRORS.caseSessionStaffOnly,
+        'A session of a family case is booked by staff.',
+        [{ field: 'caseId', message: 'must be left out when booking with an API key' }],
+      );
+    }
     const staff = await this.bookedStaff(actor, dto);
     return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
-        if (dto.caseId) {
+        if (dto.caseId && actor.kind === 'staff') {
           await this.cases.require(actor, dto.caseId, 'writeClinical');
           await assertClientInCase(this.txHost.tx, actor.practiceId, dto.caseId, dto.clientId);
         }
@@ -96,7 +108,7 @@ export class TherapySessionsService {
             dto.setting,
             dto.location ?? null,
             dto.telehealthUrl ?? null,
-            actor.id,
+            authorOf(actor),
             dto.caseId ?? null,
           ],
         );
@@ -162,7 +174,7 @@ export class TherapySessionsService {
   }
 
   /** A cancellation inside the practice's window (`cancellationWindowHours` before the start) is a late cancel. */
-  cancel(actor: StaffActor, sessionId: string, reason: string): Promise<VersionedSession> {
+  cancel(actor: Caller, sessionId: string, reason: string): Promise<VersionedSession> {
     return this.transition(actor, sessionId, 'cancelled', async (session) => {
       if (session.status !== 'scheduled') throw new SessionStatusError(session.status, 'cancelled');
       return this.update(
@@ -173,7 +185,7 @@ export class TherapySessionsService {
              SELECT ${practiceSettingSql('cancellationWindowHours')} FROM practices p WHERE p.id = practice_id))
            THEN 'late_cancel' ELSE 'cancelled' END,
          cancel_reason = $4, cancelled_at = now(), cancelled_by = $5`,
-        [reason.trim(), actor.id],
+        [reason.trim(), authorOf(actor)],
       );
     });
   }
@@ -268,7 +280,7 @@ export class TherapySessionsService {
   }
 
   private async transition(
-    actor: StaffActor,
+    actor: Caller,
     sessionId: string,
     to: string,
     apply: (session: TherapySessionRow) => Promise<TherapySessionRow>,
@@ -328,7 +340,7 @@ export class TherapySessionsService {
   }
 
   /** The counselor (the caller, when a clinician schedules without naming one) and co-therapist. */
-  async bookedStaff(actor: StaffActor, dto: ScheduleSessionDto): Promise<string[]> {
+  async bookedStaff(actor: Caller, dto: ScheduleSessionDto): Promise<string[]> {
     const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
     const counselorId = dto.counselorId ?? (clinician ? actor.id : undefined);
     if (!counselorId) {
@@ -336,6 +348,17 @@ export class TherapySessionsService {
         SESSION_ERRORS.counselorRequired,
         'Name the session’s counselor.',
         [{ field: 'counselorId', message: 'is required' }],
+      );
+    }
+    if (
+      actor.kind === 'api_client' &&
+      actor.caseloadStaffIds &&
+      !actor.caseloadStaffIds.includes(counselorId)
+    ) {
+      throw new UnprocessableProblem(
+        SESSION_ERRORS.counselorOutsideCaseload,
+        'This API client books sessions for the counselors of its caseload only.',
+        [{ field: 'counselorId', message: 'must be a counselor of the API client’s caseload' }],
       );
     }
     await this.careTeam.assertClinician(actor.practiceId, counselorId, 'counselorId');
