@@ -1,9 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import {
-  applicationRole,
-  grantToApplication,
-  type TablePrivilege,
-} from '../src/database/application-grants';
+import { grantToApplication, type TablePrivilege } from '../src/database/application-grants';
 
 /**
  * The API's privileges on the integration tables after this migration. Housekeeping deletes webhook
@@ -78,10 +74,19 @@ export class KeepIntegrationRecordsBounded1763714400000 implements MigrationInte
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const role = await applicationRole(queryRunner);
-    await queryRunner.query(
-      `REVOKE DELETE ON TABLE webhook_events, webhook_deliveries, change_log FROM ${role}`,
-    );
+    // Revokes DELETE from whoever holds it, so it needs no application role to be named.
+    await queryRunner.query(`
+      DO $$
+      DECLARE target record;
+      BEGIN
+        FOR target IN
+          SELECT DISTINCT c.relname, a.grantee::regrole AS grantee FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid IN ('webhook_events'::regclass, 'webhook_deliveries'::regclass, 'change_log'::regclass)
+             AND a.privilege_type = 'DELETE' AND a.grantee NOT IN (c.relowner, 0)
+        LOOP
+          EXECUTE format('REVOKE DELETE ON %I FROM %s', target.relname, target.grantee);
+        END LOOP;
+      END $$`);
     await queryRunner.query(
       `ALTER TABLE api_clients DROP CONSTRAINT ck_api_clients_audit_whole_practice`,
     );
