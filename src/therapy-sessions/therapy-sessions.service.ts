@@ -21,6 +21,7 @@ import {
 import { UnprocessableProblem } from '../common/problem/problem';
 import { practiceSettingSql } from '../practices/practice-settings';
 import { resolveParties } from '../parties/party';
+import { assertApiClientBooking } from './api-client-booking';
 import { assertClientInCase, recordCaseAttendance } from './case-sessions';
 import {
   CompleteSessionDto,
@@ -69,20 +70,10 @@ export class TherapySessionsService {
     private readonly webhooks: WebhookOutbox,
   ) {}
 
-  /**
-   * An API client books too (`sessions:write`): it names the counselor, one of its caseload's when
-   * it has one, on a client of its caseload; the session records its owner as `created_by` and the
-   * audit event the API client itself.
-   */
+  /** Staff, or an API client within {@link assertApiClientBooking}'s rules (its owner is `created_by`). */
   async schedule(actor: Caller, dto: ScheduleSessionDto): Promise<VersionedSession> {
     assertTimes(dto.startsAt, dto.endsAt);
-    if (actor.kind === 'api_client' && dto.caseId) {
-      throw new UnprocessableProblem(
-        SESSION_ERRORS.caseSessionStaffOnly,
-        'A session of a family case is booked by staff.',
-        [{ field: 'caseId', message: 'must be left out when booking with an API key' }],
-      );
-    }
+    assertApiClientBooking(actor, dto);
     const staff = await this.bookedStaff(actor, dto);
     return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
@@ -348,17 +339,6 @@ export class TherapySessionsService {
         SESSION_ERRORS.counselorRequired,
         'Name the session’s counselor.',
         [{ field: 'counselorId', message: 'is required' }],
-      );
-    }
-    if (
-      actor.kind === 'api_client' &&
-      actor.caseloadStaffIds &&
-      !actor.caseloadStaffIds.includes(counselorId)
-    ) {
-      throw new UnprocessableProblem(
-        SESSION_ERRORS.counselorOutsideCaseload,
-        'This API client books sessions for the counselors of its caseload only.',
-        [{ field: 'counselorId', message: 'must be a counselor of the API client’s caseload' }],
       );
     }
     await this.careTeam.assertClinician(actor.practiceId, counselorId, 'counselorId');
