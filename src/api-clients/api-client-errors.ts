@@ -21,4 +21,10 @@ export const API_CLIENT_ERRORS = {
     status: 422,
     description: 'A caseload lists active counselors or supervisors of the practice.',
   },
+  auditScopeNeedsWholePractice: {
+    code: 'audit-scope-needs-whole-practice',
+    status: 422,
+    description:
+      'Only an API client that reaches the whole practice (no caseload) may hold `audit:read`: the audit log names every client of the practice.',
+  },
 } as const satisfies ProblemCodes;

@@ -11,11 +11,14 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { API_SCOPES, type ApiScope } from '../common/actor/actor';
+import { API_SCOPES, GRANTABLE_API_SCOPES, type ApiScope } from '../common/actor/actor';
+import { AUTH_ERRORS } from '../auth/auth-errors';
 import { IsPlainText } from '../common/validation/decorators';
+import { API_CLIENT_ERRORS } from './api-client-errors';
 
-const SCOPES_DESCRIPTION =
-  'What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes.';
+const SCOPES_DESCRIPTION = `What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes, and so are a clinician’s own acts (writing or signing notes: 403 \`${AUTH_ERRORS.staffAuthorRequired.code}\`). \`audit:read\` is only for an API client without a caseload (422 \`${API_CLIENT_ERRORS.auditScopeNeedsWholePractice.code}\`). \`measures:read\` (outcome measures) and \`fhir:read\` (the FHIR facade) are reserved for features not built yet and refused when granted (400 naming \`scopes\`), so a key never gains a new kind of data its admin did not review.`;
+const RESERVED_MESSAGE =
+  'each value must be a scope some route accepts: measures:read and fhir:read are reserved for features not built yet';
 const CASELOAD_DESCRIPTION =
   'Counselors (or supervisors) whose clients the API client reaches: the clients on their care teams. Omitted or null: every client of the practice.';
 const IP_DESCRIPTION =
@@ -35,7 +38,7 @@ export class CreateApiClientDto {
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
-  @IsIn(API_SCOPES, { each: true })
+  @IsIn(GRANTABLE_API_SCOPES, { each: true, message: RESERVED_MESSAGE })
   scopes!: ApiScope[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'An active admin; the caller by default' })
@@ -90,7 +93,7 @@ export class UpdateApiClientDto {
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
-  @IsIn(API_SCOPES, { each: true })
+  @IsIn(GRANTABLE_API_SCOPES, { each: true, message: RESERVED_MESSAGE })
   scopes?: ApiScope[];
 
   @ApiPropertyOptional({ format: 'uuid' })

@@ -12,6 +12,7 @@ import {
   type PageQueryDto,
 } from '../common/pagination/cursor';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
+import { describeConstraint } from '../common/problem/database-errors';
 import { providedFields } from '../common/validation/transforms';
 import { API_CLIENT_ERRORS } from './api-client-errors';
 import type { CreateApiClientDto, UpdateApiClientDto } from './api-client.dto';
@@ -23,6 +24,12 @@ import {
 } from './api-client.row';
 import { generateApiKey, hashApiKey, shownPrefix } from './api-key';
 import { assertIpAllowList } from './ip-allow-list';
+
+describeConstraint('ck_api_clients_audit_whole_practice', {
+  problem: API_CLIENT_ERRORS.auditScopeNeedsWholePractice,
+  detail: 'Only an API client without a caseload may hold audit:read.',
+  field: 'scopes',
+});
 
 /** Two keys let an integration move to a new key before the old one is revoked, never more. */
 export const MAX_ACTIVE_KEYS = 2;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { StaffActor } from '../common/actor/actor';
+import type { Caller } from '../common/actor/actor';
 import { AppConfig } from '../config/app-config';
 import { keyIdOf, publicKeyPem, signCheckpoint, type AuditCheckpoint } from './audit-checkpoint';
 import { AuditSealer } from './audit-sealer';
@@ -24,7 +24,7 @@ export class AuditCheckpointService {
   ) {}
 
   /** Links what can be linked, then signs the head of the caller's practice's chain. */
-  async checkpoint(actor: StaffActor): Promise<AuditCheckpoint & { publicKey: string }> {
+  async checkpoint(actor: Caller): Promise<AuditCheckpoint & { publicKey: string }> {
     await this.sealer.seal(actor.practiceId, { wait: true });
     const head = await this.sealer.head(actor.practiceId);
     const checkpoint = signCheckpoint(

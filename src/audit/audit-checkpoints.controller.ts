@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { StaffActor } from '../common/actor/actor';
-import { CurrentActor, Roles } from '../common/actor/decorators';
+import type { Caller } from '../common/actor/actor';
+import { CurrentCaller, Roles, Scope } from '../common/actor/decorators';
+import { AUDIT_READ_NOTE } from './audit-events.controller';
 import type { AuditCheckpoint } from './audit-checkpoint';
 import { AuditCheckpointService, type SigningKeyView } from './audit-checkpoint.service';
 import { AuditCheckpointDto, AuditSigningKeyDto } from './dto/audit-checkpoint.dto';
@@ -10,6 +11,7 @@ import { AuditCheckpointDto, AuditSigningKeyDto } from './dto/audit-checkpoint.d
 @ApiTags('audit')
 @ApiBearerAuth('bearer')
 @Roles('admin')
+@Scope('audit:read')
 @Controller('audit-events')
 export class AuditCheckpointsController {
   constructor(private readonly checkpoints: AuditCheckpointService) {}
@@ -21,10 +23,11 @@ export class AuditCheckpointsController {
     description:
       'Links pending events first, then signs `{practiceId, seq, headHash, checkpointAt, keyId}` ' +
       'with the Ed25519 audit signing key. Kept elsewhere, it shows later whether the chain up to ' +
-      '`seq` was rewritten (`npm run audit:verify-checkpoint`, see docs/audit-trail.md).',
+      '`seq` was rewritten (`npm run audit:verify-checkpoint`, see docs/audit-trail.md). ' +
+      AUDIT_READ_NOTE,
   })
   @ApiOkResponse({ type: AuditCheckpointDto })
-  checkpoint(@CurrentActor() actor: StaffActor): Promise<AuditCheckpoint & { publicKey: string }> {
+  checkpoint(@CurrentCaller() actor: Caller): Promise<AuditCheckpoint & { publicKey: string }> {
     return this.checkpoints.checkpoint(actor);
   }
 
@@ -32,6 +35,7 @@ export class AuditCheckpointsController {
   @ApiOperation({
     operationId: 'getAuditSigningKey',
     summary: 'The public key that verifies audit checkpoints, and its id',
+    description: AUDIT_READ_NOTE,
   })
   @ApiOkResponse({ type: AuditSigningKeyDto })
   signingKey(): SigningKeyView {

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { StaffActor } from '../common/actor/actor';
+import type { Caller } from '../common/actor/actor';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { isDatabaseUnavailable, loggableDatabaseError } from '../common/problem/database-errors';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from '../common/problem/problem';
@@ -60,7 +60,7 @@ export class AuditExportService {
     this.log = logger.child({ component: 'audit-export' });
   }
 
-  async export(actor: StaffActor, query: ExportAuditEventsDto): Promise<StreamableFile> {
+  async export(actor: Caller, query: ExportAuditEventsDto): Promise<StreamableFile> {
     assertRange(query.from, query.to);
     const format: ExportFormat = query.format ?? 'ndjson';
     // Sealed first, so that the exported events carry their place in the chain.

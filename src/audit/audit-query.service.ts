@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { StaffActor } from '../common/actor/actor';
+import type { Caller } from '../common/actor/actor';
 import { DEFAULT_PAGE_SIZE, Page, decodeCursor, toPage } from '../common/pagination/cursor';
 import { ValidationProblem } from '../common/problem/problem';
 import { AuditMetadata, concernsClient } from './audit-event';
@@ -28,7 +28,7 @@ export class AuditQueryService {
   ) {}
 
   /** Newest first, keyset-paginated on `(occurred_at, id)`. */
-  async list(actor: StaffActor, query: ListAuditEventsDto): Promise<Page<AuditEventView>> {
+  async list(actor: Caller, query: ListAuditEventsDto): Promise<Page<AuditEventView>> {
     assertRange(query.from, query.to);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const params: unknown[] = [actor.practiceId];
@@ -71,7 +71,7 @@ export class AuditQueryService {
   }
 
   /** Seals and verifies the caller's practice's chain. */
-  async verify(actor: StaffActor): Promise<ChainVerification> {
+  async verify(actor: Caller): Promise<ChainVerification> {
     const result = await this.verifier.verify(actor.practiceId);
     await this.audit.record({
       action: 'verify',

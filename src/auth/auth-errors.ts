@@ -23,6 +23,12 @@ export const AUTH_ERRORS = {
     description:
       'The API key’s scopes do not include what this route needs, or no API key may call it (`requiredScope` says which).',
   },
+  staffAuthorRequired: {
+    code: 'staff-author-required',
+    status: 403,
+    description:
+      'A clinician’s own act (writing, signing or co-signing a note, completing a session, a check-in) is never done with an API key, whatever its scopes.',
+  },
   ipNotAllowed: {
     code: 'ip-not-allowed',
     status: 403,
@@ -86,6 +92,16 @@ export class InsufficientScopeProblem extends ProblemError {
         ? `This route needs the scope ${requiredScope}.`
         : 'API keys may not call this route.',
       extensions: { requiredScope },
+    });
+  }
+}
+
+export class StaffAuthorRequiredProblem extends ProblemError {
+  constructor() {
+    super({
+      problem: AUTH_ERRORS.staffAuthorRequired,
+      detail:
+        'This records a clinician as its author; a signed-in staff member must do it, not an API key.',
     });
   }
 }

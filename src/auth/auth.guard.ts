@@ -12,12 +12,17 @@ import {
   IS_PUBLIC,
   REQUIRED_ROLES,
   REQUIRED_SCOPE,
+  STAFF_AUTHOR_ONLY,
 } from '../common/actor/decorators';
 import { ForbiddenProblem, NotFoundProblem } from '../common/problem/problem';
 import { ActorRateLimiter } from '../common/rate-limit/actor-rate-limiter';
 import { RequestContext } from '../common/request-context/request-context';
 import { API_KEY_STRATEGY } from './api-key.strategy';
-import { InsufficientScopeProblem, UnauthenticatedProblem } from './auth-errors';
+import {
+  InsufficientScopeProblem,
+  StaffAuthorRequiredProblem,
+  UnauthenticatedProblem,
+} from './auth-errors';
 import { bearerToken } from './bearer-token';
 import { JWT_STRATEGY } from './jwt-access.strategy';
 
@@ -99,6 +104,10 @@ export class AuthGuard extends PassportAuthGuard(STRATEGIES) {
     if (this.reflector.getAllAndOverride<boolean>(HIDDEN_FROM_API_CLIENTS, targets)) {
       await this.deny(request, { hiddenFromApiClients: true });
       throw new NotFoundProblem('The record');
+    }
+    if (this.reflector.getAllAndOverride<boolean>(STAFF_AUTHOR_ONLY, targets)) {
+      await this.deny(request, { staffAuthorRequired: true });
+      throw new StaffAuthorRequiredProblem();
     }
     const scope = this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, targets);
     if (!scope || !actor.scopes.includes(scope)) {

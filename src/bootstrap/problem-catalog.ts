@@ -3,6 +3,7 @@ import { AUTH_ERRORS } from '../auth/auth-errors';
 import { AGREEMENT_ERRORS } from '../boundary-agreements/agreement-errors';
 import { CALENDAR_FEED_ERRORS } from '../calendar-feeds/calendar-feed-errors';
 import { CASE_ERRORS } from '../cases/cases-errors';
+import { CHANGE_FEED_ERRORS } from '../change-feed/change-feed-errors';
 import { CLIENT_ERRORS } from '../clients/client-errors';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { problemType, statusTitle, type ProblemCodes } from '../common/problem/problem';
@@ -40,6 +41,7 @@ export const PROBLEM_CATALOG = {
   'emergency-access': EMERGENCY_ACCESS_ERRORS,
   'api-clients': API_CLIENT_ERRORS,
   webhooks: WEBHOOK_ERRORS,
+  'change-feed': CHANGE_FEED_ERRORS,
 } as const satisfies Record<string, ProblemCodes>;
 
 /** One code as one feature declares it. */

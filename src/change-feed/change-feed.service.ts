@@ -7,6 +7,8 @@ import type { ApiScope, Caller } from '../common/actor/actor';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
 import { ValidationProblem } from '../common/problem/problem';
+import { AppConfig } from '../config/app-config';
+import { ChangeFeedCursorExpiredError } from './change-feed-errors';
 import {
   CHANGE_RESOURCE_TYPES,
   type ChangeFeedQueryDto,
@@ -51,6 +53,7 @@ export class ChangeFeedService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async changes(actor: Caller, query: ChangeFeedQueryDto): Promise<ChangePage> {
@@ -85,6 +88,10 @@ export class ChangeFeedService {
         LIMIT ${params.add(limit + 1)}`,
       params.values,
     );
+    // After the page's read, not before: a purge that commits between the two statements is then
+    // seen here, so a page read over a just-purged stretch is never handed out.
+    if (query.cursor)
+      await this.assertNotPurgedPast(actor.practiceId, String(txId), String(entryId));
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     await this.audit.recordListed(
@@ -104,5 +111,15 @@ export class ChangeFeedService {
         : encodeCursor([String(txId), String(entryId)]),
       hasMore: rows.length > limit,
     };
+  }
+
+  /** 410 when housekeeping deleted an entry after the cursor: the caller may have missed it. */
+  private async assertNotPurgedPast(practiceId: string, txId: string, entryId: string) {
+    const [row] = await this.txHost.tx.query<{ purged: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM change_log_purges h
+                       WHERE h.practice_id = $1 AND (h.through_tx_id, h.through_id) > ($2::xid8, $3::bigint)) AS purged`,
+      [practiceId, txId, entryId],
+    );
+    if (row?.purged) throw new ChangeFeedCursorExpiredError(this.config.changeFeedRetentionDays);
   }
 }

@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
-import type { StaffActor } from '../common/actor/actor';
+import { authorOf, type Caller, type StaffActor } from '../common/actor/actor';
 import { describeConstraint } from '../common/problem/database-errors';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { CLIENT_ERRORS } from './client-errors';
@@ -127,7 +127,7 @@ export class CareTeamService {
   }
 
   async insertMember(
-    actor: StaffActor,
+    actor: Caller,
     clientId: string,
     staffId: string,
     role: CareTeamRole,
@@ -135,7 +135,7 @@ export class CareTeamService {
     const [row] = await this.txHost.tx.query<{ id: string }[]>(
       `INSERT INTO care_team_members (practice_id, client_id, staff_id, role, added_by) VALUES ($1, $2, $3, $4, $5)
        RETURNING id`,
-      [actor.practiceId, clientId, staffId, role, actor.id],
+      [actor.practiceId, clientId, staffId, role, authorOf(actor)],
     );
     return row!.id;
   }

@@ -27,6 +27,12 @@ export const CLIENT_ERRORS = {
     status: 422,
     description: 'An active client must keep a primary counselor on the care team.',
   },
+  primaryOutsideCaseload: {
+    code: 'primary-counselor-outside-caseload',
+    status: 422,
+    description:
+      'An API client restricted to some counselors’ caseloads opens clients with one of those counselors as primary counselor, so that it still reaches them.',
+  },
   notAClinician: {
     code: 'not-a-clinician',
     status: 422,

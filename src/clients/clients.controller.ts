@@ -26,6 +26,7 @@ import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { PageQueryDto } from '../common/pagination/cursor';
 import { ClientAccessLogService } from './client-access-log.service';
+import { CLIENT_ERRORS } from './client-errors';
 import { ClientView } from './client.row';
 import { ClientCreationService } from './client-creation.service';
 import { ClientsQueryService } from './clients-query.service';
@@ -65,18 +66,23 @@ export class ClientsController {
   ) {}
 
   @Post()
+  @Scope('clients:write')
   @IdempotencyInService()
   @ApiOperation({
     operationId: 'createClient',
     summary:
       'Open a client record (status intake), with its family members if listed (all or nothing); a counselor creating it becomes its primary counselor',
+    description:
+      'An API key with `clients:write` opens clients too; one restricted to a caseload names a `primaryCounselorId` of that caseload (422 `' +
+      CLIENT_ERRORS.primaryOutsideCaseload.code +
+      '`). The record stores the API client’s owner as its author; the audit events name the API client.',
   })
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiCreatedResponse({ type: CreatedClientView })
   @ApiLocationHeader()
   @ApiEtagHeader()
   async create(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Body() body: CreateClientDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,

@@ -55,6 +55,10 @@ export interface WebhookConfig {
   retryWindowSeconds: number;
   /** Consecutive failed attempts that disable an endpoint. */
   disableAfterFailures: number;
+  /** Days a delivered (succeeded) delivery stays in the log before housekeeping purges it. */
+  deliveredRetentionDays: number;
+  /** Days a failed delivery stays in the log (longer: it is what an admin investigates and replays). */
+  failedRetentionDays: number;
   /** Non-public addresses or CIDR ranges that endpoints may still point at (tests: 127.0.0.1). */
   allowedPrivateAddresses: string[];
 }
@@ -97,6 +101,8 @@ export class AppConfig {
   readonly auditCheckpointIntervalSeconds: number;
   /** How often expired tokens, keys and counters are purged; 0 turns it off. */
   readonly housekeepingIntervalSeconds: number;
+  /** Days the change feed's entries are kept; a cursor older than what is kept answers 410. */
+  readonly changeFeedRetentionDays: number;
   /** Requests one signed-in staff member may make per minute, across all replicas. */
   readonly actorRateLimitPerMinute: number;
   readonly webhooks: WebhookConfig;
@@ -155,6 +161,7 @@ export class AppConfig {
     this.auditSigningKey = auditSigningKey;
     this.auditCheckpointIntervalSeconds = env.AUDIT_CHECKPOINT_INTERVAL_SECONDS;
     this.housekeepingIntervalSeconds = env.HOUSEKEEPING_INTERVAL_SECONDS;
+    this.changeFeedRetentionDays = env.CHANGE_FEED_RETENTION_DAYS;
     this.webhooks = {
       pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
@@ -162,6 +169,8 @@ export class AppConfig {
       retryMaxDelayMs: env.WEBHOOK_RETRY_MAX_DELAY_MS,
       retryWindowSeconds: env.WEBHOOK_RETRY_WINDOW_SECONDS,
       disableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
+      deliveredRetentionDays: env.WEBHOOK_DELIVERED_RETENTION_DAYS,
+      failedRetentionDays: env.WEBHOOK_FAILED_RETENTION_DAYS,
       allowedPrivateAddresses: env.WEBHOOK_ALLOWED_PRIVATE_ADDRESSES.split(',')
         .map((part) => part.trim())
         .filter(Boolean),

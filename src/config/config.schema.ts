@@ -66,6 +66,9 @@ export const environmentSchema = z
     WEBHOOK_RETRY_MAX_DELAY_MS: positiveInt.default(3_600_000),
     WEBHOOK_RETRY_WINDOW_SECONDS: positiveInt.default(86_400),
     WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.default(20),
+    WEBHOOK_DELIVERED_RETENTION_DAYS: positiveInt.max(3650).default(30),
+    WEBHOOK_FAILED_RETENTION_DAYS: positiveInt.max(3650).default(90),
+    CHANGE_FEED_RETENTION_DAYS: positiveInt.max(3650).default(90),
     WEBHOOK_ALLOWED_PRIVATE_ADDRESSES: z
       .string()
       .default('')

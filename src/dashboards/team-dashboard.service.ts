@@ -9,6 +9,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { SqlParams } from '../common/sql/sql-params';
 import { CONTEXT_SQL, type ContextRow } from './dashboard-subject';
 import { goalAttentionJoin } from './goal-attention';
+import { integrationsSection, IntegrationsSectionView } from './integrations-section';
 import { queryPrepared } from '../common/sql/prepared';
 
 export class TeamMemberView {
@@ -39,6 +40,12 @@ export class TeamDashboardView {
   @ApiProperty({ format: 'date' }) today!: string;
   @ApiProperty({ format: 'date' }) weekStart!: string;
   @ApiProperty({ type: [TeamMemberView] }) team!: TeamMemberView[];
+  @ApiPropertyOptional({
+    type: IntegrationsSectionView,
+    description:
+      'Admins only: webhook endpoints that are disabled (by the delivery worker after repeated failures, or by an admin) and deliveries being retried',
+  })
+  integrations?: IntegrationsSectionView;
 }
 
 /** A supervisor's supervisees, or (for an admin) every clinician of the practice, side by side. */
@@ -116,6 +123,11 @@ export class TeamDashboardService {
         ORDER BY s.last_name, s.first_name, s.id`,
       m.values,
     );
+    // Integrations are the admin's to manage: one small statement of their own, for admins only.
+    const integrations =
+      actor.role === 'admin'
+        ? await integrationsSection(this.txHost.tx, actor.practiceId)
+        : undefined;
     await this.audit.record({
       action: 'read',
       resourceType: 'team_dashboard',
@@ -126,6 +138,7 @@ export class TeamDashboardService {
       today: ctx!.today,
       weekStart: ctx!.week_start,
       team: members,
+      ...(integrations && { integrations }),
     };
   }
 }

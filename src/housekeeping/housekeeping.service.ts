@@ -97,11 +97,16 @@ export class HousekeepingService {
     for (;;) {
       if (stop()) return { count, finished: false };
       // SKIP LOCKED: a row a request is using right now (a refresh in progress) waits for next time.
-      const [, deleted] = await this.dataSource.query<[unknown[], number]>(
-        `DELETE FROM ${purge.table} WHERE ctid = ANY (ARRAY(
-           SELECT t.ctid FROM ${purge.table} t WHERE ${purge.expired}
-            LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED))`,
+      const lock = purge.lockRows === false ? '' : 'FOR UPDATE SKIP LOCKED';
+      const remember = purge.remember ? `, remembered AS (${purge.remember})` : '';
+      const [row] = await this.dataSource.query<{ deleted: number }[]>(
+        `WITH gone AS (
+           DELETE FROM ${purge.table} WHERE ctid = ANY (ARRAY(
+             SELECT t.ctid FROM ${purge.table} t WHERE ${purge.expired} LIMIT ${BATCH_SIZE} ${lock}))
+           RETURNING *)${remember}
+         SELECT count(*)::int AS deleted FROM gone`,
       );
+      const deleted = row?.deleted ?? 0;
       count += deleted;
       if (deleted < BATCH_SIZE) return { count, finished: true };
     }

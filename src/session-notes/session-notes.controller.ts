@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Caller, StaffActor } from '../common/actor/actor';
+import { StaffAuthorOnly } from '../auth/staff-author-only.decorator';
 import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { NoteSigningService } from './note-signing.service';
@@ -33,6 +34,7 @@ export class SessionNotesController {
   ) {}
 
   @Post()
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'createSessionNote',
     summary: 'Start the note of a completed session (SOAP, DAP, BIRP or free)',
@@ -62,6 +64,7 @@ export class SessionNotesController {
   }
 
   @Patch()
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'updateSessionNote',
     summary: 'Save the draft (author only, until signed)',
@@ -81,6 +84,7 @@ export class SessionNotesController {
 
   @Post('sign')
   @HttpCode(200)
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'signSessionNote',
     summary: 'Sign and lock the note (a trainee’s note then awaits co-signature)',
@@ -97,6 +101,7 @@ export class SessionNotesController {
 
   @Post('cosign')
   @HttpCode(200)
+  @StaffAuthorOnly()
   @ApiOperation({ operationId: 'cosignSessionNote', summary: 'Co-sign a supervisee’s note' })
   @ApiOkResponse({ type: SessionNoteView })
   @ApiEtagHeader()
@@ -110,6 +115,7 @@ export class SessionNotesController {
 
   @Post('return')
   @HttpCode(200)
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'returnSessionNoteToAuthor',
     summary: 'Return a supervisee’s note to its author with a comment',
@@ -126,6 +132,7 @@ export class SessionNotesController {
   }
 
   @Post('addenda')
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'addSessionNoteAddendum',
     summary: 'Append a dated, signed addendum to a signed note',

@@ -37,6 +37,18 @@ export const SESSION_ERRORS = {
     status: 422,
     description: 'The session’s counselor must be named when the caller is not a clinician.',
   },
+  counselorOutsideCaseload: {
+    code: 'counselor-outside-caseload',
+    status: 422,
+    description:
+      'An API client restricted to some counselors’ caseloads books sessions for those counselors only.',
+  },
+  caseSessionStaffOnly: {
+    code: 'case-session-staff-only',
+    status: 422,
+    description:
+      'A session of a family case is booked by staff; an API key books on a client’s chart.',
+  },
   coTherapistIsCounselor: {
     code: 'co-therapist-is-counselor',
     status: 422,

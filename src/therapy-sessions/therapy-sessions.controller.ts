@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Caller, StaffActor } from '../common/actor/actor';
+import { StaffAuthorOnly } from '../auth/staff-author-only.decorator';
 import { CurrentActor, CurrentCaller, Scope } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import {
@@ -24,6 +25,7 @@ import {
   SeriesView,
   SessionPage,
 } from './dto/therapy-session.dto';
+import { SESSION_ERRORS } from './session-errors';
 import { SessionSeriesService } from './session-series.service';
 import { TherapySessionView } from './therapy-session.row';
 import { TherapySessionsQueryService } from './therapy-sessions-query.service';
@@ -40,9 +42,14 @@ export class TherapySessionsController {
   ) {}
 
   @Post()
+  @Scope('sessions:write')
   @ApiOperation({
     operationId: 'createTherapySession',
     summary: 'Schedule a session (409 names the session in the way when someone is double-booked)',
+    description:
+      'An API key with `sessions:write` books too: it names `counselorId` (one of its caseload’s counselors when it has a caseload) for a client of its caseload, and no `caseId` (422 `' +
+      SESSION_ERRORS.caseSessionStaffOnly.code +
+      '`). The session stores the API client’s owner as its author; the audit event names the API client.',
   })
   @ApiCreatedResponse({ type: TherapySessionView })
   @ApiConflictResponse({
@@ -51,7 +58,7 @@ export class TherapySessionsController {
   @ApiLocationHeader()
   @ApiEtagHeader()
   async schedule(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Body() body: ScheduleSessionDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TherapySessionView> {
@@ -116,15 +123,18 @@ export class TherapySessionsController {
   }
 
   @Post(':sessionId/cancel')
+  @Scope('sessions:write')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'cancelTherapySession',
     summary: "Cancel with a reason (a late cancel inside the practice's cancellation window)",
+    description:
+      'An API key with `sessions:write` cancels sessions of its caseload’s clients; the session stores the API client’s owner as who cancelled it, and the audit event names the API client.',
   })
   @ApiOkResponse({ type: TherapySessionView })
   @ApiEtagHeader()
   async cancel(
-    @CurrentActor() actor: StaffActor,
+    @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,
     @Body() body: CancelSessionDto,
     @Res({ passthrough: true }) response: Response,
@@ -134,6 +144,7 @@ export class TherapySessionsController {
 
   @Post(':sessionId/no-show')
   @HttpCode(200)
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'markTherapySessionNoShow',
     summary: 'Mark a started session as a no-show',
@@ -150,6 +161,7 @@ export class TherapySessionsController {
 
   @Post(':sessionId/complete')
   @HttpCode(200)
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'completeTherapySession',
     summary: 'Complete with attendees: the client and/or family members of that client',

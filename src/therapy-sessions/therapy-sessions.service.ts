@@ -7,7 +7,7 @@ import type { ClientNeed } from '../access/client-access';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { WebhookEventType } from '../webhooks/webhook-event-types';
 import { AuditService } from '../audit/audit.service';
-import type { Caller, StaffActor } from '../common/actor/actor';
+import { authorOf, type Caller, type StaffActor } from '../common/actor/actor';
 import { CareTeamService } from '../clients/care-team.service';
 import { touchActivity } from '../clients/client-writes';
 import { rowsOfManager } from '../common/sql/query-rows';
@@ -21,6 +21,7 @@ import {
 import { UnprocessableProblem } from '../common/problem/problem';
 import { practiceSettingSql } from '../practices/practice-settings';
 import { resolveParties } from '../parties/party';
+import { assertApiClientBooking } from './api-client-booking';
 import { assertClientInCase, recordCaseAttendance } from './case-sessions';
 import {
   CompleteSessionDto,
@@ -69,13 +70,15 @@ export class TherapySessionsService {
     private readonly webhooks: WebhookOutbox,
   ) {}
 
-  async schedule(actor: StaffActor, dto: ScheduleSessionDto): Promise<VersionedSession> {
+  /** Staff, or an API client within {@link assertApiClientBooking}'s rules (its owner is `created_by`). */
+  async schedule(actor: Caller, dto: ScheduleSessionDto): Promise<VersionedSession> {
     assertTimes(dto.startsAt, dto.endsAt);
+    assertApiClientBooking(actor, dto);
     const staff = await this.bookedStaff(actor, dto);
     return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
-        if (dto.caseId) {
+        if (dto.caseId && actor.kind === 'staff') {
           await this.cases.require(actor, dto.caseId, 'writeClinical');
           await assertClientInCase(this.txHost.tx, actor.practiceId, dto.caseId, dto.clientId);
         }
@@ -96,7 +99,7 @@ export class TherapySessionsService {
             dto.setting,
             dto.location ?? null,
             dto.telehealthUrl ?? null,
-            actor.id,
+            authorOf(actor),
             dto.caseId ?? null,
           ],
         );
@@ -162,7 +165,7 @@ export class TherapySessionsService {
   }
 
   /** A cancellation inside the practice's window (`cancellationWindowHours` before the start) is a late cancel. */
-  cancel(actor: StaffActor, sessionId: string, reason: string): Promise<VersionedSession> {
+  cancel(actor: Caller, sessionId: string, reason: string): Promise<VersionedSession> {
     return this.transition(actor, sessionId, 'cancelled', async (session) => {
       if (session.status !== 'scheduled') throw new SessionStatusError(session.status, 'cancelled');
       return this.update(
@@ -173,7 +176,7 @@ export class TherapySessionsService {
              SELECT ${practiceSettingSql('cancellationWindowHours')} FROM practices p WHERE p.id = practice_id))
            THEN 'late_cancel' ELSE 'cancelled' END,
          cancel_reason = $4, cancelled_at = now(), cancelled_by = $5`,
-        [reason.trim(), actor.id],
+        [reason.trim(), authorOf(actor)],
       );
     });
   }
@@ -268,7 +271,7 @@ export class TherapySessionsService {
   }
 
   private async transition(
-    actor: StaffActor,
+    actor: Caller,
     sessionId: string,
     to: string,
     apply: (session: TherapySessionRow) => Promise<TherapySessionRow>,
@@ -328,7 +331,7 @@ export class TherapySessionsService {
   }
 
   /** The counselor (the caller, when a clinician schedules without naming one) and co-therapist. */
-  async bookedStaff(actor: StaffActor, dto: ScheduleSessionDto): Promise<string[]> {
+  async bookedStaff(actor: Caller, dto: ScheduleSessionDto): Promise<string[]> {
     const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
     const counselorId = dto.counselorId ?? (clinician ? actor.id : undefined);
     if (!counselorId) {

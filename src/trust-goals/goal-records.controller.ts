@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { StaffActor } from '../common/actor/actor';
+import { StaffAuthorOnly } from '../auth/staff-author-only.decorator';
 import { CurrentActor } from '../common/actor/decorators';
 import type { CreatedResponse } from '../common/idempotency/idempotency.service';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
@@ -100,6 +101,7 @@ export class GoalRecordsController {
 
   @Post('check-ins')
   @IdempotencyInService()
+  @StaffAuthorOnly()
   @ApiOperation({
     operationId: 'recordCheckIn',
     summary:

@@ -125,8 +125,11 @@ describe('dashboards: cost and reach', () => {
       statements,
       sql,
     } = await countQueries(() => get('/api/v1/dashboard/team', adminAuth));
-    // Context, the team's figures, the audit event; none reads a goal's check-ins.
-    expect(statements).toBe(3);
+    // Context, the team's figures, the integrations section (admins only), the audit event; none
+    // reads a goal's check-ins.
+    expect(statements).toBe(4);
+    expect(admin.body.integrations).toEqual({ disabledEndpoints: [], failingDeliveries: 0 });
+    expect(supervisor.body.integrations).toBeUndefined();
     expect(sql.filter((text) => text.includes('goal_check_ins'))).toEqual([]);
     expect(admin.body.team).toHaveLength(3);
     await http()

@@ -4,6 +4,12 @@ import { PLATFORM_PRACTICE_ID } from '../../src/practices/platform-practice';
 import { createPractice, createStaff, type TestStaff } from '../factories/staff.factory';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
+import {
+  LIVE_INTEGRATION_ROWS,
+  PURGED_INTEGRATION_COUNTS,
+  REMAINING_INTEGRATION_ROWS,
+  seedIntegrationRows,
+} from './housekeeping-integration-rows';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -103,6 +109,7 @@ async function seedRows(db: DataSource): Promise<Seeded> {
       [ids.invitationUsedLongAgo, submission!.id],
     );
   });
+  Object.assign(ids, await seedIntegrationRows(db, p, s));
   return { staff, ids };
 }
 
@@ -114,7 +121,8 @@ async function remaining(db: DataSource, { ids }: Seeded): Promise<string[]> {
        UNION ALL SELECT key FROM idempotency_keys WHERE key = ANY ($1)
        UNION ALL SELECT id::text FROM refresh_tokens WHERE id::text = ANY ($1)
        UNION ALL SELECT id::text FROM password_tokens WHERE id::text = ANY ($1)
-       UNION ALL SELECT id::text FROM intake_invitations WHERE id::text = ANY ($1)) AS left`,
+       UNION ALL SELECT id::text FROM intake_invitations WHERE id::text = ANY ($1)
+       ${REMAINING_INTEGRATION_ROWS}) AS left`,
     [Object.values(ids)],
   );
   const names = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
@@ -141,6 +149,7 @@ const LIVE_ROWS = [
   'refreshExpiredInGrace',
   'refreshLive',
   'refreshUsedLive',
+  ...LIVE_INTEGRATION_ROWS,
 ].sort();
 
 describe(HousekeepingService.name, () => {
@@ -167,6 +176,7 @@ describe(HousekeepingService.name, () => {
           refreshTokens: 3,
           passwordTokens: 2,
           intakeInvitations: 2,
+          ...PURGED_INTEGRATION_COUNTS,
         },
       });
     });
@@ -187,6 +197,7 @@ describe(HousekeepingService.name, () => {
           refreshTokens: 3,
           passwordTokens: 2,
           intakeInvitations: 2,
+          ...PURGED_INTEGRATION_COUNTS,
           complete: true,
         },
       });

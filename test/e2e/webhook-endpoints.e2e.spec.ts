@@ -198,6 +198,24 @@ describe('webhook endpoints', () => {
     expect(events).toEqual([
       { actor_type: 'system', metadata: { reason: 'consecutive_failures', failures: 3 } },
     ]);
+    // The admin's team dashboard shows it, with when and why, and the delivery left waiting.
+    const dashboard = await http()
+      .get('/api/v1/dashboard/team')
+      .set('Authorization', bearer(token))
+      .expect(200);
+    expect(dashboard.body.integrations).toEqual({
+      disabledEndpoints: [
+        {
+          id,
+          url: 'http://10.0.0.8/hook',
+          description: null,
+          disabledAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+          disabledReason: 'consecutive_failures',
+          consecutiveFailures: 3,
+        },
+      ],
+      failingDeliveries: 1,
+    });
 
     // Pointed back at the receiver and re-enabled, a replay sends the same event (same webhook-id).
     await allowing.dataSource.query(

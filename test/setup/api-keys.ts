@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { API_SCOPES } from '../../src/common/actor/actor';
+import { GRANTABLE_API_SCOPES } from '../../src/common/actor/actor';
 
-export const EVERY_SCOPE = [...API_SCOPES];
+/** Every scope an admin may grant (the reserved ones are refused). */
+export const EVERY_SCOPE = [...GRANTABLE_API_SCOPES];
 
 /** Registers an API client through the admin endpoint and returns its id and first key. */
 export async function createApiClient(

@@ -12,6 +12,21 @@ export const API_SCOPES = [
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
+/**
+ * Scopes named for features not built yet: `measures:read` for outcome measures (PHQ-9, GAD-7,
+ * ORS/SRS, SCORE-15) and `fhir:read` for the FHIR facade. They are refused when granted, so a key
+ * never gains a data surface on the day a feature ships that its admin did not review.
+ */
+export const RESERVED_API_SCOPES = [
+  'measures:read',
+  'fhir:read',
+] as const satisfies readonly ApiScope[];
+
+/** What an admin may grant today: every scope some route accepts. */
+export const GRANTABLE_API_SCOPES: readonly ApiScope[] = API_SCOPES.filter(
+  (scope) => !(RESERVED_API_SCOPES as readonly ApiScope[]).includes(scope),
+);
+
 export const STAFF_ROLES = ['admin', 'supervisor', 'counselor', 'intake_coordinator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -65,6 +80,13 @@ export interface ApiClientActor {
 
 /** Who may call a route that an API client may also call. */
 export type Caller = StaffActor | ApiClientActor;
+
+/**
+ * The staff member a write records as its author (`created_by`, `cancelled_by`): the caller, or the
+ * admin answerable for an API client. The audit event still names the API client as the actor.
+ */
+export const authorOf = (actor: Caller): string =>
+  actor.kind === 'staff' ? actor.id : actor.ownerId;
 
 export type Actor = StaffActor | SystemActor | AnonymousActor | IntakeLinkActor | ApiClientActor;
 

@@ -6,6 +6,8 @@ export const IS_PUBLIC = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';
 export const REQUIRED_SCOPE = 'auth:scope';
 export const HIDDEN_FROM_API_CLIENTS = 'auth:hidden-from-api-clients';
+/** Set by `StaffAuthorOnly` (src/auth): a clinician's own act, refused to every API client. */
+export const STAFF_AUTHOR_ONLY = 'auth:staff-author-only';
 
 /** The route needs no access token (login, health, public intake form). Everything else does. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
