@@ -19,6 +19,7 @@ import { CreateApiClients1763713600000 } from './1763713600000-create-api-client
 import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-webhooks-and-change-log';
 import { LetApplicationReadMigrations1763714000000 } from './1763714000000-let-application-read-migrations';
 import { CreateFamilyCases1763714100000 } from './1763714100000-create-family-cases';
+import { StoreRecentCommitmentTotals1763714550000 } from './1763714550000-store-recent-commitment-totals';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -46,4 +47,5 @@ export const migrations = [
   CreateWebhooksAndChangeLog1763713700000,
   LetApplicationReadMigrations1763714000000,
   CreateFamilyCases1763714100000,
+  StoreRecentCommitmentTotals1763714550000,
 ];
