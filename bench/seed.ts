@@ -105,8 +105,8 @@ async function seedRows(db: Client, size: SeedSize, passwordHash: string): Promi
  * Per-row triggers whose work the seed does itself, set-based, in the same transaction: each
  * client's and family member's person, the change log of clients, family members, sessions and
  * notes, the staff bookings of each session, each session's note status, and the guard that a
- * rating's party is one of the goal's two (true by construction here). Fired row by row they made
- * a 10x seed take about an hour. Disabled by name, only inside the benchmark's own database and
+ * rating's party is one of the goal's two (true by construction here). Fired row by row they took
+ * about a quarter of the seed's time. Disabled by name, only inside the benchmark's own database and
  * only until that transaction ends (a trigger added later and not listed here still fires).
  */
 const SET_BASED_TRIGGERS = [
