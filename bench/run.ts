@@ -89,7 +89,10 @@ async function main(): Promise<void> {
       fixture.refreshTokens();
       for (const workload of chosen) {
         const target = workload.server === 'floor' ? floorTarget : apiTarget;
-        const result = await measure(target, workload, shape);
+        const result = await measure(target, workload, {
+          ...shape,
+          connections: workload.connections ?? shape.connections,
+        });
         runs.get(workload.name)!.push(result);
         console.log(
           `round ${round}/${options.rounds}  ${workload.name.padEnd(40)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.p99.toFixed(0)} ms  errors ${result.errors}`,

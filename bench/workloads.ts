@@ -8,6 +8,8 @@ export interface Workload extends Steps {
   server: 'api' | 'floor';
   /** The API workload whose ratio to this floor one is reported. */
   floorOf?: string;
+  /** Connections of its own (1: a lone caller's latency, what a user waits for on an idle server). */
+  connections?: number;
 }
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
@@ -230,6 +232,42 @@ export function workloads(
       server: 'api' as const,
       steps: one(() => ({ method: 'GET', path: '/api/v1/dashboard', token: pick(people).token })),
     })),
+    ...lone(counselors, supervisors),
+  ];
+}
+
+/**
+ * The reads whose cost should follow the caseload, not the practice's history, each by a single
+ * caller: the latency one user waits for, which is what compares across BENCH_SCALE (issue 19).
+ */
+function lone(counselors: Clinician[], supervisors: Clinician[]): Workload[] {
+  const get = (name: string, request: () => BenchRequest): Workload => ({
+    name: `${name} (lone)`,
+    server: 'api',
+    connections: 1,
+    steps: one(request),
+  });
+  return [
+    get('counselor dashboard', () => {
+      const me = pick(counselors);
+      return { method: 'GET', path: '/api/v1/dashboard', token: me.token };
+    }),
+    get('supervisor dashboard', () => {
+      const me = pick(supervisors);
+      return { method: 'GET', path: '/api/v1/dashboard', token: me.token };
+    }),
+    get('team dashboard', () => {
+      const me = pick(supervisors);
+      return { method: 'GET', path: '/api/v1/dashboard/team', token: me.token };
+    }),
+    get('client summary', () => {
+      const me = pick(counselors);
+      return {
+        method: 'GET',
+        path: `/api/v1/clients/${pick(me.caseload).id}/summary`,
+        token: me.token,
+      };
+    }),
   ];
 }
 

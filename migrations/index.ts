@@ -20,6 +20,7 @@ import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-
 import { LetApplicationReadMigrations1763714000000 } from './1763714000000-let-application-read-migrations';
 import { CreateFamilyCases1763714100000 } from './1763714100000-create-family-cases';
 import { KeepIntegrationRecordsBounded1763714400000 } from './1763714400000-keep-integration-records-bounded';
+import { StoreRecentCommitmentTotals1763714550000 } from './1763714550000-store-recent-commitment-totals';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -48,4 +49,5 @@ export const migrations = [
   LetApplicationReadMigrations1763714000000,
   CreateFamilyCases1763714100000,
   KeepIntegrationRecordsBounded1763714400000,
+  StoreRecentCommitmentTotals1763714550000,
 ];

@@ -10,7 +10,6 @@ import { PartyView, toPartyView } from '../parties/party';
 import { computeTrustMetrics } from '../trust-goals/trust-metrics';
 import { inReliabilityWindow } from './goal-attention';
 import { queryPrepared } from '../common/sql/prepared';
-import { SESSION_IN_CHART } from '../session-notes/client-notes-query.service';
 import type { SummaryRow } from './client-summary.row';
 
 class SummaryCareTeamMember {
@@ -104,6 +103,20 @@ export class ClientSummaryView {
   recentSetbacks!: SummarySetback[];
 }
 
+/**
+ * The sessions of the client's chart (the client's own, and those of a case they attended), as
+ * the chart's notes list counts them (`SESSION_IN_CHART`), gathered from the client's own index
+ * ranges: the same condition as one OR over every session made PostgreSQL walk the practice's
+ * sessions newest first until five of this client's turned up, a cost that grew with the
+ * practice (issue 19).
+ */
+const SESSIONS_IN_CHART = `
+  SELECT t.id FROM therapy_sessions t WHERE t.practice_id = $1 AND t.client_id = $2
+  UNION ALL
+  SELECT a.session_id FROM clients c
+    JOIN session_case_attendees a ON a.practice_id = c.practice_id AND a.person_id = c.person_id
+   WHERE c.practice_id = $1 AND c.id = $2 AND a.attendance IN ('attended', 'late')`;
+
 /** One call for a client's header: team, next session, attendance, goals with sparklines, agreements, setbacks. */
 @Injectable()
 export class ClientSummaryService {
@@ -170,7 +183,7 @@ export class ClientSummaryService {
                                     ORDER BY a.person_id) AS initials
                         FROM session_notes n JOIN therapy_sessions s ON s.practice_id = n.practice_id AND s.id = n.session_id
                         LEFT JOIN cases k ON k.practice_id = s.practice_id AND k.id = s.case_id
-                       WHERE n.practice_id = $1 AND ${SESSION_IN_CHART}
+                       WHERE n.practice_id = $1 AND n.session_id IN (${SESSIONS_IN_CHART})
                        ORDER BY s.starts_at DESC LIMIT 5) x), '[]'::json) AS notes,
           coalesce((SELECT json_agg(x ORDER BY x.occurred_at DESC) FROM (
                       SELECT b.id, b.goal_id, b.kind, b.severity, b.occurred_at FROM goal_setbacks b

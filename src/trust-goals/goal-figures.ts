@@ -23,14 +23,17 @@ interface GoalCheckInsRow {
  * storing figures that miss the other. Seeds and imports that write check-ins directly call this
  * too. `goalIds` 'all' refreshes every goal of the practice.
  *
- * It also stores the goal's recent commitments (`recent_commitments`: when, kept, missed, for every
- * check-in of the last {@link RECENT_COMMITMENT_DAYS} days), so the dashboards judge reliability
- * over their 28-day window from the goal row instead of probing every goal's check-ins. Exact
- * whatever day the dashboard is read: a window of 28 calendar days ending today starts less than
- * 29 days (plus a time-zone change) before any later moment, so every check-in it holds is stored
- * (the list reaches back from the newest check-in, which is no later than today),
- * and each new check-in refreshes the list. `recentCommitments: false` leaves that column alone,
- * for the migration that ran before it existed.
+ * It also stores the goal's recent commitments, for every check-in of the last
+ * {@link RECENT_COMMITMENT_DAYS} days: when (`recent_check_in_at`, in time order) and the running
+ * totals of commitments kept and missed up to each (`recent_kept_totals`, `recent_missed_totals`,
+ * led by a 0), so the dashboards judge reliability over their 28-day window from the goal row, in
+ * two binary searches and two subtractions (see goal-attention.ts), instead of probing every
+ * goal's check-ins or unpacking a list per goal. Exact whatever day the dashboard is read: a
+ * window of 28 calendar days ending today starts less than 29 days (plus a time-zone change)
+ * before any later moment, so every check-in it holds is stored (the list reaches back from the
+ * newest check-in, which is no later than today), and each new check-in refreshes the list.
+ * `recentCommitments: false` leaves those columns alone, for the migration that ran before they
+ * existed.
  */
 export async function refreshGoalFigures(
   query: QueryRows,
@@ -69,12 +72,13 @@ export async function refreshGoalFigures(
   }
   await query(
     `UPDATE trust_goals g SET last_check_in_at = f.last_check_in_at, suggested_achievement_status = f.suggested,
-            recent_commitments = r.recent
+            recent_check_in_at = r.at, recent_kept_totals = r.kept, recent_missed_totals = r.missed
        FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS f (id, last_check_in_at, suggested)
        CROSS JOIN LATERAL (${RECENT_COMMITMENTS_SQL('$1', 'f.id')}) r
       WHERE g.practice_id = $1 AND g.id = f.id
-        AND (g.last_check_in_at, g.suggested_achievement_status, g.recent_commitments)
-            IS DISTINCT FROM (f.last_check_in_at, f.suggested, r.recent)`,
+        AND (g.last_check_in_at, g.suggested_achievement_status, g.recent_check_in_at, g.recent_kept_totals,
+             g.recent_missed_totals)
+            IS DISTINCT FROM (f.last_check_in_at, f.suggested, r.at, r.kept, r.missed)`,
     params,
   );
 }
@@ -83,21 +87,26 @@ export async function refreshGoalFigures(
 export const RECENT_COMMITMENT_DAYS = 30;
 
 /**
- * SQL answering `recent` (jsonb): the commitments of the goal's check-ins of the
- * {@link RECENT_COMMITMENT_DAYS} days up to its newest check-in, `[{occurred_at, kept, missed}]` in
- * time order. Anchored at the newest check-in rather than the clock, the list holds at least what
- * a window ending now would (no check-in is dated after now), and a dashboard read as of an
- * earlier day (the demo's pinned clock, a back-dated import) still finds that day's window in it.
+ * SQL answering `at`, `kept` and `missed` for the goal's check-ins of the
+ * {@link RECENT_COMMITMENT_DAYS} days up to its newest check-in, in time order: when each happened,
+ * and the commitments kept and missed up to and including each, after a leading 0 (so the totals
+ * of check-ins i+1..j are `kept[j + 1] - kept[i + 1]`). Anchored at the newest check-in rather than
+ * the clock, the list holds at least what a window ending now would (no check-in is dated after
+ * now), and a dashboard read as of an earlier day (the demo's pinned clock, a back-dated import)
+ * still finds that day's window in it.
  */
 export function RECENT_COMMITMENTS_SQL(practice: string, goal: string): string {
-  return `SELECT coalesce(jsonb_agg(jsonb_build_object('occurred_at', k.occurred_at, 'kept', k.commitments_kept,
-                                                   'missed', k.commitments_missed)
-                                ORDER BY k.occurred_at, k.created_at, k.id), '[]'::jsonb) AS recent
-            FROM goal_check_ins k
-           WHERE k.practice_id = ${practice} AND k.goal_id = ${goal}
-             AND k.occurred_at >= (SELECT max(l.occurred_at) FROM goal_check_ins l
-                                    WHERE l.practice_id = ${practice} AND l.goal_id = ${goal})
-                                  - make_interval(days => ${RECENT_COMMITMENT_DAYS})`;
+  return `SELECT coalesce(array_agg(k.occurred_at ORDER BY k.n), '{}') AS at,
+                 '{0}'::int[] || coalesce(array_agg(k.kept ORDER BY k.n), '{}') AS kept,
+                 '{0}'::int[] || coalesce(array_agg(k.missed ORDER BY k.n), '{}') AS missed
+            FROM (SELECT k.occurred_at, row_number() OVER w AS n,
+                         (sum(k.commitments_kept) OVER w)::int AS kept, (sum(k.commitments_missed) OVER w)::int AS missed
+                    FROM goal_check_ins k
+                   WHERE k.practice_id = ${practice} AND k.goal_id = ${goal}
+                     AND k.occurred_at >= (SELECT max(l.occurred_at) FROM goal_check_ins l
+                                            WHERE l.practice_id = ${practice} AND l.goal_id = ${goal})
+                                          - make_interval(days => ${RECENT_COMMITMENT_DAYS})
+                  WINDOW w AS (ORDER BY k.occurred_at, k.created_at, k.id)) k`;
 }
 
 function suggestedStatus(row: GoalCheckInsRow): AchievementStatus | null {

@@ -50,11 +50,17 @@ describe('figures the dashboards read', () => {
         .expect(201);
       return created.body.id as string;
     };
-    const checkIn = (goalId: string, days: number, motherRating: number) =>
+    const checkIn = (
+      goalId: string,
+      days: number,
+      motherRating: number,
+      commitments: { commitmentsKept?: number; commitmentsMissed?: number } = {},
+    ) =>
       http()
         .post(`${goals}/${goalId}/check-ins`)
         .set('Authorization', auth)
         .send({
+          ...commitments,
           occurredAt: daysAgo(days),
           ratings: [
             { party: 'client', rating: 5 },
@@ -170,6 +176,35 @@ describe('figures the dashboards read', () => {
     const never = await s.activeGoal(95);
     // 70 days without a check-in is within the practice's 90; 100 days, or 95 without any, is not.
     expect(await s.attention()).toEqual({ [old]: ['stalled'], [never]: ['stalled'] });
+  });
+
+  it('judges reliability over the last 28 days only, on the dashboard and the team view', async () => {
+    const s = await setup();
+    const kept = (n: number) => ({ commitmentsKept: n, commitmentsMissed: 0 });
+    const missed = (n: number) => ({ commitmentsKept: 0, commitmentsMissed: n });
+    // Missed long ago, kept lately: the misses have left the window.
+    const recovered = await s.activeGoal();
+    await s.checkIn(recovered, 35, 6, missed(5));
+    await s.checkIn(recovered, 3, 6, kept(1));
+    // Missed within the window more than kept.
+    const slipping = await s.activeGoal();
+    await s.checkIn(slipping, 40, 6, kept(9));
+    await s.checkIn(slipping, 20, 6, missed(3));
+    await s.checkIn(slipping, 2, 6, kept(2));
+    // Kept as often as missed is not "less than half".
+    const even = await s.activeGoal();
+    await s.checkIn(even, 10, 6, missed(2));
+    await s.checkIn(even, 5, 6, kept(2));
+    expect(await s.attention()).toEqual({ [slipping]: ['low_reliability'] });
+    const supervisorAuth = bearer(await tokenFor(testApp.app, s.team.supervisor));
+    const team = await http()
+      .get('/api/v1/dashboard/team')
+      .set('Authorization', supervisorAuth)
+      .expect(200);
+    expect(
+      team.body.team.find((m: { counselorId: string }) => m.counselorId === s.team.counselor.id)
+        .goalsNeedingAttention,
+    ).toBe(1);
   });
 
   it('follows a note from missing to signed on the dashboard and the team view', async () => {

@@ -233,7 +233,7 @@ describe('migrations', () => {
       >(
         `SELECT id, suggested_achievement_status AS suggested,
                 extract(day FROM now() - last_check_in_at)::int AS days,
-                jsonb_array_length(recent_commitments) AS recent FROM trust_goals`,
+                cardinality(recent_check_in_at) AS recent FROM trust_goals`,
       );
       // Check-ins 28, 21, 14 and 7 days back: all within the 30 days of recent commitments.
       expect(Object.fromEntries(goals.map((g) => [g.id, [g.suggested, g.days, g.recent]]))).toEqual(
