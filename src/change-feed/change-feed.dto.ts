@@ -15,7 +15,8 @@ export class ChangeFeedQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: CHANGE_RESOURCE_TYPES,
     isArray: true,
-    description: 'Comma-separated; all four when left out',
+    description:
+      'Repeated (`types=client&types=session`) or comma-separated (`types=client,session`); all four when left out',
   })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { PartyView } from '../parties/party';
+import { MODALITIES, SESSION_STATUSES, SETTINGS } from '../therapy-sessions/therapy-session.row';
 
 export class DashboardQueryDto {
   @ApiPropertyOptional({
@@ -13,10 +14,13 @@ export class DashboardQueryDto {
 }
 
 export class CaseloadView {
-  @ApiProperty({ example: { intake: 1, active: 12, on_hold: 2, discharged: 4 } }) byStatus!: Record<
-    string,
-    number
-  >;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'Clients of the caseload per status (statuses with none are left out)',
+    example: { intake: 1, active: 12, on_hold: 2, discharged: 4 },
+  })
+  byStatus!: Record<string, number>;
   @ApiProperty() total!: number;
   @ApiProperty() newThisMonth!: number;
   @ApiProperty() dischargedThisMonth!: number;
@@ -37,9 +41,9 @@ export class ScheduledSessionView {
     description: 'Initials of the case’s participating persons (empty outside a case)',
   })
   caseMemberInitials!: string[];
-  @ApiProperty() modality!: string;
-  @ApiProperty() setting!: string;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: MODALITIES }) modality!: string;
+  @ApiProperty({ enum: SETTINGS }) setting!: string;
+  @ApiProperty({ enum: SESSION_STATUSES }) status!: string;
   @ApiProperty({ type: [PartyView] }) expectedAttendees!: PartyView[];
 }
 
@@ -47,7 +51,12 @@ export class NoteTaskView {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;
   @ApiProperty({ format: 'date-time' }) sessionEndedAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) noteStatus!: string | null;
+  @ApiPropertyOptional({
+    enum: ['draft', 'awaiting_cosign', 'returned', 'signed'],
+    nullable: true,
+    description: 'Null while no note is started',
+  })
+  noteStatus!: string | null;
   @ApiProperty() overdue!: boolean;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) authorId!: string | null;
 }

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List audit events of the practice, newest first
-         * @description Filters narrow the list; pages follow `nextCursor`.
+         * @description Filters narrow the list; pages follow `nextCursor`. Admins, and API keys with `audit:read` (only an API client that reaches the whole practice may hold it).
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Export a time range of the audit log as NDJSON or CSV, oldest first
-         * @description Streams every event of the range with its metadata and its place in the hash chain (`chainSeq`, `linkHash`). In CSV, `changedFields` is `;`-separated, `metadata` is JSON, and a cell a spreadsheet would run as a formula is prefixed with `'`: use NDJSON for exact values. A response cut short by an error ends without completing, never cleanly.
+         * @description Streams every event of the range with its metadata and its place in the hash chain (`chainSeq`, `linkHash`). In CSV, `changedFields` is `;`-separated, `metadata` is JSON, and a cell a spreadsheet would run as a formula is prefixed with `'`: use NDJSON for exact values. A response cut short by an error ends without completing, never cleanly. Admins, and API keys with `audit:read` (only an API client that reaches the whole practice may hold it).
          */
         get: operations["exportAuditEvents"];
         put?: never;
@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Verify the practice's audit hash chain
-         * @description Links pending events first, then checks every link and every linked event. `firstBrokenEventId` names the first event, in chain order, whose record was altered, removed or slipped in.
+         * @description Links pending events first, then checks every link and every linked event. `firstBrokenEventId` names the first event, in chain order, whose record was altered, removed or slipped in. Admins, and API keys with `audit:read` (only an API client that reaches the whole practice may hold it).
          */
         get: operations["verifyAuditChain"];
         put?: never;
@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * A signed checkpoint of the practice's audit chain head
-         * @description Links pending events first, then signs `{practiceId, seq, headHash, checkpointAt, keyId}` with the Ed25519 audit signing key. Kept elsewhere, it shows later whether the chain up to `seq` was rewritten (`npm run audit:verify-checkpoint`, see docs/audit-trail.md).
+         * @description Links pending events first, then signs `{practiceId, seq, headHash, checkpointAt, keyId}` with the Ed25519 audit signing key. Kept elsewhere, it shows later whether the chain up to `seq` was rewritten (`npm run audit:verify-checkpoint`, see docs/audit-trail.md). Admins, and API keys with `audit:read` (only an API client that reaches the whole practice may hold it).
          */
         get: operations["getAuditCheckpoint"];
         put?: never;
@@ -91,7 +91,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public key that verifies audit checkpoints, and its id */
+        /**
+         * The public key that verifies audit checkpoints, and its id
+         * @description Admins, and API keys with `audit:read` (only an API client that reaches the whole practice may hold it).
+         */
         get: operations["getAuditSigningKey"];
         put?: never;
         post?: never;
@@ -626,7 +629,10 @@ export interface paths {
         /** Clients you may reach: filters, name search (prefix, any name, accents ignored), sort */
         get: operations["listClients"];
         put?: never;
-        /** Open a client record (status intake), with its family members if listed (all or nothing); a counselor creating it becomes its primary counselor */
+        /**
+         * Open a client record (status intake), with its family members if listed (all or nothing); a counselor creating it becomes its primary counselor
+         * @description An API key with `clients:write` opens clients too; one restricted to a caseload names a `primaryCounselorId` of that caseload (422 `primary-counselor-outside-caseload`). The record stores the API client’s owner as its author; the audit events name the API client.
+         */
         post: operations["createClient"];
         delete?: never;
         options?: never;
@@ -872,6 +878,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/care-team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's care team (primary counselor first) */
+        get: operations["listCaseCareTeamMembers"];
+        put?: never;
+        /** Add a clinician or change their role (admins, the primary counselor or supervisor of the case); a new primary counselor replaces the current one */
+        post: operations["addCaseCareTeamMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/care-team/{staffId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a clinician off the case care team (a case not closed keeps its primary counselor) */
+        delete: operations["removeCaseCareTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{clientId}/emergency-access": {
         parameters: {
             query?: never;
@@ -1077,7 +1118,10 @@ export interface paths {
         /** Calendar: sessions you may see, by start time; filter by counselor, client, status, time range */
         get: operations["listTherapySessions"];
         put?: never;
-        /** Schedule a session (409 names the session in the way when someone is double-booked) */
+        /**
+         * Schedule a session (409 names the session in the way when someone is double-booked)
+         * @description An API key with `sessions:write` books too: it names `counselorId` (one of its caseload’s counselors when it has a caseload) for a client of its caseload, and no `caseId` (422 `case-session-staff-only`). The session stores the API client’s owner as its author; the audit event names the API client.
+         */
         post: operations["createTherapySession"];
         delete?: never;
         options?: never;
@@ -1150,7 +1194,9 @@ export interface paths {
         put?: never;
         /**
          * Cancel with a reason (a late cancel inside the practice's cancellation window)
-         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         * @description An API key with `sessions:write` cancels sessions of its caseload’s clients; the session stores the API client’s owner as who cancelled it, and the audit event names the API client.
+         *
+         *     Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
          */
         post: operations["cancelTherapySession"];
         delete?: never;
@@ -1170,7 +1216,9 @@ export interface paths {
         put?: never;
         /**
          * Mark a started session as a no-show
-         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         *
+         *     Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
          */
         post: operations["markTherapySessionNoShow"];
         delete?: never;
@@ -1190,7 +1238,9 @@ export interface paths {
         put?: never;
         /**
          * Complete with attendees: the client and/or family members of that client
-         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         *
+         *     Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
          */
         post: operations["completeTherapySession"];
         delete?: never;
@@ -1239,6 +1289,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/therapy-sessions/series/{seriesId}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the invited case persons and other attendees of every scheduled occurrence from a date on
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["changeTherapySessionSeriesAttendees"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/therapy-sessions/{sessionId}/note": {
         parameters: {
             query?: never;
@@ -1249,12 +1319,18 @@ export interface paths {
         /** Read the note with its addenda */
         get: operations["getSessionNote"];
         put?: never;
-        /** Start the note of a completed session (SOAP, DAP, BIRP or free) */
+        /**
+         * Start the note of a completed session (SOAP, DAP, BIRP or free)
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         */
         post: operations["createSessionNote"];
         delete?: never;
         options?: never;
         head?: never;
-        /** Save the draft (author only, until signed) */
+        /**
+         * Save the draft (author only, until signed)
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         */
         patch: operations["updateSessionNote"];
         trace?: never;
     };
@@ -1269,7 +1345,9 @@ export interface paths {
         put?: never;
         /**
          * Sign and lock the note (a trainee’s note then awaits co-signature)
-         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         *
+         *     Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
          */
         post: operations["signSessionNote"];
         delete?: never;
@@ -1289,7 +1367,9 @@ export interface paths {
         put?: never;
         /**
          * Co-sign a supervisee’s note
-         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         *
+         *     Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
          */
         post: operations["cosignSessionNote"];
         delete?: never;
@@ -1309,7 +1389,9 @@ export interface paths {
         put?: never;
         /**
          * Return a supervisee’s note to its author with a comment
-         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         *
+         *     Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
          */
         post: operations["returnSessionNoteToAuthor"];
         delete?: never;
@@ -1327,7 +1409,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Append a dated, signed addendum to a signed note */
+        /**
+         * Append a dated, signed addendum to a signed note
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         */
         post: operations["addSessionNoteAddendum"];
         delete?: never;
         options?: never;
@@ -1511,7 +1596,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a check-in: each party’s trust rating (0-10), commitments kept and missed since the last one, a note, the session */
+        /**
+         * Record a check-in: each party’s trust rating (0-10), commitments kept and missed since the last one, a note, the session
+         * @description Staff only: it records a clinician as its author, so an API key is refused with 403 `staff-author-required` whatever its scopes.
+         */
         post: operations["recordCheckIn"];
         delete?: never;
         options?: never;
@@ -1818,7 +1906,7 @@ export interface paths {
         };
         /**
          * What changed among the clients, family members, sessions and notes you reach
-         * @description Start without a cursor, then always send the last `nextCursor`. Entries are ids (read the record at its usual address); a record changed several times may appear several times. Ordered by commit, so paging while others write never misses a change. Each page is audited like a list. An API key needs `clients:read`; it sees sessions only with `sessions:read` and notes only with `notes:read`.
+         * @description Start without a cursor, then always send the last `nextCursor`. Entries are ids (read the record at its usual address); a record changed several times may appear several times. Ordered by commit, so paging while others write never misses a change. Each page is audited like a list. An API key needs `clients:read`; it sees sessions only with `sessions:read` and notes only with `notes:read`. Entries are kept `CHANGE_FEED_RETENTION_DAYS` (90 by default): a cursor behind what was purged answers 410 `change-feed-cursor-expired`, and the integrator resyncs (reads the lists, then follows the feed from a fresh start) rather than silently missing changes.
          */
         get: operations["listChanges"];
         put?: never;
@@ -2108,14 +2196,14 @@ export interface components {
             practice: Record<string, never>;
         };
         /**
-         * @description What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes.
+         * @description What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes, and so are a clinician’s own acts (writing or signing notes: 403 `staff-author-required`). `audit:read` is only for an API client without a caseload (422 `audit-scope-needs-whole-practice`). `measures:read` (outcome measures) and `fhir:read` (the FHIR facade) are reserved for features not built yet and refused when granted (400 naming `scopes`), so a key never gains a new kind of data its admin did not review.
          * @enum {string}
          */
         ApiScope: "clients:read" | "clients:write" | "sessions:read" | "sessions:write" | "notes:read" | "measures:read" | "audit:read" | "fhir:read" | "webhooks:manage";
         CreateApiClientDto: {
             /** @example Billing sync */
             name: string;
-            /** @description What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes. */
+            /** @description What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes, and so are a clinician’s own acts (writing or signing notes: 403 `staff-author-required`). `audit:read` is only for an API client without a caseload (422 `audit-scope-needs-whole-practice`). `measures:read` (outcome measures) and `fhir:read` (the FHIR facade) are reserved for features not built yet and refused when granted (400 naming `scopes`), so a key never gains a new kind of data its admin did not review. */
             scopes: components["schemas"]["ApiScope"][];
             /**
              * Format: uuid
@@ -2196,7 +2284,7 @@ export interface components {
         };
         UpdateApiClientDto: {
             name?: string;
-            /** @description What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes. */
+            /** @description What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes, and so are a clinician’s own acts (writing or signing notes: 403 `staff-author-required`). `audit:read` is only for an API client without a caseload (422 `audit-scope-needs-whole-practice`). `measures:read` (outcome measures) and `fhir:read` (the FHIR facade) are reserved for features not built yet and refused when granted (400 naming `scopes`), so a key never gains a new kind of data its admin did not review. */
             scopes?: components["schemas"]["ApiScope"][];
             /** Format: uuid */
             ownerId?: string;
@@ -2216,6 +2304,7 @@ export interface components {
         };
         CaseloadView: {
             /**
+             * @description Clients of the caseload per status (statuses with none are left out)
              * @example {
              *       "intake": 1,
              *       "active": 12,
@@ -2223,7 +2312,9 @@ export interface components {
              *       "discharged": 4
              *     }
              */
-            byStatus: Record<string, never>;
+            byStatus: {
+                [key: string]: number;
+            };
             total: number;
             newThisMonth: number;
             dischargedThisMonth: number;
@@ -2253,9 +2344,12 @@ export interface components {
             caseType?: string | null;
             /** @description Initials of the case’s participating persons (empty outside a case) */
             caseMemberInitials: string[];
-            modality: string;
-            setting: string;
-            status: string;
+            /** @enum {string} */
+            modality: "individual" | "couple" | "family" | "group";
+            /** @enum {string} */
+            setting: "in_person" | "telehealth" | "phone";
+            /** @enum {string} */
+            status: "scheduled" | "completed" | "cancelled" | "late_cancel" | "no_show";
             expectedAttendees: components["schemas"]["PartyView"][];
         };
         NoteTaskView: {
@@ -2265,7 +2359,11 @@ export interface components {
             clientId: string;
             /** Format: date-time */
             sessionEndedAt: string;
-            noteStatus?: string | null;
+            /**
+             * @description Null while no note is started
+             * @enum {string|null}
+             */
+            noteStatus?: "draft" | "awaiting_cosign" | "returned" | "signed" | null;
             overdue: boolean;
             /** Format: uuid */
             authorId?: string | null;
@@ -2357,12 +2455,36 @@ export interface components {
             /** @description Unresolved major boundary violations on their clients */
             openMajorViolations: number;
         };
+        DisabledEndpointView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uri */
+            url: string;
+            description?: string | null;
+            /** Format: date-time */
+            disabledAt: string;
+            /**
+             * @description `consecutive_failures`: the delivery worker disabled it (`WEBHOOK_DISABLE_AFTER_FAILURES` failed attempts in a row); `manual`: an admin did
+             * @enum {string}
+             */
+            disabledReason: "consecutive_failures" | "manual";
+            /** @description Failed attempts in a row when it was disabled */
+            consecutiveFailures: number;
+        };
+        IntegrationsSectionView: {
+            /** @description Webhook endpoints that receive nothing until re-enabled, latest first */
+            disabledEndpoints: components["schemas"]["DisabledEndpointView"][];
+            /** @description Webhook deliveries being retried after at least one failed attempt */
+            failingDeliveries: number;
+        };
         TeamDashboardView: {
             /** Format: date */
             today: string;
             /** Format: date */
             weekStart: string;
             team: components["schemas"]["TeamMemberView"][];
+            /** @description Admins only: webhook endpoints that are disabled (by the delivery worker after repeated failures, or by an admin) and deliveries being retried */
+            integrations?: components["schemas"]["IntegrationsSectionView"];
         };
         ClientView: {
             /** Format: uuid */
@@ -2673,6 +2795,13 @@ export interface components {
             /** Format: date */
             deceasedOn?: string | null;
         };
+        NewClientCaseDto: {
+            /** @enum {string} */
+            type: "family" | "couple" | "parent_child" | "individual" | "group";
+            /** @description The client’s last name when omitted */
+            label?: string;
+            presentingReason?: string;
+        };
         CreateClientDto: {
             /** @example Maya */
             firstName: string;
@@ -2706,6 +2835,8 @@ export interface components {
             primaryCounselorId?: string;
             /** @description Family members created with the client, all or nothing (as if added one by one afterwards) */
             familyMembers?: components["schemas"]["CreateFamilyMemberDto"][];
+            /** @description Opens a case in the same transaction: the client as identified client, each family member with the role of their relationship, the primary counselor as the case’s */
+            case?: components["schemas"]["NewClientCaseDto"];
         };
         FamilyMemberView: {
             /** Format: uuid */
@@ -2768,6 +2899,11 @@ export interface components {
             updatedAt: string;
             /** @description Present when the request gave `familyMembers`, in the order given */
             familyMembers?: components["schemas"]["FamilyMemberView"][];
+            /**
+             * Format: uuid
+             * @description The case opened with the client, when the request gave `case`
+             */
+            caseId?: string;
         };
         ClientPage: {
             data: components["schemas"]["ClientView"][];
@@ -3012,6 +3148,36 @@ export interface components {
              * @description Defaults to a counselor making the change
              */
             primaryCounselorId?: string;
+        };
+        CaseCareTeamMemberView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            staffId: string;
+            firstName: string;
+            lastName: string;
+            /** @enum {string} */
+            staffRole: "admin" | "supervisor" | "counselor" | "intake_coordinator";
+            /** @enum {string} */
+            role: "primary_counselor" | "co_therapist" | "supervisor";
+            /** Format: date-time */
+            addedAt: string;
+        };
+        CaseCareTeamPage: {
+            data: components["schemas"]["CaseCareTeamMemberView"][];
+            nextCursor: string | null;
+        };
+        AddCaseCareTeamMemberDto: {
+            /**
+             * Format: uuid
+             * @description An active counselor or supervisor
+             */
+            staffId: string;
+            /**
+             * @description A new primary counselor replaces the current one; a member already on the team changes role
+             * @enum {string}
+             */
+            role: "primary_counselor" | "co_therapist" | "supervisor";
         };
         RequestEmergencyAccessDto: {
             /** @example Client called in crisis; primary counselor unreachable tonight. */
@@ -3351,6 +3517,35 @@ export interface components {
         SeriesMoveView: {
             moved: components["schemas"]["TherapySessionView"][];
             conflicts: components["schemas"]["SeriesConflictView"][];
+        };
+        PlannedCaseAttendeeDto: {
+            /**
+             * Format: uuid
+             * @description A person of the series’ case
+             */
+            personId: string;
+        };
+        PlannedOtherAttendeeDto: {
+            name: string;
+            /** @enum {string} */
+            role: "interpreter" | "other_professional" | "school_counselor" | "other";
+        };
+        ChangeSeriesAttendeesDto: {
+            /**
+             * Format: date-time
+             * @description Scheduled occurrences from then on (and not before now) get these attendees; completed and cancelled ones keep theirs
+             */
+            from: string;
+            /** @description Persons of the case, each recorded as invited; an empty list invites no one */
+            caseAttendees: components["schemas"]["PlannedCaseAttendeeDto"][];
+            /** @description Interpreters, other professionals… by name and role, each recorded as invited */
+            otherAttendees: components["schemas"]["PlannedOtherAttendeeDto"][];
+        };
+        SeriesAttendeesView: {
+            /** @description The occurrences changed */
+            sessions: components["schemas"]["TherapySessionView"][];
+            caseAttendees: components["schemas"]["PlannedCaseAttendeeDto"][];
+            otherAttendees: components["schemas"]["PlannedOtherAttendeeDto"][];
         };
         CreateSessionNoteDto: {
             /**
@@ -4293,6 +4488,7 @@ export interface components {
          *     | `urn:family-therapy:problem:forbidden` | 403 Forbidden | The caller’s role does not allow this action. |
          *     | `urn:family-therapy:problem:insufficient-scope` | 403 Forbidden | The API key’s scopes do not include what this route needs, or no API key may call it (`requiredScope` says which). |
          *     | `urn:family-therapy:problem:ip-not-allowed` | 403 Forbidden | The API key is used from an address outside its client’s IP allow-list. |
+         *     | `urn:family-therapy:problem:staff-author-required` | 403 Forbidden | A clinician’s own act (writing, signing or co-signing a note, completing a session, a check-in) is never done with an API key, whatever its scopes. |
          *     | `urn:family-therapy:problem:intake-link-not-found` | 404 Not Found | The public intake link cannot be used: unknown, expired, used or revoked (one answer for all). |
          *     | `urn:family-therapy:problem:invalid-password-token` | 404 Not Found | The set-password link is invalid, used or expired. |
          *     | `urn:family-therapy:problem:not-found` | 404 Not Found | The record does not exist, or the caller may not know that it does (another practice, no access to the client), or no route matches. |
@@ -4303,7 +4499,7 @@ export interface components {
          *     | `urn:family-therapy:problem:already-a-client` | 409 Conflict | This person already has a client chart. |
          *     | `urn:family-therapy:problem:already-acknowledged` | 409 Conflict | This party has already acknowledged this version. |
          *     | `urn:family-therapy:problem:already-case-member` | 409 Conflict | The person is already a member of the case. |
-         *     | `urn:family-therapy:problem:already-on-care-team` | 409 Conflict | (clients) The staff member is already on the client’s care team. (emergency-access) The clinician is on the client’s care team: no emergency access is needed. |
+         *     | `urn:family-therapy:problem:already-on-care-team` | 409 Conflict | (clients) The staff member is already on the client’s care team. (cases) The staff member already has this role on the case’s care team. (emergency-access) The clinician is on the client’s care team: no emergency access is needed. |
          *     | `urn:family-therapy:problem:api-client-revoked` | 409 Conflict | The API client is revoked and can no longer change or get keys. |
          *     | `urn:family-therapy:problem:api-key-limit` | 409 Conflict | An API client holds at most two active keys; revoke one before creating another. |
          *     | `urn:family-therapy:problem:conflict` | 409 Conflict | The request conflicts with or overlaps an existing record. |
@@ -4324,6 +4520,7 @@ export interface components {
          *     | `urn:family-therapy:problem:staff-email-taken` | 409 Conflict | A staff account with this email already exists in the practice. |
          *     | `urn:family-therapy:problem:too-many-calendar-feeds` | 409 Conflict | The clinician already has the most active calendar feeds allowed; revoke one first. |
          *     | `urn:family-therapy:problem:too-many-webhook-endpoints` | 409 Conflict | The practice already has the most webhook endpoints allowed; delete one first. |
+         *     | `urn:family-therapy:problem:change-feed-cursor-expired` | 410 Gone | The cursor is older than the change feed keeps (`CHANGE_FEED_RETENTION_DAYS`): changes after it may have been purged. Resync: read the lists again, then follow the feed from a fresh start. |
          *     | `urn:family-therapy:problem:precondition-failed` | 412 Precondition Failed | The record changed since it was read: `If-Match` does not match its ETag. |
          *     | `urn:family-therapy:problem:payload-too-large` | 413 Payload Too Large | The request body exceeds the 1 MB limit. |
          *     | `urn:family-therapy:problem:unsupported-charset` | 415 Unsupported Media Type | The request body charset is not supported; use UTF-8. |
@@ -4331,13 +4528,16 @@ export interface components {
          *     | `urn:family-therapy:problem:unsupported-media-type` | 415 Unsupported Media Type | The request body is not sent as JSON (`Content-Type: application/json`). |
          *     | `urn:family-therapy:problem:agreement-needs-parties` | 422 Unprocessable Entity | An agreement is between two or more different parties. |
          *     | `urn:family-therapy:problem:agreement-without-items` | 422 Unprocessable Entity | An agreement is proposed with at least one boundary. |
+         *     | `urn:family-therapy:problem:audit-scope-needs-whole-practice` | 422 Unprocessable Entity | Only an API client that reaches the whole practice (no caseload) may hold `audit:read`: the audit log names every client of the practice. |
          *     | `urn:family-therapy:problem:case-close-incomplete` | 422 Unprocessable Entity | Closing a case needs a reason and a closing date. |
          *     | `urn:family-therapy:problem:case-member-incomplete` | 422 Unprocessable Entity | A new member names exactly one of `clientId`, `familyMemberId` or `newPerson`. |
+         *     | `urn:family-therapy:problem:case-session-staff-only` | 422 Unprocessable Entity | A session of a family case is booked by staff; an API key books on a client’s chart. |
          *     | `urn:family-therapy:problem:co-therapist-is-counselor` | 422 Unprocessable Entity | The co-therapist must be someone other than the counselor. |
          *     | `urn:family-therapy:problem:commitment-not-of-goal` | 422 Unprocessable Entity | The commitment a setback refers to is not one of this goal’s. |
          *     | `urn:family-therapy:problem:completion-outcome-required` | 422 Unprocessable Entity | A goal is completed as achieved, sustaining or not achieved: send the outcome. |
          *     | `urn:family-therapy:problem:consent-required` | 422 Unprocessable Entity | Every required consent must be acknowledged at its current version. |
          *     | `urn:family-therapy:problem:constraint-violation` | 422 Unprocessable Entity | The request breaks a rule of the record it writes. |
+         *     | `urn:family-therapy:problem:counselor-outside-caseload` | 422 Unprocessable Entity | An API client restricted to some counselors’ caseloads books sessions for those counselors only. |
          *     | `urn:family-therapy:problem:counselor-required` | 422 Unprocessable Entity | The session’s counselor must be named when the caller is not a clinician. |
          *     | `urn:family-therapy:problem:deceased-date-without-deceased` | 422 Unprocessable Entity | A date of death is given only with `deceased: true`. |
          *     | `urn:family-therapy:problem:discharge-incomplete` | 422 Unprocessable Entity | Discharging a client needs a reason and a discharge date. |
@@ -4360,7 +4560,8 @@ export interface components {
          *     | `urn:family-therapy:problem:party-incomplete` | 422 Unprocessable Entity | A family member party needs its `familyMemberId`. |
          *     | `urn:family-therapy:problem:party-not-of-client` | 422 Unprocessable Entity | Parties are the client or family members of this client. |
          *     | `urn:family-therapy:problem:party-not-of-goal` | 422 Unprocessable Entity | Only the goal’s two parties can be named (as raters or owners), once each. |
-         *     | `urn:family-therapy:problem:primary-counselor-required` | 422 Unprocessable Entity | An active client must keep a primary counselor on the care team. |
+         *     | `urn:family-therapy:problem:primary-counselor-outside-caseload` | 422 Unprocessable Entity | An API client restricted to some counselors’ caseloads opens clients with one of those counselors as primary counselor, so that it still reaches them. |
+         *     | `urn:family-therapy:problem:primary-counselor-required` | 422 Unprocessable Entity | (clients) An active client must keep a primary counselor on the care team. (cases) A case keeps its primary counselor until it is closed: name a new primary counselor instead. |
          *     | `urn:family-therapy:problem:recurrence-empty` | 422 Unprocessable Entity | The session series ends before its first session. |
          *     | `urn:family-therapy:problem:recurrence-unbounded` | 422 Unprocessable Entity | A session series needs a count or an end date. |
          *     | `urn:family-therapy:problem:session-not-completed` | 422 Unprocessable Entity | A note is written for a completed session. |
@@ -8000,6 +8201,188 @@ export interface operations {
             };
         };
     };
+    listCaseCareTeamMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCareTeamPage"];
+                };
+            };
+            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Client error (problem details) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Server error or database unavailable (problem details) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    addCaseCareTeamMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCaseCareTeamMemberDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseCareTeamMemberView"];
+                };
+            };
+            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Client error (problem details) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Server error or database unavailable (problem details) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    removeCaseCareTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Client error (problem details) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Server error or database unavailable (problem details) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
     grantEmergencyAccess: {
         parameters: {
             query?: never;
@@ -9532,6 +9915,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SeriesMoveView"];
+                };
+            };
+            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Client error (problem details) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Server error or database unavailable (problem details) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    changeTherapySessionSeriesAttendees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                seriesId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeSeriesAttendeesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesAttendeesView"];
                 };
             };
             /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
@@ -12083,7 +12528,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description Comma-separated; all four when left out */
+                /** @description Repeated (`types=client&types=session`) or comma-separated (`types=client,session`); all four when left out */
                 types?: ("client" | "family_member" | "therapy_session" | "session_note")[];
             };
             header?: never;
