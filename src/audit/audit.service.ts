@@ -7,6 +7,15 @@ import { RequestContext } from '../common/request-context/request-context';
 import { AuditEventInput } from './audit-event';
 import { queryPrepared } from '../common/sql/prepared';
 import { PLATFORM_PRACTICE_ID } from '../practices/platform-practice';
+import type { SqlParams } from '../common/sql/sql-params';
+
+/** SQL expressions, over the row a statement makes its event of, for what that statement decides. */
+export interface DecidedEventSql {
+  action: string;
+  outcome: string;
+  clientId: string;
+  metadata: string;
+}
 
 /**
  * Records audit events. Inside a use case's `withTransaction` the insert joins that transaction, so
@@ -77,6 +86,29 @@ export class AuditService {
               request_id text, ip inet, user_agent text, metadata jsonb)`,
       [JSON.stringify(events.map((event) => this.values(event)))],
     );
+  }
+
+  /**
+   * The INSERT of one event made inside a larger statement that decides, in SQL, its action,
+   * outcome, client and metadata (a read whose access check and audit event are one statement:
+   * `ClientAccessService.readAudited`). Everything else is this request's, as {@link record}
+   * fills it in. `from` yields the one row `decided` is evaluated over; use it as a
+   * data-modifying CTE, which PostgreSQL runs to completion whatever the main query reads.
+   */
+  decidedEventSql(
+    params: SqlParams,
+    event: Pick<AuditEventInput, 'resourceType' | 'resourceId'>,
+    decided: DecidedEventSql,
+    from: string,
+  ): string {
+    const e = this.values({ ...event, action: 'read' });
+    return `INSERT INTO audit_events (practice_id, actor_type, actor_id, actor_role, action, resource_type,
+         resource_id, client_id, outcome, request_id, ip, user_agent, metadata)
+       SELECT ${params.add(e.practice_id)}::uuid, ${params.add(e.actor_type)}, ${params.add(e.actor_id)}::uuid,
+              ${params.add(e.actor_role)}, ${decided.action}, ${params.add(e.resource_type)}, ${params.add(e.resource_id)},
+              ${decided.clientId}, ${decided.outcome}, ${params.add(e.request_id)}, ${params.add(e.ip)}::inet,
+              ${params.add(e.user_agent)}, ${decided.metadata}
+         FROM ${from}`;
   }
 
   private values(event: AuditEventInput) {

@@ -1,10 +1,8 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  AuthGuard as PassportAuthGuard,
-  type AuthGuardAuthenticateOptions,
-} from '@nestjs/passport';
 import type { Request, Response } from 'express';
+import passport from 'passport';
+import { API_KEY_PREFIX } from '../api-clients/api-key';
 import { AuditService } from '../audit/audit.service';
 import type { ApiClientActor, ApiScope, Caller, StaffRole } from '../common/actor/actor';
 import {
@@ -28,9 +26,7 @@ import { JWT_STRATEGY } from './jwt-access.strategy';
 
 type AuthenticatedRequest = Request & { actor?: Caller };
 
-// The API-key strategy goes first: it steps aside at once for anything not shaped like a key.
-const STRATEGIES = [API_KEY_STRATEGY, JWT_STRATEGY];
-const AUTHENTICATE_OPTIONS: AuthGuardAuthenticateOptions = { session: false, property: 'actor' };
+const AUTHENTICATE_OPTIONS: passport.AuthenticateOptions = { session: false };
 
 /**
  * Default-deny: every route needs a staff access token or an API key (the two passport strategies)
@@ -39,26 +35,25 @@ const AUTHENTICATE_OPTIONS: AuthGuardAuthenticateOptions = { session: false, pro
  * audited; a route `@HiddenFromApiClients()` answers an API client 404, as if it did not exist.
  */
 @Injectable()
-export class AuthGuard extends PassportAuthGuard(STRATEGIES) {
+export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly context: RequestContext,
     private readonly audit: AuditService,
     private readonly rateLimit: ActorRateLimiter,
-  ) {
-    super();
-  }
+  ) {}
 
-  override async canActivate(execution: ExecutionContext): Promise<boolean> {
+  async canActivate(execution: ExecutionContext): Promise<boolean> {
     const targets = [execution.getHandler(), execution.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    await super.canActivate(execution);
     const http = execution.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const actor = request.actor!;
+    const response = http.getResponse<Response>();
+    const actor = await this.authenticate(request, response);
+    request.actor = actor;
     this.context.actor = actor;
-    this.rateLimit.hit(actor.id, http.getResponse<Response>());
+    this.rateLimit.hit(actor.id, response);
 
     if (actor.kind === 'api_client') {
       await this.permitApiClient(actor, request, targets);
@@ -75,25 +70,33 @@ export class AuthGuard extends PassportAuthGuard(STRATEGIES) {
     return true;
   }
 
-  override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
-    return AUTHENTICATE_OPTIONS;
-  }
-
-  /** Passport's answer: a strategy's own problem, or one 401 whichever part was wrong. */
-  override handleRequest<T>(
-    error: unknown,
-    actor: T,
-    _info: unknown,
-    execution: ExecutionContext,
-  ): T {
-    if (error) throw error instanceof Error ? error : new UnauthenticatedProblem();
-    if (!actor) {
-      const presented = bearerToken(execution.switchToHttp().getRequest<Request>()) !== null;
-      throw presented
-        ? new UnauthenticatedProblem('The access token is invalid or expired.')
-        : new UnauthenticatedProblem();
-    }
-    return actor;
+  /**
+   * Runs the one passport strategy the credential's shape calls for: an API key (`ftk_live_…`)
+   * or, for anything else, a staff access token. Tried in turn, every staff request also ran
+   * the API-key strategy just to see it step aside.
+   */
+  private authenticate(request: Request, response: Response): Promise<Caller> {
+    const token = bearerToken(request);
+    const strategy = token?.startsWith(API_KEY_PREFIX) ? API_KEY_STRATEGY : JWT_STRATEGY;
+    return new Promise<Caller>((resolve, reject) => {
+      const done = (error: unknown, actor: Caller | false | undefined) => {
+        // Passport's answer: a strategy's own problem, or one 401 whichever part was wrong.
+        if (error) reject(error instanceof Error ? error : new UnauthenticatedProblem());
+        else if (actor) resolve(actor);
+        else
+          reject(
+            token === null
+              ? new UnauthenticatedProblem()
+              : new UnauthenticatedProblem('The access token is invalid or expired.'),
+          );
+      };
+      const middleware = passport.authenticate(strategy, AUTHENTICATE_OPTIONS, done) as (
+        request: Request,
+        response: Response,
+        next: (error?: unknown) => void,
+      ) => void;
+      middleware(request, response, (error) => done(error, false));
+    });
   }
 
   private async permitApiClient(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditedClientRead } from '../access/audited-client-read.service';
 import { ClientAccessService } from '../access/client-access.service';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
@@ -50,17 +51,12 @@ export class ClientsService {
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookOutbox,
+    private readonly audited: AuditedClientRead,
   ) {}
 
+  /** The access check and the `read` event (or the denial's) are one statement. */
   async get(actor: Caller, clientId: string): Promise<VersionedClient> {
-    const { client, via } = await this.access.require(actor, clientId, 'read');
-    await this.audit.record({
-      action: 'read',
-      resourceType: 'client',
-      resourceId: clientId,
-      clientId,
-      metadata: { via },
-    });
+    const { client } = await this.audited.read(actor, clientId);
     return versioned(client);
   }
 

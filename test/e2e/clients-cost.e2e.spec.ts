@@ -127,7 +127,7 @@ describe('client reads and name search: what they cost', () => {
     expect(await statements(large)).toBe(3);
   });
 
-  it('reads one client in two statements: the access check with the row, then its audit event', async () => {
+  it('reads one client in one statement: the access check with the row, and its audit event', async () => {
     const db = testApp.dataSource;
     const team = await createTeam(db);
     const client = await createClient(db, {
@@ -135,16 +135,20 @@ describe('client reads and name search: what they cost', () => {
       primaryCounselorId: team.counselor.id,
     });
     const auth = bearer(await tokenFor(testApp.app, team.counselor));
-    const read = () =>
+    const read = (id: string, status: number) =>
       request(testApp.app.getHttpServer())
-        .get(`/api/v1/clients/${client.id}`)
+        .get(`/api/v1/clients/${id}`)
         .set('Authorization', auth)
-        .expect(200);
-    await read(); // a token's first request also checks its session, then remembers it
-    const { sql } = await countQueries(read);
-    expect(sql).toEqual([
-      expect.stringContaining('FROM clients c JOIN practices p'),
-      expect.stringContaining('INSERT INTO audit_events'),
-    ]);
+        .expect(status);
+    await read(client.id, 200); // a token's first request also checks its session, then remembers it
+    const oneStatement = [
+      expect.stringMatching(
+        /^WITH found AS \(.*FROM clients c JOIN practices p.*event AS \(INSERT INTO audit_events/,
+      ),
+    ];
+    expect((await countQueries(() => read(client.id, 200))).sql).toEqual(oneStatement);
+    // A denial too: the 404 and its event are the same one statement.
+    const other = await createClient(db, { practiceId: team.practice.id });
+    expect((await countQueries(() => read(other.id, 404))).sql).toEqual(oneStatement);
   });
 });

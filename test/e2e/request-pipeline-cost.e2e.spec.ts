@@ -1,5 +1,7 @@
 import { ProxyProviderManager } from 'nestjs-cls/dist/src/lib/proxy-provider/proxy-provider-manager';
 import request from 'supertest';
+import { ApiKeyStrategy } from '../../src/auth/api-key.strategy';
+import { JwtAccessStrategy } from '../../src/auth/jwt-access.strategy';
 import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
@@ -88,6 +90,29 @@ describe('the request pipeline on a read', () => {
     } finally {
       runners.mockRestore();
       proxies.mockRestore();
+    }
+  });
+
+  it('runs one passport strategy for a staff token: the API-key strategy is not asked', async () => {
+    const db = testApp.dataSource;
+    const team = await createTeam(db);
+    const client = await createClient(db, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    const auth = bearer(await tokenFor(testApp.app, team.counselor));
+    const apiKeys = jest.spyOn(testApp.app.get(ApiKeyStrategy), 'authenticate');
+    const jwts = jest.spyOn(testApp.app.get(JwtAccessStrategy), 'authenticate');
+    try {
+      await request(testApp.app.getHttpServer())
+        .get(`/api/v1/clients/${client.id}`)
+        .set('Authorization', auth)
+        .expect(200);
+      expect(apiKeys).not.toHaveBeenCalled();
+      expect(jwts).toHaveBeenCalledTimes(1);
+    } finally {
+      apiKeys.mockRestore();
+      jwts.mockRestore();
     }
   });
 });
