@@ -10,6 +10,7 @@ import { NOT_TAKEN_EXTENSION } from '../common/idempotency/idempotency.decorator
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { showValidationRulesInSchemas } from './openapi-constraints';
 import { documentProblemResponses, PROBLEM_EXTENSION_MODELS } from './openapi-problems';
+import { showVariants, VARIANT_MODELS } from './openapi-variants';
 import { FieldErrorSchema, ProblemDetailsSchema } from './problem-details.schema';
 import { problemTypeListing } from './problem-catalog';
 
@@ -29,8 +30,14 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
     .build();
   showValidationRulesInSchemas();
   const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemDetailsSchema, FieldErrorSchema, ...PROBLEM_EXTENSION_MODELS],
+    extraModels: [
+      ProblemDetailsSchema,
+      FieldErrorSchema,
+      ...PROBLEM_EXTENSION_MODELS,
+      ...VARIANT_MODELS,
+    ],
   });
+  showVariants(document);
   addProblemResponses(app, document);
   documentIdempotencyKeys(document);
   markUuidPathParameters(document);

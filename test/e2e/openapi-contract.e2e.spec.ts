@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import request from 'supertest';
 import { schemaFactsOf, validatedClasses } from '../../src/bootstrap/openapi-constraints';
+import { NOTE_FORMATS, NOTE_SECTIONS } from '../../src/session-notes/note-format';
 import { appRoutes } from '../setup/routes';
 import { startTestApp, type TestApp } from '../setup/test-app';
 
@@ -233,6 +234,30 @@ describe('OpenAPI document: rules over every operation', () => {
     expect(versions.responses['200'].content['application/json'].schema.$ref).toBe(
       '#/components/schemas/AgreementVersionPage',
     );
+  });
+
+  it('shows a note’s sections per format as schemas, chosen by `format`', () => {
+    const schemas = document.components.schemas as Json;
+    const resolve = (ref: string) => schemas[ref.split('/').pop()!] as Json;
+    for (const name of ['CreateSessionNoteDto', 'SessionNoteView']) {
+      const { discriminator, oneOf } = schemas[name];
+      expect(discriminator.propertyName).toBe('format');
+      expect(oneOf).toHaveLength(NOTE_FORMATS.length);
+      for (const format of NOTE_FORMATS) {
+        const variant = resolve(discriminator.mapping[format]);
+        expect(variant.properties.format.enum).toEqual([format]);
+        expect(variant.properties.content.additionalProperties).toBeUndefined();
+        const sections = resolve(variant.properties.content.allOf[0].$ref);
+        expect({ format, sections: Object.keys(sections.properties) }).toEqual({
+          format,
+          sections: NOTE_SECTIONS[format],
+        });
+        expect(sections.additionalProperties).toBe(false);
+      }
+    }
+    const update = schemas.UpdateSessionNoteDto.properties.content;
+    expect(update.anyOf).toHaveLength(NOTE_FORMATS.length);
+    expect(JSON.stringify(document)).not.toContain('Sections: {');
   });
 
   it('lists its servers', () => {
