@@ -57,7 +57,7 @@ const RETRY_AFTER = {
  * Every operation lists its error answers status by status, each with the problem codes it can
  * carry (`x-problem-codes`, and in its description for people, who find what each means in the
  * table on the problem schema) and the schema of that body:
- * problem details, or for codes with more fields (`session-overlap` and its
+ * problem details, or for codes with more fields (a session overlap and its
  * `conflictingSessionId`…) their own schema. The codes are the ones the handler's code can raise
  * (src/bootstrap/operation-problems.json, which a test keeps equal to an analysis of the code) and
  * the ones the guard, pipes and body parser add by rule.

@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AUTH_ERRORS } from '../auth/auth-errors';
+import { AGREEMENT_ERRORS } from '../boundary-agreements/agreement-errors';
+import { CASE_ERRORS } from '../cases/cases-errors';
+import { CLIENT_ERRORS } from '../clients/client-errors';
+import { INTAKE_ERRORS } from '../intake/intake-errors';
 import { PartyView } from '../parties/party';
+import { SESSION_ERRORS } from '../therapy-sessions/session-errors';
+import { GOAL_ERRORS } from '../trust-goals/goal-errors';
 import { ProblemDetailsSchema } from './problem-details.schema';
 
 /** One occurrence of a series that could not be booked, and the session in its way. */
@@ -14,7 +21,7 @@ export class SessionConflictOccurrence {
   conflictingSessionId!: string;
 }
 
-/** `session-overlap`: the session in the way, and for a series each occurrence that collides. */
+/** A session overlap: the session in the way, and for a series each occurrence that collides. */
 export class SessionOverlapProblem extends ProblemDetailsSchema {
   @ApiProperty({
     format: 'uuid',
@@ -53,18 +60,18 @@ export class StatusStateProblem extends ProblemDetailsSchema {
   requiredStatuses?: string[];
 }
 
-/** `acknowledgments-missing`: the parties who have not acknowledged the current version. */
+/** Acknowledgments missing: the parties who have not acknowledged the current version. */
 export class AcknowledgmentsMissingProblem extends StatusTransitionProblem {
   @ApiProperty({ type: [PartyView], description: 'The parties still to acknowledge' })
   missingParties!: PartyView[];
 }
 
-/** `intake-submission-not-pending`: how the submission was already decided. */
+/** An intake submission no longer pending: how the submission was already decided. */
 export class SubmissionNotPendingProblem extends ProblemDetailsSchema {
   @ApiProperty({ enum: ['accepted', 'rejected', 'duplicate'] }) submissionStatus!: string;
 }
 
-/** `insufficient-scope`: the scope the route needs (null: no API key may call it). */
+/** An API key without the scope: the scope the route needs (null: no API key may call it). */
 export class InsufficientScopeProblem extends ProblemDetailsSchema {
   @ApiProperty({ type: String, nullable: true }) requiredScope!: string | null;
 }
@@ -74,13 +81,13 @@ export class InsufficientScopeProblem extends ProblemDetailsSchema {
  * body. Kept beside the schemas rather than in the errors files, which stay free of OpenAPI.
  */
 export const PROBLEM_EXTENSION_SCHEMAS: Record<string, typeof ProblemDetailsSchema> = {
-  'session-overlap': SessionOverlapProblem,
-  'invalid-status-transition': StatusTransitionProblem,
-  'invalid-case-transition': StatusTransitionProblem,
-  'invalid-agreement-transition': StatusTransitionProblem,
-  'invalid-session-status': StatusStateProblem,
-  'goal-not-under-way': StatusStateProblem,
-  'acknowledgments-missing': AcknowledgmentsMissingProblem,
-  'intake-submission-not-pending': SubmissionNotPendingProblem,
-  'insufficient-scope': InsufficientScopeProblem,
+  [SESSION_ERRORS.overlap.code]: SessionOverlapProblem,
+  [CLIENT_ERRORS.invalidStatusTransition.code]: StatusTransitionProblem,
+  [CASE_ERRORS.invalidCaseTransition.code]: StatusTransitionProblem,
+  [AGREEMENT_ERRORS.invalidTransition.code]: StatusTransitionProblem,
+  [SESSION_ERRORS.invalidStatus.code]: StatusStateProblem,
+  [GOAL_ERRORS.goalNotUnderWay.code]: StatusStateProblem,
+  [AGREEMENT_ERRORS.acknowledgmentsMissing.code]: AcknowledgmentsMissingProblem,
+  [INTAKE_ERRORS.submissionNotPending.code]: SubmissionNotPendingProblem,
+  [AUTH_ERRORS.insufficientScope.code]: InsufficientScopeProblem,
 };
