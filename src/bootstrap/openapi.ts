@@ -38,8 +38,9 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
     ],
   });
   showVariants(document);
-  addProblemResponses(app, document);
+  // Before the error answers: a route taking Idempotency-Key can answer idempotency-key-reused.
   documentIdempotencyKeys(document);
+  addProblemResponses(app, document);
   markUuidPathParameters(document);
   declareResponseHeaders(document);
   listProblemTypes(document);

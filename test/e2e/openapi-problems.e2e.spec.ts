@@ -130,7 +130,7 @@ describe('OpenAPI document: error responses', () => {
     });
   });
 
-  it('answers 401, 403 and 429 on every operation that needs a token, 412 wherever If-Match goes', () => {
+  it('answers 401, 403 and 429 wherever a token is needed, 412 and 422 wherever If-Match and Idempotency-Key go', () => {
     const missing = operations().flatMap(
       ({ route, operation: { security, parameters, responses } }) => {
         const expected = security?.length ? ['401', '403', '429', '500', '503'] : ['500', '503'];
@@ -143,6 +143,8 @@ describe('OpenAPI document: error responses', () => {
     );
     expect(missing).toEqual([]);
     expect(codesOf('/api/v1/clients/{clientId}', 'patch', 412)).toEqual(['precondition-failed']);
+    // Idempotency-Key is documented on creating POSTs after the controllers have run.
+    expect(codesOf('/api/v1/cases', 'post', 422)).toContain('idempotency-key-reused');
     expect(codesOf('/api/v1/clients', 'get', 403)).toEqual([
       'insufficient-scope',
       'ip-not-allowed',
