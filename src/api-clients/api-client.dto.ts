@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -77,59 +77,8 @@ export class CreateApiClientDto {
   ipAllowList?: string[] | null;
 }
 
-export class UpdateApiClientDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @IsOptional()
-  @IsPlainText(1, 100)
-  name?: string;
-
-  @ApiPropertyOptional({
-    enum: API_SCOPES,
-    isArray: true,
-    enumName: 'ApiScope',
-    description: SCOPES_DESCRIPTION,
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @IsIn(GRANTABLE_API_SCOPES, { each: true, message: RESERVED_MESSAGE })
-  scopes?: ApiScope[];
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  ownerId?: string;
-
-  @ApiPropertyOptional({
-    type: [String],
-    format: 'uuid',
-    nullable: true,
-    maxItems: 100,
-    description: CASELOAD_DESCRIPTION,
-  })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined && value !== null)
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(100)
-  @ArrayUnique()
-  @IsUUID(undefined, { each: true })
-  caseloadStaffIds?: string[] | null;
-
-  @ApiPropertyOptional({
-    type: [String],
-    nullable: true,
-    maxItems: 50,
-    description: IP_DESCRIPTION,
-  })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined && value !== null)
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(49, { each: true })
-  ipAllowList?: string[] | null;
-}
+/** Any of the creation fields; `null` caseload or allow-list lifts the restriction. */
+export class UpdateApiClientDto extends PartialType(CreateApiClientDto) {}
 
 export class ApiKeyViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApiScope } from '../common/actor/actor';
 
 /** A key of an API client, as an admin sees it: never the key itself, which is shown once. */
@@ -57,4 +58,21 @@ export function toApiClientView(row: ApiClientRow): ApiClientView {
     revokedAt: row.revoked_at?.toISOString() ?? null,
     keys: row.keys,
   };
+}
+
+/**
+ * Strong ETag of an API client: a digest of what `PATCH` and revocation change (api_clients has
+ * no version column). Key use and rotation leave it alone: they are not edits of the client.
+ */
+export function apiClientEtag(view: ApiClientView): string {
+  const edited = [
+    view.name,
+    view.ownerId,
+    view.scopes,
+    view.caseloadStaffIds,
+    view.ipAllowList,
+    view.revokedAt,
+  ];
+  const digest = createHash('sha256').update(JSON.stringify(edited)).digest('base64url');
+  return `"${view.id}.${digest.slice(0, 22)}"`;
 }

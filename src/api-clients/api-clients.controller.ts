@@ -1,5 +1,16 @@
 import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  Res,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -9,6 +20,9 @@ import {
 } from '@nestjs/swagger';
 import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor, Roles } from '../common/actor/decorators';
+import type { Response } from 'express';
+import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiIfMatch } from '../common/http/response-headers.decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { PageQueryDto, type Page } from '../common/pagination/cursor';
 import {
@@ -64,11 +78,13 @@ export class ApiClientsController {
     summary: 'One API client with its keys (never the keys themselves)',
   })
   @ApiOkResponse({ type: ApiClientViewDto })
-  get(
+  @ApiEtagHeader()
+  async get(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ApiClientView> {
-    return this.apiClients.get(actor, id);
+    return withEtag(response, await this.apiClients.get(actor, id));
   }
 
   @Patch(':id')
@@ -79,12 +95,15 @@ export class ApiClientsController {
       'Takes effect on the keys’ next request. `null` caseload or allow-list lifts the restriction.',
   })
   @ApiOkResponse({ type: ApiClientViewDto })
-  update(
+  @ApiIfMatch()
+  async update(
     @CurrentActor() actor: StaffActor,
     @Param('id', UuidParamPipe) id: string,
     @Body() body: UpdateApiClientDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ApiClientView> {
-    return this.apiClients.update(actor, id, body);
+    return withEtag(response, await this.apiClients.update(actor, id, body, ifMatch));
   }
 
   @Post(':id/revoke')

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
+import { assertIfMatch, type Versioned } from '../common/http/etag';
 import {
   decodeCursor,
   DEFAULT_PAGE_SIZE,
@@ -18,6 +19,7 @@ import { API_CLIENT_ERRORS } from './api-client-errors';
 import type { CreateApiClientDto, UpdateApiClientDto } from './api-client.dto';
 import {
   API_CLIENT_COLUMNS,
+  apiClientEtag,
   toApiClientView,
   type ApiClientRow,
   type ApiClientView,
@@ -102,13 +104,20 @@ export class ApiClientsService {
     return { data: page.data.map(toApiClientView), nextCursor: page.nextCursor };
   }
 
-  get(actor: StaffActor, id: string): Promise<ApiClientView> {
-    return this.load(actor.practiceId, id);
+  async get(actor: StaffActor, id: string): Promise<Versioned<ApiClientView>> {
+    return versioned(await this.load(actor.practiceId, id));
   }
 
-  update(actor: StaffActor, id: string, dto: UpdateApiClientDto): Promise<ApiClientView> {
+  update(
+    actor: StaffActor,
+    id: string,
+    dto: UpdateApiClientDto,
+    ifMatch?: string,
+  ): Promise<Versioned<ApiClientView>> {
     return this.txHost.withTransaction(async () => {
       await this.lockActive(actor.practiceId, id);
+      if (ifMatch !== undefined)
+        assertIfMatch(ifMatch, apiClientEtag(await this.load(actor.practiceId, id)));
       if (dto.ownerId !== undefined) await this.assertOwner(actor.practiceId, dto.ownerId);
       await this.assertCaseload(actor.practiceId, dto.caseloadStaffIds);
       assertIpAllowList(dto.ipAllowList);
@@ -141,7 +150,7 @@ export class ApiClientsService {
         resourceId: id,
         changedFields: changed,
       });
-      return this.load(actor.practiceId, id);
+      return versioned(await this.load(actor.practiceId, id));
     });
   }
 
@@ -280,4 +289,8 @@ export class ApiClientsService {
       );
     }
   }
+}
+
+function versioned(view: ApiClientView): Versioned<ApiClientView> {
+  return { view, etag: apiClientEtag(view) };
 }

@@ -1,10 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import {
-  ApiProperty,
-  ApiPropertyOptional,
   DocumentBuilder,
   SwaggerModule,
-  getSchemaPath,
   type OpenAPIObject,
   type SchemaObject,
 } from '@nestjs/swagger';
@@ -12,53 +9,10 @@ import { ETAG_EXTENSION, LOCATION_EXTENSION } from '../common/http/response-head
 import { NOT_TAKEN_EXTENSION } from '../common/idempotency/idempotency.decorators';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { showValidationRulesInSchemas } from './openapi-constraints';
+import { documentProblemResponses, PROBLEM_EXTENSION_MODELS } from './openapi-problems';
+import { showVariants, VARIANT_MODELS } from './openapi-variants';
+import { FieldErrorSchema, ProblemDetailsSchema } from './problem-details.schema';
 import { problemTypeListing } from './problem-catalog';
-
-class FieldErrorSchema {
-  @ApiProperty({ example: 'dateOfBirth', description: 'JSON path of the offending field' })
-  field!: string;
-
-  @ApiProperty({ example: 'must be a valid ISO 8601 date string' })
-  message!: string;
-}
-
-/** RFC 9457 problem details: the body of every error response. */
-export class ProblemDetailsSchema {
-  @ApiProperty({
-    example: 'urn:family-therapy:problem:validation-error',
-    description:
-      'What went wrong, as a stable URN `urn:family-therapy:problem:<code>`: match on it, not on `title` or `detail`. The known types are listed in this schema’s description and in `x-problem-types`; accept unknown ones as their status.',
-  })
-  type!: string;
-
-  @ApiProperty({ example: 'Invalid request' })
-  title!: string;
-
-  @ApiProperty({ example: 400 })
-  status!: number;
-
-  @ApiProperty({ example: 'The request is not valid; see errors for each field.' })
-  detail!: string;
-
-  @ApiProperty({ example: '/api/v1/clients' })
-  instance!: string;
-
-  @ApiPropertyOptional({ description: 'The X-Request-Id of the request, for support' })
-  requestId?: string;
-
-  @ApiPropertyOptional({
-    type: [FieldErrorSchema],
-    description: 'Field-level errors (validation only)',
-  })
-  errors?: FieldErrorSchema[];
-}
-
-const problemResponse = (description: string) => ({
-  description,
-  content: {
-    'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsSchema) } },
-  },
-});
 
 /** Builds the OpenAPI 3 document from the code and serves it at /docs (UI) and /docs-json. */
 export function setupOpenApi(app: INestApplication, version: string): OpenAPIObject {
@@ -76,10 +30,17 @@ export function setupOpenApi(app: INestApplication, version: string): OpenAPIObj
     .build();
   showValidationRulesInSchemas();
   const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemDetailsSchema, FieldErrorSchema],
+    extraModels: [
+      ProblemDetailsSchema,
+      FieldErrorSchema,
+      ...PROBLEM_EXTENSION_MODELS,
+      ...VARIANT_MODELS,
+    ],
   });
-  addProblemResponses(document);
+  showVariants(document);
+  // Before the error answers: a route taking Idempotency-Key can answer idempotency-key-reused.
   documentIdempotencyKeys(document);
+  addProblemResponses(app, document);
   markUuidPathParameters(document);
   declareResponseHeaders(document);
   listProblemTypes(document);
@@ -141,11 +102,12 @@ const RATE_LIMIT_HEADERS = {
 } as const;
 
 /**
- * Every operation can fail; each documents its 4XX and 5XX answers as problem details. Operations
- * that need a token also document the per-caller rate limit (draft-ietf-httpapi-ratelimit-headers-06
- * fields on every answer, 429 past the budget).
+ * Every operation can fail; each documents its error answers as problem details, status by status
+ * with the codes it can answer (openapi-problems.ts). Operations that need a token also document
+ * the per-caller rate limit (draft-ietf-httpapi-ratelimit-headers-06 fields on every answer, 429
+ * past the budget).
  */
-function addProblemResponses(document: OpenAPIObject): void {
+function addProblemResponses(app: INestApplication, document: OpenAPIObject): void {
   document.components ??= {};
   document.components.headers = {
     ...document.components.headers,
@@ -164,18 +126,18 @@ function addProblemResponses(document: OpenAPIObject): void {
       const operation = pathItem[method];
       if (!operation) continue;
       if (operation.security?.some((requirement) => 'bearer' in requirement)) {
-        addRateLimitResponses(operation, rateLimitHeaders);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (response && /^2/.test(status) && !('$ref' in response))
+            response.headers = { ...response.headers, ...rateLimitHeaders };
+        }
       } else {
         // Without a bearer requirement a route is `@Public()` (the guard denies by default); the
         // empty list says so to tools, which otherwise fall back to a document-wide default.
         operation.security = [];
       }
-      operation.responses['4XX'] ??= problemResponse('Client error (problem details)');
-      operation.responses['5XX'] ??= problemResponse(
-        'Server error or database unavailable (problem details)',
-      );
     }
   }
+  documentProblemResponses(app, document, rateLimitHeaders);
 }
 
 /**
@@ -258,23 +220,3 @@ function documentIdempotencyKeys(document: OpenAPIObject): void {
 }
 
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
-
-function addRateLimitResponses(
-  operation: OperationObject,
-  rateLimitHeaders: Record<string, { $ref: string }>,
-): void {
-  operation.responses['429'] ??= {
-    ...problemResponse(
-      `Too many requests by the signed-in caller this minute (\`${COMMON_ERRORS.rateLimited.code}\`); retry after \`Retry-After\` seconds`,
-    ),
-    headers: {
-      'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
-      ...rateLimitHeaders,
-    },
-  };
-  for (const [status, response] of Object.entries(operation.responses)) {
-    if (response && /^2/.test(status) && !('$ref' in response)) {
-      response.headers = { ...response.headers, ...rateLimitHeaders };
-    }
-  }
-}

@@ -178,6 +178,23 @@ export class AcknowledgmentView {
   @ApiProperty({ format: 'uuid' }) recordedBy!: string;
 }
 
+/** One version of the terms in the list of versions: its number and when it was written. */
+export class AgreementVersionSummary {
+  @ApiProperty({ minimum: 1 }) number!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** Every version of the terms, oldest first, in one page (an agreement has few). */
+export class AgreementVersionPage {
+  @ApiProperty({ type: [AgreementVersionSummary] }) data!: AgreementVersionSummary[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Always null: one page holds them all',
+  })
+  nextCursor!: string | null;
+}
+
 export class AgreementVersionView {
   @ApiProperty() number!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

@@ -28,6 +28,7 @@ import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { AgreementLifecycleService } from './agreement-lifecycle.service';
 import {
   AcknowledgeDto,
+  AgreementVersionPage,
   AgreementVersionView,
   AgreementPage,
   AgreementView,
@@ -163,12 +164,13 @@ export class BoundaryAgreementsController {
     operationId: 'listBoundaryAgreementVersions',
     summary: 'The versions of the terms',
   })
-  versions(
+  @ApiOkResponse({ type: AgreementVersionPage })
+  async versions(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
     @Param('agreementId', UuidParamPipe) id: string,
-  ): Promise<{ number: number; createdAt: string }[]> {
-    return this.agreements.listVersions(actor, clientId, id);
+  ): Promise<AgreementVersionPage> {
+    return { data: await this.agreements.listVersions(actor, clientId, id), nextCursor: null };
   }
 
   @Get(':agreementId/versions/:number')

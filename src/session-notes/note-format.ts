@@ -20,7 +20,7 @@ export const NOTE_SECTIONS: Record<NoteFormat, readonly string[]> = {
   free: ['text'],
 };
 
-const MAX_SECTION_LENGTH = 20_000;
+export const MAX_SECTION_LENGTH = 20_000;
 const CONTROL = /[\p{Cs}\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/u; // eslint-disable-line no-control-regex
 
 /** Checks the shape of a (possibly partial, draft) note content for its format. */

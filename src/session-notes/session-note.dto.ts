@@ -12,16 +12,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsProse } from '../common/validation/decorators';
-import {
-  NOTE_FORMATS,
-  NOTE_SECTIONS,
-  RISK_LEVELS,
-  type NoteFormat,
-  type RiskLevel,
-} from './note-format';
+import { NOTE_FORMATS, RISK_LEVELS, type NoteFormat, type RiskLevel } from './note-format';
 
 export class CreateSessionNoteDto {
-  @ApiProperty({ enum: NOTE_FORMATS, description: `Sections: ${JSON.stringify(NOTE_SECTIONS)}` })
+  @ApiProperty({
+    enum: NOTE_FORMATS,
+    description: 'The note’s format, which decides the sections `content` holds',
+  })
   @IsIn(NOTE_FORMATS)
   format!: NoteFormat;
 

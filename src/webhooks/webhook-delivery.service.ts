@@ -130,7 +130,8 @@ export class WebhookDeliveryService {
             SET consecutive_failures = CASE WHEN $3 THEN 0 ELSE e.consecutive_failures + 1 END,
                 enabled = NOT old.trips AND e.enabled,
                 disabled_at = CASE WHEN old.trips THEN now() ELSE e.disabled_at END,
-                disabled_reason = CASE WHEN old.trips THEN 'consecutive_failures' ELSE e.disabled_reason END
+                disabled_reason = CASE WHEN old.trips THEN 'consecutive_failures' ELSE e.disabled_reason END,
+                version = CASE WHEN old.trips THEN e.version + 1 ELSE e.version END
            FROM (SELECT o.enabled AND NOT $3 AND o.consecutive_failures + 1 >= $4 AS trips
                    FROM webhook_endpoints o WHERE o.practice_id = $1 AND o.id = $2 FOR UPDATE) old
           WHERE e.practice_id = $1 AND e.id = $2

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Headers,
+  Res,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -11,6 +23,9 @@ import {
 import type { Caller } from '../common/actor/actor';
 import { CurrentCaller, Roles, Scope } from '../common/actor/decorators';
 import { NoIdempotencyKey } from '../common/idempotency/idempotency.decorators';
+import type { Response } from 'express';
+import { withEtag } from '../common/http/etag';
+import { ApiEtagHeader, ApiIfMatch } from '../common/http/response-headers.decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { PageQueryDto } from '../common/pagination/cursor';
 import {
@@ -64,11 +79,13 @@ export class WebhookEndpointsController {
   @Get(':id')
   @ApiOperation({ operationId: 'getWebhookEndpoint', summary: 'One webhook endpoint' })
   @ApiOkResponse({ type: WebhookEndpointView })
-  get(
+  @ApiEtagHeader()
+  async get(
     @CurrentCaller() actor: Caller,
     @Param('id', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<WebhookEndpointView> {
-    return this.endpoints.get(actor, id);
+    return withEtag(response, await this.endpoints.get(actor, id));
   }
 
   @Patch(':id')
@@ -77,12 +94,15 @@ export class WebhookEndpointsController {
     summary: 'Change the URL, event types or description; disable or re-enable',
   })
   @ApiOkResponse({ type: WebhookEndpointView })
-  update(
+  @ApiIfMatch()
+  async update(
     @CurrentCaller() actor: Caller,
     @Param('id', UuidParamPipe) id: string,
     @Body() body: UpdateWebhookEndpointDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<WebhookEndpointView> {
-    return this.endpoints.update(actor, id, body);
+    return withEtag(response, await this.endpoints.update(actor, id, body, ifMatch));
   }
 
   @Delete(':id')

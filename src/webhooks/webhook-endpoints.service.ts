@@ -4,6 +4,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../common/actor/actor';
+import { etagOf, expectedVersion, type Versioned } from '../common/http/etag';
 import { decodeCursor, encodeCursor, timestampCursorSql } from '../common/pagination/cursor';
 import { DEFAULT_PAGE_SIZE, type PageQueryDto } from '../common/pagination/cursor';
 import { ConflictProblem, NotFoundProblem } from '../common/problem/problem';
@@ -123,16 +124,21 @@ export class WebhookEndpointsService {
     };
   }
 
-  async get(actor: Caller, endpointId: string): Promise<WebhookEndpointView> {
-    return toEndpointView(await this.load(actor, endpointId));
+  async get(actor: Caller, endpointId: string): Promise<Versioned<WebhookEndpointView>> {
+    return versioned(await this.load(actor, endpointId));
   }
 
   update(
     actor: Caller,
     endpointId: string,
     dto: UpdateWebhookEndpointDto,
-  ): Promise<WebhookEndpointView> {
+    ifMatch?: string,
+  ): Promise<Versioned<WebhookEndpointView>> {
     return this.txHost.withTransaction(async () => {
+      if (ifMatch !== undefined) {
+        const current = await this.load(actor, endpointId, { lock: true });
+        expectedVersion(ifMatch, endpointId, current.version);
+      }
       const url = dto.url === undefined ? undefined : await checkWebhookUrl(dto.url, this.policy);
       const [[row]] = await this.txHost.tx.query<[WebhookEndpointRow[], number]>(
         `UPDATE webhook_endpoints e SET
@@ -164,7 +170,7 @@ export class WebhookEndpointsService {
         resourceId: endpointId,
         changedFields: providedFields(dto),
       });
-      return toEndpointView(row);
+      return versioned(row);
     });
   }
 
@@ -247,9 +253,14 @@ export class WebhookEndpointsService {
     });
   }
 
-  private async load(actor: Caller, endpointId: string): Promise<WebhookEndpointRow> {
+  private async load(
+    actor: Caller,
+    endpointId: string,
+    { lock = false } = {},
+  ): Promise<WebhookEndpointRow> {
     const [row] = await this.txHost.tx.query<WebhookEndpointRow[]>(
-      `SELECT ${WEBHOOK_ENDPOINT_COLUMNS} FROM webhook_endpoints e WHERE e.practice_id = $1 AND e.id = $2`,
+      `SELECT ${WEBHOOK_ENDPOINT_COLUMNS} FROM webhook_endpoints e
+        WHERE e.practice_id = $1 AND e.id = $2${lock ? ' FOR UPDATE' : ''}`,
       [actor.practiceId, endpointId],
     );
     if (!row) throw new WebhookEndpointNotFoundError();
@@ -287,4 +298,8 @@ function toDeliveryView(row: WebhookDeliveryRow): WebhookDeliveryView {
     createdAt: row.created_at.toISOString(),
     completedAt: row.completed_at?.toISOString() ?? null,
   };
+}
+
+function versioned(row: WebhookEndpointRow): Versioned<WebhookEndpointView> {
+  return { view: toEndpointView(row), etag: etagOf(row.id, row.version) };
 }

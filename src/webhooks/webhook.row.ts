@@ -10,11 +10,13 @@ export interface WebhookEndpointRow {
   consecutive_failures: number;
   created_at: Date;
   updated_at: Date;
+  /** Raised by every change of the endpoint's settings, auto-disabling included: its ETag. */
+  version: number;
 }
 
 /** Columns of {@link WebhookEndpointRow}, over the alias `e`. */
 export const WEBHOOK_ENDPOINT_COLUMNS = `e.id, e.url, e.description, e.event_types, e.enabled, e.disabled_at,
-  e.disabled_reason, e.consecutive_failures, e.created_at, e.updated_at`;
+  e.disabled_reason, e.consecutive_failures, e.created_at, e.updated_at, e.version`;
 
 /** One event's delivery to one endpoint, as the endpoint's delivery log shows it. */
 export interface WebhookDeliveryRow {

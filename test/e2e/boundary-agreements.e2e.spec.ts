@@ -246,7 +246,8 @@ describe('boundary agreements', () => {
     expect(v1.body.items).toHaveLength(2);
     expect(v1.body.acknowledgments).toHaveLength(2);
     const versions = await http().get(`${url}/versions`).set('Authorization', auth).expect(200);
-    expect(versions.body.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    expect(versions.body.data.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    expect(versions.body.nextCursor).toBeNull();
     await http().get(`${url}/versions/3`).set('Authorization', auth).expect(404);
     await http()
       .post(`${url}/status`)
@@ -288,7 +289,8 @@ describe('boundary agreements', () => {
     const winner = a.status === 200 ? a : b;
     expect(winner.body.currentVersion).toBe(2);
     const versions = await http().get(`${url}/versions`).set('Authorization', auth).expect(200);
-    expect(versions.body.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    expect(versions.body.data.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    expect(versions.body.nextCursor).toBeNull();
     const v2 = await http().get(`${url}/versions/2`).set('Authorization', auth).expect(200);
     expect(v2.body.items[0].boundary).toBe(
       winner === a ? 'No calls after 9 pm.' : 'No calls after 11 pm.',

@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import request from 'supertest';
 import { schemaFactsOf, validatedClasses } from '../../src/bootstrap/openapi-constraints';
+import { NOTE_FORMATS, NOTE_SECTIONS } from '../../src/session-notes/note-format';
 import { appRoutes } from '../setup/routes';
 import { startTestApp, type TestApp } from '../setup/test-app';
 
@@ -217,15 +218,49 @@ describe('OpenAPI document: rules over every operation', () => {
     expect(bareArrays).toEqual([]);
   });
 
-  it('answers every error with the problem schema, and lists its servers', () => {
-    expect(document.servers?.length).toBeGreaterThan(0);
-    const bare = operations().filter(({ operation }) =>
-      ['4XX', '5XX'].some(
-        (status) =>
-          operation.responses[status]?.content?.['application/problem+json']?.schema?.$ref !==
-          '#/components/schemas/ProblemDetailsSchema',
-      ),
+  it('gives every success answer with a body a schema (…/versions included)', () => {
+    const schemaless = operations().flatMap(({ route, operation }) =>
+      Object.entries(operation.responses as Json)
+        .filter(([status]) => /^2/.test(status) && status !== '204')
+        .filter(([, response]) => {
+          const media = Object.values((response.content ?? {}) as Json);
+          return media.length === 0 || media.some((type) => !type.schema);
+        })
+        .map(([status]) => `${route} ${status}`),
     );
-    expect(bare.map(({ route }) => route)).toEqual([]);
+    expect(schemaless).toEqual([]);
+    const versions =
+      document.paths['/api/v1/clients/{clientId}/boundary-agreements/{agreementId}/versions'].get;
+    expect(versions.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/AgreementVersionPage',
+    );
+  });
+
+  it('shows a note’s sections per format as schemas, chosen by `format`', () => {
+    const schemas = document.components.schemas as Json;
+    const resolve = (ref: string) => schemas[ref.split('/').pop()!] as Json;
+    for (const name of ['CreateSessionNoteDto', 'SessionNoteView']) {
+      const { discriminator, oneOf } = schemas[name];
+      expect(discriminator.propertyName).toBe('format');
+      expect(oneOf).toHaveLength(NOTE_FORMATS.length);
+      for (const format of NOTE_FORMATS) {
+        const variant = resolve(discriminator.mapping[format]);
+        expect(variant.properties.format.enum).toEqual([format]);
+        expect(variant.properties.content.additionalProperties).toBeUndefined();
+        const sections = resolve(variant.properties.content.allOf[0].$ref);
+        expect({ format, sections: Object.keys(sections.properties) }).toEqual({
+          format,
+          sections: NOTE_SECTIONS[format],
+        });
+        expect(sections.additionalProperties).toBe(false);
+      }
+    }
+    const update = schemas.UpdateSessionNoteDto.properties.content;
+    expect(update.anyOf).toHaveLength(NOTE_FORMATS.length);
+    expect(JSON.stringify(document)).not.toContain('Sections: {');
+  });
+
+  it('lists its servers', () => {
+    expect(document.servers?.length).toBeGreaterThan(0);
   });
 });

@@ -26,7 +26,7 @@ describe('OpenAPI document and health checks', () => {
       expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'errors']),
     );
     const ready = document.paths['/health/ready'].get;
-    expect(ready.responses['5XX'].content['application/problem+json'].schema.$ref).toBe(
+    expect(ready.responses['503'].content['application/problem+json'].schema.$ref).toBe(
       '#/components/schemas/ProblemDetailsSchema',
     );
   });

@@ -7,6 +7,7 @@ import { createApp } from '../../src/bootstrap/create-app';
 import type { Clock } from '../../src/common/clock/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { createLogger } from '../../src/common/logging/logger';
+import { watchProblemAnswers } from './problem-contract';
 import { workerDatabaseUrl } from './test-database';
 
 /** One signing key per test process: two apps of one test sign with the same key, as replicas do. */
@@ -59,5 +60,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock: options.clock,
   });
   const dataSource = app.get<DataSource>(getDataSourceToken());
-  return { app, dataSource, close: () => app.close() };
+  const undocumentedProblems = await watchProblemAnswers(app.getHttpServer());
+  return {
+    app,
+    dataSource,
+    close: async () => {
+      await app.close();
+      // Every e2e test doubles as a check of the document's error responses.
+      const undocumented = undocumentedProblems();
+      if (undocumented.length > 0)
+        throw new Error(`Problems the OpenAPI document does not list:\n${undocumented.join('\n')}`);
+    },
+  };
 }

@@ -27,9 +27,19 @@ export function expectedVersion(
   current: number,
 ): number | undefined {
   if (ifMatch === undefined) return undefined;
+  assertIfMatch(ifMatch, etagOf(id, current));
+  return current;
+}
+
+/**
+ * Honours `If-Match` against any ETag (one derived from the record's content, for a table without
+ * a version column): 412 when the header names none of it; nothing without the header. Call it
+ * with the record locked, so that no write slips in between the check and the update.
+ */
+export function assertIfMatch(ifMatch: string | undefined, etag: string): void {
+  if (ifMatch === undefined) return;
   const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-  if (tags.includes('*') || tags.includes(etagOf(id, current))) return current;
-  throw new PreconditionFailedProblem();
+  if (!tags.includes('*') && !tags.includes(etag)) throw new PreconditionFailedProblem();
 }
 
 /** A resource view with the ETag of the version it shows. */
