@@ -2283,14 +2283,23 @@ export interface components {
             nextCursor?: string | null;
         };
         UpdateApiClientDto: {
+            /** @example Billing sync */
             name?: string;
             /** @description What the keys may do. Each route an API client may call needs one scope; routes without one (staff administration, psychotherapy notes among them) are refused whatever the scopes, and so are a clinician’s own acts (writing or signing notes: 403 `staff-author-required`). `audit:read` is only for an API client without a caseload (422 `audit-scope-needs-whole-practice`). `measures:read` (outcome measures) and `fhir:read` (the FHIR facade) are reserved for features not built yet and refused when granted (400 naming `scopes`), so a key never gains a new kind of data its admin did not review. */
             scopes?: components["schemas"]["ApiScope"][];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description An active admin; the caller by default
+             */
             ownerId?: string;
             /** @description Counselors (or supervisors) whose clients the API client reaches: the clients on their care teams. Omitted or null: every client of the practice. */
             caseloadStaffIds?: string[] | null;
-            /** @description Addresses or CIDR ranges the keys may be used from (IPv4 or IPv6). Omitted or null: anywhere. */
+            /**
+             * @description Addresses or CIDR ranges the keys may be used from (IPv4 or IPv6). Omitted or null: anywhere.
+             * @example [
+             *       "203.0.113.0/24"
+             *     ]
+             */
             ipAllowList?: string[] | null;
         };
         CreatedApiKeyDto: {
@@ -2710,6 +2719,16 @@ export interface components {
              * @description Defaults to now
              */
             acknowledgedAt?: string;
+        };
+        AgreementVersionSummary: {
+            number: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AgreementVersionPage: {
+            data: components["schemas"]["AgreementVersionSummary"][];
+            /** @description Always null: one page holds them all */
+            nextCursor: string | null;
         };
         AgreementVersionView: {
             number: number;
@@ -3547,34 +3566,7 @@ export interface components {
             caseAttendees: components["schemas"]["PlannedCaseAttendeeDto"][];
             otherAttendees: components["schemas"]["PlannedOtherAttendeeDto"][];
         };
-        CreateSessionNoteDto: {
-            /**
-             * @description Sections: {"soap":["subjective","objective","assessment","plan"],"dap":["data","assessment","plan"],"birp":["behavior","intervention","response","plan"],"free":["text"]}
-             * @enum {string}
-             */
-            format: "soap" | "dap" | "birp" | "free";
-            /**
-             * @example {
-             *       "subjective": "…"
-             *     }
-             */
-            content?: {
-                [key: string]: string;
-            };
-            /** @description Trust-rebuilding goals addressed */
-            goalsAddressed?: string[];
-            /**
-             * @example [
-             *       "reflective listening",
-             *       "boundary rehearsal"
-             *     ]
-             */
-            interventions?: string[];
-            /** @enum {string} */
-            riskLevel?: "none" | "low" | "moderate" | "high";
-            /** @description Required to sign when risk is moderate or high */
-            riskPlan?: string | null;
-        };
+        CreateSessionNoteDto: components["schemas"]["SoapCreateSessionNoteDto"] | components["schemas"]["DapCreateSessionNoteDto"] | components["schemas"]["BirpCreateSessionNoteDto"] | components["schemas"]["FreeCreateSessionNoteDto"];
         AddendumView: {
             /** Format: uuid */
             id: string;
@@ -3586,58 +3578,15 @@ export interface components {
             /** @description SHA-256 of the signed addendum */
             contentHash: string;
         };
-        SessionNoteView: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            sessionId: string;
-            /** Format: uuid */
-            clientId: string;
-            /** Format: uuid */
-            authorId: string;
-            /** @enum {string} */
-            format: "soap" | "dap" | "birp" | "free";
-            content: {
-                [key: string]: string;
-            };
-            goalsAddressed: string[];
-            interventions: string[];
-            /** @enum {string|null} */
-            riskLevel?: "none" | "low" | "moderate" | "high" | null;
-            riskPlan?: string | null;
-            /** @enum {string} */
-            status: "draft" | "awaiting_cosign" | "returned" | "signed";
-            /** Format: uuid */
-            signedBy?: string | null;
-            /** Format: date-time */
-            signedAt?: string | null;
-            /** @description SHA-256 of the signed content */
-            contentHash?: string | null;
-            /** Format: uuid */
-            cosignedBy?: string | null;
-            /** Format: date-time */
-            cosignedAt?: string | null;
-            returnComment?: string | null;
-            addenda: components["schemas"]["AddendumView"][];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
+        SessionNoteView: components["schemas"]["SoapSessionNoteView"] | components["schemas"]["DapSessionNoteView"] | components["schemas"]["BirpSessionNoteView"] | components["schemas"]["FreeSessionNoteView"];
         UpdateSessionNoteDto: {
             /**
-             * @description Sections: {"soap":["subjective","objective","assessment","plan"],"dap":["data","assessment","plan"],"birp":["behavior","intervention","response","plan"],"free":["text"]}
+             * @description The note’s format, which decides the sections `content` holds
              * @enum {string}
              */
             format?: "soap" | "dap" | "birp" | "free";
-            /**
-             * @example {
-             *       "subjective": "…"
-             *     }
-             */
-            content?: {
-                [key: string]: string;
-            };
+            /** @description Sections to write: those of `format` when it is sent, otherwise of the note’s own format; a section left out keeps its text (changing the format starts from empty sections) */
+            content?: components["schemas"]["SoapNoteSections"] | components["schemas"]["DapNoteSections"] | components["schemas"]["BirpNoteSections"] | components["schemas"]["FreeNoteSections"];
             /** @description Trust-rebuilding goals addressed */
             goalsAddressed?: string[];
             /**
@@ -4597,6 +4546,340 @@ export interface components {
             /** @description Field-level errors (validation only) */
             errors?: components["schemas"]["FieldErrorSchema"][];
         };
+        SessionConflictOccurrence: {
+            /**
+             * Format: uuid
+             * @description The occurrence moved (series moves only)
+             */
+            sessionId?: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: uuid */
+            conflictingSessionId: string;
+        };
+        SessionOverlapProblem: components["schemas"]["ProblemDetailsSchema"] & {
+            /**
+             * Format: uuid
+             * @description The session the counselor or co-therapist already has then (null if it ended meanwhile)
+             */
+            conflictingSessionId: string | null;
+            /** @description Series only: every occurrence that collides, with its conflicting session */
+            conflicts?: components["schemas"]["SessionConflictOccurrence"][];
+        };
+        StatusTransitionProblem: components["schemas"]["ProblemDetailsSchema"] & {
+            currentStatus: string;
+            requestedStatus: string;
+            allowedStatuses: string[];
+            /**
+             * @description Goals only: which status refused the change
+             * @enum {string}
+             */
+            statusKind?: "lifecycle" | "achievement" | "commitment";
+        };
+        StatusStateProblem: components["schemas"]["ProblemDetailsSchema"] & {
+            currentStatus: string;
+            /** @description The statuses that allow the action */
+            requiredStatuses?: string[];
+        };
+        AcknowledgmentsMissingProblem: components["schemas"]["ProblemDetailsSchema"] & {
+            currentStatus: string;
+            requestedStatus: string;
+            allowedStatuses: string[];
+            /**
+             * @description Goals only: which status refused the change
+             * @enum {string}
+             */
+            statusKind?: "lifecycle" | "achievement" | "commitment";
+            /** @description The parties still to acknowledge */
+            missingParties: components["schemas"]["PartyView"][];
+        };
+        SubmissionNotPendingProblem: components["schemas"]["ProblemDetailsSchema"] & {
+            /** @enum {string} */
+            submissionStatus: "accepted" | "rejected" | "duplicate";
+        };
+        InsufficientScopeProblem: components["schemas"]["ProblemDetailsSchema"] & {
+            requiredScope: string | null;
+        };
+        SoapNoteSections: {
+            /** @description Written before the note is signed */
+            subjective?: string;
+            /** @description Written before the note is signed */
+            objective?: string;
+            /** @description Written before the note is signed */
+            assessment?: string;
+            /** @description Written before the note is signed */
+            plan?: string;
+        };
+        DapNoteSections: {
+            /** @description Written before the note is signed */
+            data?: string;
+            /** @description Written before the note is signed */
+            assessment?: string;
+            /** @description Written before the note is signed */
+            plan?: string;
+        };
+        BirpNoteSections: {
+            /** @description Written before the note is signed */
+            behavior?: string;
+            /** @description Written before the note is signed */
+            intervention?: string;
+            /** @description Written before the note is signed */
+            response?: string;
+            /** @description Written before the note is signed */
+            plan?: string;
+        };
+        FreeNoteSections: {
+            /** @description Written before the note is signed */
+            text?: string;
+        };
+        SoapCreateSessionNoteDto: {
+            /**
+             * @description A SOAP note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "soap";
+            /** @description The note’s sections: only those of SOAP (subjective, objective, assessment, plan) */
+            content?: components["schemas"]["SoapNoteSections"];
+            /** @description Trust-rebuilding goals addressed */
+            goalsAddressed?: string[];
+            /**
+             * @example [
+             *       "reflective listening",
+             *       "boundary rehearsal"
+             *     ]
+             */
+            interventions?: string[];
+            /** @enum {string} */
+            riskLevel?: "none" | "low" | "moderate" | "high";
+            /** @description Required to sign when risk is moderate or high */
+            riskPlan?: string | null;
+        };
+        DapCreateSessionNoteDto: {
+            /**
+             * @description A DAP note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "dap";
+            /** @description The note’s sections: only those of DAP (data, assessment, plan) */
+            content?: components["schemas"]["DapNoteSections"];
+            /** @description Trust-rebuilding goals addressed */
+            goalsAddressed?: string[];
+            /**
+             * @example [
+             *       "reflective listening",
+             *       "boundary rehearsal"
+             *     ]
+             */
+            interventions?: string[];
+            /** @enum {string} */
+            riskLevel?: "none" | "low" | "moderate" | "high";
+            /** @description Required to sign when risk is moderate or high */
+            riskPlan?: string | null;
+        };
+        BirpCreateSessionNoteDto: {
+            /**
+             * @description A BIRP note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "birp";
+            /** @description The note’s sections: only those of BIRP (behavior, intervention, response, plan) */
+            content?: components["schemas"]["BirpNoteSections"];
+            /** @description Trust-rebuilding goals addressed */
+            goalsAddressed?: string[];
+            /**
+             * @example [
+             *       "reflective listening",
+             *       "boundary rehearsal"
+             *     ]
+             */
+            interventions?: string[];
+            /** @enum {string} */
+            riskLevel?: "none" | "low" | "moderate" | "high";
+            /** @description Required to sign when risk is moderate or high */
+            riskPlan?: string | null;
+        };
+        FreeCreateSessionNoteDto: {
+            /**
+             * @description A FREE note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "free";
+            /** @description The note’s sections: only those of FREE (text) */
+            content?: components["schemas"]["FreeNoteSections"];
+            /** @description Trust-rebuilding goals addressed */
+            goalsAddressed?: string[];
+            /**
+             * @example [
+             *       "reflective listening",
+             *       "boundary rehearsal"
+             *     ]
+             */
+            interventions?: string[];
+            /** @enum {string} */
+            riskLevel?: "none" | "low" | "moderate" | "high";
+            /** @description Required to sign when risk is moderate or high */
+            riskPlan?: string | null;
+        };
+        SoapSessionNoteView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: uuid */
+            clientId: string;
+            /** Format: uuid */
+            authorId: string;
+            /**
+             * @description A SOAP note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "soap";
+            /** @description The note’s sections: only those of SOAP (subjective, objective, assessment, plan) */
+            content: components["schemas"]["SoapNoteSections"];
+            goalsAddressed: string[];
+            interventions: string[];
+            /** @enum {string|null} */
+            riskLevel?: "none" | "low" | "moderate" | "high" | null;
+            riskPlan?: string | null;
+            /** @enum {string} */
+            status: "draft" | "awaiting_cosign" | "returned" | "signed";
+            /** Format: uuid */
+            signedBy?: string | null;
+            /** Format: date-time */
+            signedAt?: string | null;
+            /** @description SHA-256 of the signed content */
+            contentHash?: string | null;
+            /** Format: uuid */
+            cosignedBy?: string | null;
+            /** Format: date-time */
+            cosignedAt?: string | null;
+            returnComment?: string | null;
+            addenda: components["schemas"]["AddendumView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        DapSessionNoteView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: uuid */
+            clientId: string;
+            /** Format: uuid */
+            authorId: string;
+            /**
+             * @description A DAP note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "dap";
+            /** @description The note’s sections: only those of DAP (data, assessment, plan) */
+            content: components["schemas"]["DapNoteSections"];
+            goalsAddressed: string[];
+            interventions: string[];
+            /** @enum {string|null} */
+            riskLevel?: "none" | "low" | "moderate" | "high" | null;
+            riskPlan?: string | null;
+            /** @enum {string} */
+            status: "draft" | "awaiting_cosign" | "returned" | "signed";
+            /** Format: uuid */
+            signedBy?: string | null;
+            /** Format: date-time */
+            signedAt?: string | null;
+            /** @description SHA-256 of the signed content */
+            contentHash?: string | null;
+            /** Format: uuid */
+            cosignedBy?: string | null;
+            /** Format: date-time */
+            cosignedAt?: string | null;
+            returnComment?: string | null;
+            addenda: components["schemas"]["AddendumView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        BirpSessionNoteView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: uuid */
+            clientId: string;
+            /** Format: uuid */
+            authorId: string;
+            /**
+             * @description A BIRP note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "birp";
+            /** @description The note’s sections: only those of BIRP (behavior, intervention, response, plan) */
+            content: components["schemas"]["BirpNoteSections"];
+            goalsAddressed: string[];
+            interventions: string[];
+            /** @enum {string|null} */
+            riskLevel?: "none" | "low" | "moderate" | "high" | null;
+            riskPlan?: string | null;
+            /** @enum {string} */
+            status: "draft" | "awaiting_cosign" | "returned" | "signed";
+            /** Format: uuid */
+            signedBy?: string | null;
+            /** Format: date-time */
+            signedAt?: string | null;
+            /** @description SHA-256 of the signed content */
+            contentHash?: string | null;
+            /** Format: uuid */
+            cosignedBy?: string | null;
+            /** Format: date-time */
+            cosignedAt?: string | null;
+            returnComment?: string | null;
+            addenda: components["schemas"]["AddendumView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FreeSessionNoteView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: uuid */
+            clientId: string;
+            /** Format: uuid */
+            authorId: string;
+            /**
+             * @description A FREE note (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            format: "free";
+            /** @description The note’s sections: only those of FREE (text) */
+            content: components["schemas"]["FreeNoteSections"];
+            goalsAddressed: string[];
+            interventions: string[];
+            /** @enum {string|null} */
+            riskLevel?: "none" | "low" | "moderate" | "high" | null;
+            riskPlan?: string | null;
+            /** @enum {string} */
+            status: "draft" | "awaiting_cosign" | "returned" | "signed";
+            /** Format: uuid */
+            signedBy?: string | null;
+            /** Format: date-time */
+            signedAt?: string | null;
+            /** @description SHA-256 of the signed content */
+            contentHash?: string | null;
+            /** Format: uuid */
+            cosignedBy?: string | null;
+            /** Format: date-time */
+            cosignedAt?: string | null;
+            returnComment?: string | null;
+            addenda: components["schemas"]["AddendumView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -4651,10 +4934,39 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventPageDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -4666,8 +4978,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4675,9 +4987,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4715,10 +5029,39 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -4730,8 +5073,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4739,9 +5082,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4771,10 +5116,30 @@ export interface operations {
                     "application/json": components["schemas"]["AuditChainVerificationDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -4786,8 +5151,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4795,9 +5160,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4827,10 +5194,30 @@ export interface operations {
                     "application/json": components["schemas"]["AuditCheckpointDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -4842,8 +5229,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4851,9 +5238,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4883,10 +5272,30 @@ export interface operations {
                     "application/json": components["schemas"]["AuditSigningKeyDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -4898,8 +5307,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4907,9 +5316,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4939,8 +5350,8 @@ export interface operations {
                     "application/json": components["schemas"]["TokensResponse"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4948,9 +5359,78 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Unauthorized: `invalid-credentials` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
                 headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4980,8 +5460,8 @@ export interface operations {
                     "application/json": components["schemas"]["TokensResponse"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4989,9 +5469,67 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Unauthorized: `invalid-refresh-token` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
                 headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5019,8 +5557,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5028,9 +5566,56 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5062,10 +5647,75 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference`, `wrong-current-password` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5077,8 +5727,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5086,9 +5736,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5116,8 +5768,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5125,9 +5777,65 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Not Found: `invalid-password-token` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5164,10 +5872,39 @@ export interface operations {
                     "application/json": components["schemas"]["StaffPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5179,8 +5916,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5188,9 +5925,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5224,10 +5963,75 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedStaffView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Conflict: `conflict`, `staff-email-taken` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-supervisor`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5239,8 +6043,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5248,9 +6052,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5284,10 +6090,48 @@ export interface operations {
                     "application/json": components["schemas"]["StaffView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5299,8 +6143,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5308,9 +6152,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5351,10 +6197,93 @@ export interface operations {
                     "application/json": components["schemas"]["StaffView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `staff-email-taken` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-supervisor`, `invalid-value`, `last-admin`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5366,8 +6295,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5375,9 +6304,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5411,10 +6342,84 @@ export interface operations {
                     "application/json": components["schemas"]["StaffView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `staff-email-taken` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `last-admin`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5426,8 +6431,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5435,9 +6440,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5471,10 +6478,84 @@ export interface operations {
                     "application/json": components["schemas"]["StaffView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `staff-email-taken` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5486,8 +6567,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5495,9 +6576,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5527,10 +6610,39 @@ export interface operations {
                     "application/json": components["schemas"]["MeView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5542,8 +6654,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5551,9 +6663,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5587,10 +6701,39 @@ export interface operations {
                     "application/json": components["schemas"]["ApiClientPageDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5602,8 +6745,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5611,9 +6754,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5647,10 +6792,84 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiClientDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `audit-scope-needs-whole-practice`, `constraint-violation`, `invalid-api-client-owner`, `invalid-caseload`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5662,8 +6881,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5671,9 +6890,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5699,16 +6920,56 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiClientViewDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5720,8 +6981,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5729,9 +6990,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5743,7 +7006,10 @@ export interface operations {
     updateApiClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5761,16 +7027,101 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiClientViewDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `api-client-revoked`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `audit-scope-needs-whole-practice`, `constraint-violation`, `invalid-api-client-owner`, `invalid-caseload`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5782,8 +7133,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5791,9 +7142,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5825,10 +7178,84 @@ export interface operations {
                     "application/json": components["schemas"]["ApiClientViewDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `audit-scope-needs-whole-practice`, `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5840,8 +7267,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5849,9 +7276,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5883,10 +7312,84 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `api-client-revoked`, `api-key-limit`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `audit-scope-needs-whole-practice`, `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5898,8 +7401,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5907,9 +7410,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5942,10 +7447,84 @@ export interface operations {
                     "application/json": components["schemas"]["ApiClientViewDto"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `audit-scope-needs-whole-practice`, `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -5957,8 +7536,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5966,9 +7545,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6001,10 +7582,48 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6016,8 +7635,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6025,9 +7644,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6057,10 +7678,30 @@ export interface operations {
                     "application/json": components["schemas"]["TeamDashboardView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6072,8 +7713,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6081,9 +7722,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6115,10 +7758,48 @@ export interface operations {
                     "application/json": components["schemas"]["ClientSummaryView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6130,8 +7811,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6139,9 +7820,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6173,10 +7856,48 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6188,8 +7909,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6197,9 +7918,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6228,12 +7951,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     [name: string]: unknown;
@@ -6242,10 +7965,84 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `agreement-needs-parties`, `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `party-incomplete`, `party-not-of-client`, `setter-not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6257,8 +8054,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6266,9 +8063,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6303,10 +8102,48 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6318,8 +8155,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6327,9 +8164,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6370,10 +8209,93 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `agreement-retired`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `setter-not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6385,8 +8307,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6394,9 +8316,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6437,10 +8361,93 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `acknowledgments-missing`, `already-acknowledged`, `conflict`, `invalid-agreement-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AcknowledgmentsMissingProblem"] | components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `agreement-without-items`, `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6452,8 +8459,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6461,9 +8468,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6493,12 +8502,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     [name: string]: unknown;
@@ -6507,10 +8516,84 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `agreement-not-open-for-acknowledgment`, `already-acknowledged`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6522,8 +8605,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6531,9 +8614,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6562,12 +8647,52 @@ export interface operations {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AgreementVersionPage"];
+                };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6579,8 +8704,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6588,9 +8713,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6624,10 +8751,48 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementVersionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6639,8 +8804,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6648,9 +8813,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6688,10 +8855,48 @@ export interface operations {
                     "application/json": components["schemas"]["ViolationPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6703,8 +8908,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6712,9 +8917,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6744,22 +8951,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ViolationView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `agreement-not-in-force`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `invalid-violation`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6771,8 +9052,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6780,9 +9061,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6816,10 +9099,84 @@ export interface operations {
                     "application/json": components["schemas"]["ViolationView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6831,8 +9188,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6840,9 +9197,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6879,10 +9238,39 @@ export interface operations {
                     "application/json": components["schemas"]["AgreementPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6894,8 +9282,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6903,9 +9291,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6948,10 +9338,39 @@ export interface operations {
                     "application/json": components["schemas"]["ClientPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -6963,8 +9382,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6972,9 +9391,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7001,12 +9422,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     /** @description The path of the record created */
@@ -7017,10 +9438,75 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedClientView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `deceased-date-without-deceased`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `primary-counselor-outside-caseload`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7032,8 +9518,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7041,9 +9527,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7077,10 +9565,48 @@ export interface operations {
                     "application/json": components["schemas"]["ClientView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7092,8 +9618,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7101,9 +9627,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7144,10 +9672,93 @@ export interface operations {
                     "application/json": components["schemas"]["ClientView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7159,8 +9770,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7168,9 +9779,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7211,10 +9824,93 @@ export interface operations {
                     "application/json": components["schemas"]["ClientView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `invalid-status-transition`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `discharge-incomplete`, `invalid-value`, `primary-counselor-required`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7226,8 +9922,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7235,9 +9931,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7275,10 +9973,93 @@ export interface operations {
                     "application/json": components["schemas"]["ClientView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7290,8 +10071,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7299,9 +10080,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7337,10 +10120,48 @@ export interface operations {
                     "application/json": components["schemas"]["AccessLogPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7352,8 +10173,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7361,9 +10182,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7395,10 +10218,48 @@ export interface operations {
                     "application/json": components["schemas"]["CareTeamPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7410,8 +10271,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7419,9 +10280,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7450,22 +10313,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CareTeamMemberView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7477,8 +10414,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7486,9 +10423,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7519,10 +10458,84 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `primary-counselor-required`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7534,8 +10547,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7543,9 +10556,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7577,10 +10592,48 @@ export interface operations {
                     "application/json": components["schemas"]["CaseAttendanceView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7592,8 +10645,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7601,9 +10654,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7643,10 +10698,39 @@ export interface operations {
                     "application/json": components["schemas"]["CasePage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7658,8 +10742,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7667,9 +10751,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7696,12 +10782,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     /** @description The path of the record created */
@@ -7712,10 +10798,75 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7727,8 +10878,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7736,9 +10887,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7772,10 +10925,48 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7787,8 +10978,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7796,9 +10987,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7839,10 +11032,93 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7854,8 +11130,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7863,9 +11139,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7906,10 +11184,93 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `invalid-case-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `case-close-incomplete`, `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7921,8 +11282,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7930,9 +11291,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7973,10 +11336,93 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -7988,8 +11434,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7997,9 +11443,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8031,10 +11479,48 @@ export interface operations {
                     "application/json": components["schemas"]["CaseMemberList"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8046,8 +11532,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8055,9 +11541,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8086,22 +11574,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CaseMemberView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-case-member`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `case-member-incomplete`, `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8113,8 +11675,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8122,9 +11684,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8154,22 +11718,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClientView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-a-client`, `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `not-in-case`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8181,8 +11819,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8190,9 +11828,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8224,10 +11864,48 @@ export interface operations {
                     "application/json": components["schemas"]["CaseCareTeamPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8239,8 +11917,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8248,9 +11926,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8279,22 +11959,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CaseCareTeamMemberView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `primary-counselor-required`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8306,8 +12060,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8315,9 +12069,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8348,10 +12104,84 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `primary-counselor-required`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8363,8 +12193,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8372,9 +12202,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8403,22 +12235,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmergencyGrantView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8430,8 +12336,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8439,9 +12345,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8470,22 +12378,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmergencyGrantView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8497,8 +12479,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8506,9 +12488,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8546,10 +12530,39 @@ export interface operations {
                     "application/json": components["schemas"]["EmergencyGrantPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8561,8 +12574,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8570,9 +12583,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8604,10 +12619,48 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyMemberPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8619,8 +12672,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8628,9 +12681,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8659,12 +12714,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     [name: string]: unknown;
@@ -8673,10 +12728,84 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyMemberView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `deceased-date-without-deceased`, `idempotency-key-reused`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8688,8 +12817,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8697,9 +12826,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8734,10 +12865,48 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyMemberView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8749,8 +12918,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8758,9 +12927,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8801,10 +12972,93 @@ export interface operations {
                     "application/json": components["schemas"]["FamilyMemberView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `deceased-date-without-deceased`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8816,8 +13070,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8825,9 +13079,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8857,10 +13113,30 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarFeedPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8872,8 +13148,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8881,9 +13157,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8917,10 +13195,75 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedCalendarFeedView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Conflict: `conflict`, `too-many-calendar-feeds` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8932,8 +13275,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8941,9 +13284,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8973,10 +13318,84 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -8988,8 +13407,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8997,9 +13416,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9028,8 +13449,8 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9037,9 +13458,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9075,10 +13516,48 @@ export interface operations {
                     "application/json": components["schemas"]["PsychotherapyNotePage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9090,8 +13569,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9099,9 +13578,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9130,12 +13611,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     /** @description The path of the record created */
@@ -9146,10 +13627,84 @@ export interface operations {
                     "application/json": components["schemas"]["PsychotherapyNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `session-not-of-client`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9161,8 +13716,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9170,9 +13725,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9206,10 +13763,48 @@ export interface operations {
                     "application/json": components["schemas"]["PsychotherapyNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9221,8 +13816,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9230,9 +13825,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9273,10 +13870,93 @@ export interface operations {
                     "application/json": components["schemas"]["PsychotherapyNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `session-not-of-client`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9288,8 +13968,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9297,9 +13977,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9338,10 +14020,39 @@ export interface operations {
                     "application/json": components["schemas"]["SessionPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9353,8 +14064,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9362,9 +14073,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9391,12 +14104,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     /** @description The path of the record created */
@@ -9407,17 +14120,84 @@ export interface operations {
                     "application/json": components["schemas"]["TherapySessionView"];
                 };
             };
-            /** @description Double-booking: `conflictingSessionId` names the session in the way */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists`, `session-overlap` (the problem types are described on `ProblemDetailsSchema`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["SessionOverlapProblem"];
+                };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `case-session-staff-only`, `co-therapist-is-counselor`, `constraint-violation`, `counselor-outside-caseload`, `counselor-required`, `idempotency-key-reused`, `invalid-session-times`, `invalid-value`, `not-a-clinician`, `not-in-session-case`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9429,8 +14209,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9438,9 +14218,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9467,22 +14249,96 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SeriesView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists`, `session-overlap` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["SessionOverlapProblem"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `co-therapist-is-counselor`, `constraint-violation`, `counselor-required`, `idempotency-key-reused`, `invalid-session-times`, `invalid-value`, `not-a-clinician`, `not-in-session-case`, `recurrence-empty`, `recurrence-unbounded`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9494,8 +14350,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9503,9 +14359,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9539,10 +14397,48 @@ export interface operations {
                     "application/json": components["schemas"]["TherapySessionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9554,8 +14450,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9563,9 +14459,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9605,10 +14503,93 @@ export interface operations {
                     "application/json": components["schemas"]["TherapySessionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `invalid-session-status`, `session-overlap` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["SessionOverlapProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-session-times`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9620,8 +14601,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9629,9 +14610,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9669,10 +14652,93 @@ export interface operations {
                     "application/json": components["schemas"]["TherapySessionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `invalid-session-status` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9684,8 +14750,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9693,9 +14759,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9729,10 +14797,93 @@ export interface operations {
                     "application/json": components["schemas"]["TherapySessionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `invalid-session-status` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `session-not-started`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9744,8 +14895,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9753,9 +14904,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9793,10 +14946,93 @@ export interface operations {
                     "application/json": components["schemas"]["TherapySessionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `invalid-session-status` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `not-in-session-case`, `party-incomplete`, `party-not-of-client`, `session-not-started`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9808,8 +15044,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9817,9 +15053,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9855,10 +15093,84 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesEndView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9870,8 +15182,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9879,9 +15191,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9917,10 +15231,84 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesMoveView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `session-overlap` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["SessionOverlapProblem"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-session-times`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9932,8 +15320,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9941,9 +15329,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9979,10 +15369,84 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesAttendeesView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `not-in-session-case`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -9994,8 +15458,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10003,9 +15467,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10039,10 +15505,48 @@ export interface operations {
                     "application/json": components["schemas"]["SessionNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10054,8 +15558,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10063,9 +15567,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10094,12 +15600,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     [name: string]: unknown;
@@ -10108,10 +15614,84 @@ export interface operations {
                     "application/json": components["schemas"]["SessionNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `note-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `session-not-completed`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10123,8 +15703,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10132,9 +15712,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10174,10 +15756,93 @@ export interface operations {
                     "application/json": components["schemas"]["SessionNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `note-exists`, `note-locked` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10189,8 +15854,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10198,9 +15863,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10234,10 +15901,84 @@ export interface operations {
                     "application/json": components["schemas"]["SessionNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `note-exists`, `note-locked` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `note-incomplete`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10249,8 +15990,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10258,9 +15999,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10294,10 +16037,84 @@ export interface operations {
                     "application/json": components["schemas"]["SessionNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `note-exists`, `note-not-awaiting-cosign` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10309,8 +16126,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10318,9 +16135,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10358,10 +16177,84 @@ export interface operations {
                     "application/json": components["schemas"]["SessionNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `note-exists`, `note-not-awaiting-cosign` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10373,8 +16266,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10382,9 +16275,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10413,12 +16308,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     [name: string]: unknown;
@@ -10427,10 +16322,84 @@ export interface operations {
                     "application/json": components["schemas"]["SessionNoteView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `note-exists`, `note-not-signed` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10442,8 +16411,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10451,9 +16420,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10485,10 +16456,48 @@ export interface operations {
                     "application/json": components["schemas"]["ClientNoteList"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10500,8 +16509,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10509,9 +16518,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10549,10 +16560,48 @@ export interface operations {
                     "application/json": components["schemas"]["TrustGoalPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10564,8 +16613,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10573,9 +16622,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10604,12 +16655,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The version of the record answered with: send it as `If-Match` to change it */
                     ETag?: string;
                     /** @description The path of the record created */
@@ -10620,10 +16671,84 @@ export interface operations {
                     "application/json": components["schemas"]["TrustGoalView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `parties-not-distinct`, `party-incomplete`, `party-not-of-client`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10635,8 +16760,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10644,9 +16769,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10686,10 +16813,48 @@ export interface operations {
                     "application/json": components["schemas"]["TrustGoalView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10701,8 +16866,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10710,9 +16875,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10753,10 +16920,93 @@ export interface operations {
                     "application/json": components["schemas"]["TrustGoalView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10768,8 +17018,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10777,9 +17027,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10820,17 +17072,93 @@ export interface operations {
                     "application/json": components["schemas"]["TrustGoalView"];
                 };
             };
-            /** @description A transition the rules do not allow */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusTransitionProblem"];
+                };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `completion-outcome-required`, `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `status-reason-required`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10842,8 +17170,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10851,9 +17179,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10886,10 +17216,48 @@ export interface operations {
                     "application/json": components["schemas"]["GoalTimelineView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10901,8 +17269,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10910,9 +17278,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10942,22 +17312,105 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CommitmentView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-client`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -10969,8 +17422,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10978,9 +17431,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11014,10 +17469,93 @@ export interface operations {
                     "application/json": components["schemas"]["CommitmentView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11029,8 +17567,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11038,9 +17576,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11074,10 +17614,93 @@ export interface operations {
                     "application/json": components["schemas"]["CommitmentView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11089,8 +17712,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11098,9 +17721,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11134,10 +17759,93 @@ export interface operations {
                     "application/json": components["schemas"]["CommitmentView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11149,8 +17857,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11158,9 +17866,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11190,22 +17900,105 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CheckInView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-client`, `party-not-of-goal`, `session-not-of-client`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11217,8 +18010,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11226,9 +18019,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11258,22 +18053,105 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MilestoneView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11285,8 +18163,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11294,9 +18172,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11334,10 +18214,93 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `milestone-already-reached` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11349,8 +18312,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11358,9 +18321,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11390,22 +18355,105 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SetbackView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `session-not-of-client`, `setback-links`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11417,8 +18465,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11426,9 +18474,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11463,10 +18513,39 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeInvitationPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11478,8 +18557,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11487,9 +18566,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11523,10 +18604,75 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedIntakeInvitationView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11538,8 +18684,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11547,9 +18693,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11581,10 +18729,84 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeInvitationView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `intake-invitation-used` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11596,8 +18818,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11605,9 +18827,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11643,10 +18867,39 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeSubmissionPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11658,8 +18911,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11667,9 +18920,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11696,12 +18951,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    /** @description `true` when this answer is the replay of an earlier request with the same key */
-                    "Idempotency-Replayed"?: string;
                     /** @description The path of the record created */
                     Location?: string;
                     [name: string]: unknown;
@@ -11710,10 +18965,75 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeSubmissionDetailView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `consent-required`, `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11725,8 +19045,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11734,9 +19054,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11768,10 +19090,48 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeSubmissionDetailView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11783,8 +19143,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11792,9 +19152,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11830,10 +19192,84 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeSubmissionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `intake-submission-not-pending`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["SubmissionNotPendingProblem"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `not-a-clinician`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11845,8 +19281,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11854,9 +19290,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11892,10 +19330,84 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeSubmissionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `intake-submission-not-pending` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["SubmissionNotPendingProblem"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11907,8 +19419,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11916,9 +19428,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11954,10 +19468,84 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeSubmissionView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `intake-submission-not-pending` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["SubmissionNotPendingProblem"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -11969,8 +19557,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11978,9 +19566,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12008,22 +19598,8 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeFormView"];
                 };
             };
-            /** @description Unknown, expired, used or revoked link: all answer the same (urn:family-therapy:problem:intake-link-not-found) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Too many requests for this link or from this address */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12031,9 +19607,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Not Found: `intake-link-not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12070,22 +19677,8 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeReceiptView"];
                 };
             };
-            /** @description Unknown, expired, used or revoked link: all answer the same (urn:family-therapy:problem:intake-link-not-found) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Too many requests for this link or from this address */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12093,9 +19686,76 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Not Found: `intake-link-not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `consent-required`, `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12129,10 +19789,39 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12144,8 +19833,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12153,9 +19842,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12189,10 +19880,75 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookEndpointView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Conflict: `conflict`, `too-many-webhook-endpoints` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference`, `webhook-destination-refused` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12204,8 +19960,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12213,9 +19969,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12241,16 +19999,56 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12262,8 +20060,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12271,9 +20069,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12303,10 +20103,84 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12318,8 +20192,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12327,9 +20201,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12341,7 +20217,10 @@ export interface operations {
     updateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12359,16 +20238,101 @@ export interface operations {
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference`, `webhook-destination-refused` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12380,8 +20344,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12389,9 +20353,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12428,10 +20394,48 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12443,8 +20447,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12452,9 +20456,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12487,10 +20493,84 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryView"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["InsufficientScopeProblem"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12502,8 +20582,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12511,9 +20591,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12549,10 +20631,48 @@ export interface operations {
                     "application/json": components["schemas"]["ChangePage"];
                 };
             };
-            /** @description Too many requests by the signed-in caller this minute (`rate-limited`); retry after `Retry-After` seconds */
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Gone: `change-feed-cursor-expired` (the problem types are described on `ProblemDetailsSchema`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12564,8 +20684,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12573,9 +20693,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12601,8 +20723,8 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12610,9 +20732,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12642,15 +20766,8 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description Draining for shutdown, the database is unreachable or lacks a migration */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12658,9 +20775,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12686,8 +20805,8 @@ export interface operations {
                     "application/json": components["schemas"]["ApiIndex"];
                 };
             };
-            /** @description Client error (problem details) */
-            "4XX": {
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12695,9 +20814,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Server error or database unavailable (problem details) */
-            "5XX": {
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
