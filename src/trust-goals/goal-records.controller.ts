@@ -12,6 +12,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import type { CreatedResponse } from '../common/idempotency/idempotency.service';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { clientHolder } from '../parties/record-holder';
 import {
   AddCheckInDto,
   AddCommitmentDto,
@@ -115,7 +116,10 @@ export class GoalRecordsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CheckInView> {
-    return replayed(response, await this.progress.addCheckIn(actor, clientId, goalId, body, key));
+    return replayed(
+      response,
+      await this.progress.addCheckIn(actor, clientHolder(clientId), goalId, body, key),
+    );
   }
 
   @Post('milestones')

@@ -1,4 +1,4 @@
-import { toPartyView, type PartyId } from '../parties/party';
+import { partyViewOf, toPartyView, type PartyId } from '../parties/party';
 import type {
   CheckInView,
   CommitmentView,
@@ -18,13 +18,19 @@ import type {
 } from './goal-vocabulary';
 import type { CheckInFacts, TrustMetrics } from './trust-metrics';
 
-/** A `trust_goals` row (dates as `YYYY-MM-DD` strings). */
+/**
+ * A `trust_goals` row (dates as `YYYY-MM-DD` strings). A client's goal names its parties by family
+ * member (null: the client); a case's goal (`client_id` null) by person of the case.
+ */
 export interface GoalRow {
   id: string;
   practice_id: string;
-  client_id: string;
+  client_id: string | null;
+  case_id: string | null;
   party_a_family_member_id: string | null;
   party_b_family_member_id: string | null;
+  party_a_person_id: string | null;
+  party_b_person_id: string | null;
   strategy: Strategy;
   description: string;
   lifecycle_status: LifecycleStatus;
@@ -43,7 +49,8 @@ export interface GoalRow {
   updated_at: Date;
 }
 
-export const GOAL_COLUMNS = `g.id, g.practice_id, g.client_id, g.party_a_family_member_id, g.party_b_family_member_id,
+export const GOAL_COLUMNS = `g.id, g.practice_id, g.client_id, g.case_id, g.party_a_family_member_id,
+  g.party_b_family_member_id, g.party_a_person_id, g.party_b_person_id,
   g.strategy, g.description, g.lifecycle_status, g.status_reason, g.achievement_status, g.achievement_set_by,
   g.achievement_set_at, g.baseline_rating, g.target_rating, g.start_date, g.target_date, g.priority, g.version,
   g.created_by, g.created_at, g.updated_at`;
@@ -106,8 +113,10 @@ export interface CheckInJson {
   createdAt: string;
 }
 
+// `familyMemberId` is the rating party's stored id: a person's id on a case's goal.
 const ratingsOf = (ci: string): string => `coalesce((SELECT json_agg(json_build_object(
-    'familyMemberId', r.family_member_id, 'rating', r.rating) ORDER BY r.family_member_id NULLS FIRST)
+    'familyMemberId', coalesce(r.person_id, r.family_member_id), 'rating', r.rating)
+    ORDER BY coalesce(r.person_id, r.family_member_id) NULLS FIRST)
   FROM goal_check_in_ratings r
   WHERE r.practice_id = ${ci}.practice_id AND r.goal_id = ${ci}.goal_id AND r.check_in_id = ${ci}.id), '[]'::json)`;
 
@@ -159,8 +168,13 @@ export const GOAL_DETAIL_COLUMNS = `${GOAL_COLUMNS}, (now() AT TIME ZONE p.time_
               FROM goal_check_ins ci WHERE ci.practice_id = g.practice_id AND ci.goal_id = g.id), '[]'::json) AS check_ins`;
 
 export function goalParties(goal: GoalRow): PartyId[] {
-  return [goal.party_a_family_member_id, goal.party_b_family_member_id];
+  return goal.client_id === null
+    ? [goal.party_a_person_id, goal.party_b_person_id]
+    : [goal.party_a_family_member_id, goal.party_b_family_member_id];
 }
+
+/** A case's goal names its parties by person. */
+export const byPerson = (goal: Pick<GoalRow, 'client_id'>): boolean => goal.client_id === null;
 
 export function toGoalView(
   row: GoalDetailRow,
@@ -170,7 +184,8 @@ export function toGoalView(
   return {
     id: row.id,
     clientId: row.client_id,
-    parties: goalParties(row).map(toPartyView),
+    caseId: row.case_id,
+    parties: goalParties(row).map((party) => partyViewOf(party, byPerson(row))),
     strategy: row.strategy,
     description: row.description,
     lifecycleStatus: row.lifecycle_status,
@@ -204,7 +219,7 @@ function toFiguresView(
     lastCheckInOn: figures.lastCheckInOn,
     daysSinceLastCheckIn: figures.daysSinceLastCheckIn,
     parties: figures.parties.map((party) => ({
-      ...toPartyView(party.familyMemberId),
+      ...partyViewOf(party.familyMemberId, byPerson(row)),
       currentRating: party.currentRating,
       ratedOn: party.ratedOn,
       lastChange: party.lastChange,
@@ -240,14 +255,18 @@ export function toMilestoneView(json: MilestoneJson): MilestoneView {
   };
 }
 
-export function toCheckInView(json: CheckInJson): CheckInView {
+/** `personal`: the check-in is one of a case's goal, whose parties are persons. */
+export function toCheckInView(json: CheckInJson, personal = false): CheckInView {
   return {
     id: json.id,
     goalId: json.goalId,
     occurredAt: iso(json.occurredAt),
     occurredOn: json.occurredOn,
     sessionId: json.sessionId,
-    ratings: json.ratings.map((r) => ({ ...toPartyView(r.familyMemberId), rating: r.rating })),
+    ratings: json.ratings.map((r) => ({
+      ...partyViewOf(r.familyMemberId, personal),
+      rating: r.rating,
+    })),
     commitmentsKept: json.kept,
     commitmentsMissed: json.missed,
     note: json.note,
