@@ -39,7 +39,8 @@ export async function refreshGoalFigures(
   { recentCommitments = true }: { recentCommitments?: boolean } = {},
 ): Promise<void> {
   const rows = await query<GoalCheckInsRow>(
-    `SELECT g.id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b, g.target_rating,
+    `SELECT g.id, coalesce(g.party_a_person_id, g.party_a_family_member_id) AS party_a,
+            coalesce(g.party_b_person_id, g.party_b_family_member_id) AS party_b, g.target_rating,
             k.last_check_in_at, coalesce(k.check_ins, '[]'::json) AS check_ins
        FROM trust_goals g JOIN practices p ON p.id = g.practice_id
        LEFT JOIN LATERAL (

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { addFamilyMember, createClient } from '../factories/client.factory';
 import { createStaff, createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
+import { countQueries } from '../setup/query-counter';
 import { startTestApp, type TestApp } from '../setup/test-app';
 
 interface Problem {
@@ -21,6 +22,7 @@ describe('cases: agreements and goals a case holds', () => {
   let asOutsider: string;
   let caseId: string;
   let motherId: string;
+  let daughterId: string;
   let person: Record<string, string>;
   const http = () => request(testApp.app.getHttpServer());
   const count = async (table: string): Promise<number> => {
@@ -52,6 +54,7 @@ describe('cases: agreements and goals a case holds', () => {
       firstName: 'Grace',
     });
     motherId = mother.id;
+    daughterId = daughter.id;
     const father = await addFamilyMember(testApp.dataSource, daughter, 'father', 'Emeka');
     // In the daughter's chart but never added to the case.
     await addFamilyMember(testApp.dataSource, daughter, 'grandparent', 'Ada');
@@ -284,5 +287,94 @@ describe('cases: agreements and goals a case holds', () => {
     ]);
     expect(await count('trust_goals')).toBe(goalsBefore);
     expect(await count('boundary_agreements')).toBe(agreementsBefore);
+  });
+  it('sums the case up in a constant number of statements, audited', async () => {
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    for (const [from, to] of [
+      [-30, -29],
+      [48, 49],
+    ]) {
+      await http()
+        .post('/api/v1/therapy-sessions')
+        .set('Authorization', asPrimary)
+        .send({
+          clientId: daughterId,
+          caseId,
+          startsAt: at(from!),
+          endsAt: at(to!),
+          modality: 'family',
+          setting: 'in_person',
+        })
+        .expect(201);
+    }
+    const path = `/api/v1/cases/${caseId}/summary`;
+    const read = () => http().get(path).set('Authorization', asCoTherapist).expect(200);
+    const first = await countQueries(read);
+    const summary = first.result.body as {
+      members: { personId: string; role: string }[];
+      careTeam: { role: string }[];
+      nextSession: { startsAt: string } | null;
+      lastSession: { startsAt: string } | null;
+      goals: { parties: { party: { personId: string }; currentRating: number | null }[] }[];
+      agreements: { status: string; currentVersion: number }[];
+    };
+    expect(summary.members.map((m) => [m.personId, m.role])).toEqual(
+      expect.arrayContaining([
+        [person.Maya, 'identified_client'],
+        [person.Grace, 'parent'],
+        [person.Emeka, 'parent'],
+      ]),
+    );
+    expect(summary.careTeam.map((m) => m.role).sort()).toEqual([
+      'co_therapist',
+      'primary_counselor',
+    ]);
+    expect(summary.nextSession).not.toBeNull();
+    expect(summary.lastSession).not.toBeNull();
+    expect(summary.goals).toHaveLength(1);
+    expect(summary.goals[0]!.parties).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          party: expect.objectContaining({ personId: person.Emeka }),
+          currentRating: 6,
+        }),
+      ]),
+    );
+    expect(summary.agreements).toEqual([
+      expect.objectContaining({ status: 'under_review', currentVersion: 2 }),
+    ]);
+
+    // Another goal with check-ins costs the summary no statement more.
+    const another = await http()
+      .post(`/api/v1/cases/${caseId}/trust-goals`)
+      .set('Authorization', asPrimary)
+      .send({
+        parties: [asPerson('Maya'), asPerson('Grace')],
+        strategy: 'consistency_and_reliability',
+        description: 'Maya and Grace keep their Sunday call.',
+        baselineRating: 2,
+        targetRating: 6,
+        lifecycleStatus: 'active',
+      })
+      .expect(201);
+    for (const hours of [-3, -2]) {
+      await http()
+        .post(
+          `/api/v1/cases/${caseId}/trust-goals/${(another.body as { id: string }).id}/check-ins`,
+        )
+        .set('Authorization', asPrimary)
+        .send({ occurredAt: at(hours), ratings: [{ ...asPerson('Maya'), rating: 4 }] })
+        .expect(201);
+    }
+    const second = await countQueries(read);
+    expect((second.result.body as { goals: unknown[] }).goals).toHaveLength(2);
+    expect(second.statements).toBe(first.statements);
+
+    await http().get(path).set('Authorization', asOutsider).expect(404);
+    const [events] = await testApp.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE resource_type = 'case_summary' AND resource_id = $1`,
+      [caseId],
+    );
+    expect(events!.n).toBe(2);
   });
 });
