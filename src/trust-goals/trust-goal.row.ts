@@ -113,12 +113,17 @@ export interface CheckInJson {
   createdAt: string;
 }
 
-// `familyMemberId` is the rating party's stored id: a person's id on a case's goal.
-const ratingsOf = (ci: string): string => `coalesce((SELECT json_agg(json_build_object(
-    'familyMemberId', coalesce(r.person_id, r.family_member_id), 'rating', r.rating)
-    ORDER BY coalesce(r.person_id, r.family_member_id) NULLS FIRST)
+/**
+ * `familyMemberId` is the rating party's stored id: a person's id on a case's goal. `byPerson`
+ * false reads the schema from before cases held goals (for a migration ordered before that one).
+ */
+const ratingsOf = (ci: string, byPerson = true): string => {
+  const party = byPerson ? 'coalesce(r.person_id, r.family_member_id)' : 'r.family_member_id';
+  return `coalesce((SELECT json_agg(json_build_object('familyMemberId', ${party}, 'rating', r.rating)
+    ORDER BY ${party} NULLS FIRST)
   FROM goal_check_in_ratings r
   WHERE r.practice_id = ${ci}.practice_id AND r.goal_id = ${ci}.goal_id AND r.check_in_id = ${ci}.id), '[]'::json)`;
+};
 
 /** `timeZone`: an SQL expression of the practice's time zone (dates are the practice's). */
 export const checkInJson = (
@@ -129,10 +134,10 @@ export const checkInJson = (
   'sessionId', ${ci}.session_id, 'ratings', ${ratingsOf(ci)}, 'kept', ${ci}.commitments_kept,
   'missed', ${ci}.commitments_missed, 'note', ${ci}.note, 'recordedBy', ${ci}.recorded_by, 'createdAt', ${ci}.created_at)`;
 
-/** Just what the derived figures need from a check-in. */
-export const checkInFacts = (ci: string, timeZone: string): string => `json_build_object(
-  'on', (${ci}.occurred_at AT TIME ZONE ${timeZone})::date, 'kept', ${ci}.commitments_kept,
-  'missed', ${ci}.commitments_missed, 'ratings', ${ratingsOf(ci)})`;
+/** Just what the derived figures need from a check-in (`byPerson`: see ratingsOf). */
+export const checkInFacts = (ci: string, timeZone: string, byPerson = true): string =>
+  `json_build_object('on', (${ci}.occurred_at AT TIME ZONE ${timeZone})::date, 'kept', ${ci}.commitments_kept,
+  'missed', ${ci}.commitments_missed, 'ratings', ${ratingsOf(ci, byPerson)})`;
 
 export interface SetbackJson {
   id: string;

@@ -6,6 +6,7 @@ import { createGoal } from '../factories/trust-goal.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import type { TestApp } from '../setup/test-app';
+import { CASE_RECORD_ROUTES } from './idempotency-case-routes';
 import { form } from './intake-fixture';
 
 /** One creating request, ready to send twice. */
@@ -130,44 +131,6 @@ async function familyCase(f: Fixture, auth: string, withMother = false): Promise
   return caseId;
 }
 
-/** A family case holding the client and their mother as persons; its path and both parties. */
-async function caseOfTwo(f: Fixture): Promise<{ path: string; parties: object[] }> {
-  const caseId = await familyCase(f, f.auth.counselor, true);
-  await http(f.testApp.app)
-    .post(`/api/v1/cases/${caseId}/members`)
-    .set('Authorization', f.auth.counselor)
-    .send({ clientId: f.client.id, role: 'identified_client' })
-    .expect(201);
-  const [client] = await f.testApp.dataSource.query<{ person_id: string }[]>(
-    `SELECT person_id FROM clients WHERE id = $1`,
-    [f.client.id],
-  );
-  return {
-    path: `/api/v1/cases/${caseId}`,
-    parties: [
-      { party: 'person', personId: client!.person_id },
-      { party: 'person', personId: f.mother },
-    ],
-  };
-}
-
-async function caseGoal(f: Fixture): Promise<{ path: string; parties: object[] }> {
-  const held = await caseOfTwo(f);
-  const created = await http(f.testApp.app)
-    .post(`${held.path}/trust-goals`)
-    .set('Authorization', f.auth.counselor)
-    .send({
-      parties: held.parties,
-      strategy: 'consistency_and_reliability',
-      description: 'Both keep the Sunday call.',
-      baselineRating: 3,
-      targetRating: 7,
-      lifecycleStatus: 'active',
-    })
-    .expect(201);
-  return { path: `${held.path}/trust-goals/${created.body.id}`, parties: held.parties };
-}
-
 export const CREATING_ROUTES: Record<
   string,
   (f: Fixture) => CreatingRequest | Promise<CreatingRequest>
@@ -190,65 +153,7 @@ export const CREATING_ROUTES: Record<
     body: { dateOfBirth: '1961-04-02' },
     other: { dateOfBirth: '1961-04-03' },
   }),
-  'POST /cases/:caseId/boundary-agreements': async (f) => {
-    const held = await caseOfTwo(f);
-    return {
-      path: `${held.path}/boundary-agreements`,
-      auth: f.auth.counselor,
-      body: { title: 'Evenings', parties: held.parties },
-      other: { title: 'Mornings', parties: held.parties },
-    };
-  },
-  'POST /cases/:caseId/boundary-agreements/:agreementId/acknowledgments': async (f) => {
-    const held = await caseOfTwo(f);
-    const app = f.testApp.app;
-    const created = await http(app)
-      .post(`${held.path}/boundary-agreements`)
-      .set('Authorization', f.auth.counselor)
-      .send({
-        title: 'Evenings',
-        parties: held.parties,
-        items: [{ ...ITEM, setBy: held.parties[0] }],
-      })
-      .expect(201);
-    const url = `${held.path}/boundary-agreements/${created.body.id}`;
-    await http(app)
-      .post(`${url}/status`)
-      .set('Authorization', f.auth.counselor)
-      .send({ status: 'proposed' })
-      .expect(200);
-    return {
-      path: `${url}/acknowledgments`,
-      auth: f.auth.counselor,
-      body: { party: held.parties[0], method: 'in_session' },
-      other: { party: held.parties[1], method: 'in_session' },
-    };
-  },
-  'POST /cases/:caseId/trust-goals': async (f) => {
-    const held = await caseOfTwo(f);
-    const body = {
-      parties: held.parties,
-      strategy: 'consistency_and_reliability',
-      baselineRating: 3,
-      targetRating: 7,
-    };
-    return {
-      path: `${held.path}/trust-goals`,
-      auth: f.auth.counselor,
-      body: { ...body, description: 'Both keep the Sunday call.' },
-      other: { ...body, description: 'Another goal.' },
-    };
-  },
-  'POST /cases/:caseId/trust-goals/:goalId/check-ins': async (f) => {
-    const goal = await caseGoal(f);
-    const rating = (value: number) => [{ ...goal.parties[0], rating: value }];
-    return {
-      path: `${goal.path}/check-ins`,
-      auth: f.auth.counselor,
-      body: { occurredAt: '2026-11-30T18:00:00Z', ratings: rating(5) },
-      other: { occurredAt: '2026-11-30T18:00:00Z', ratings: rating(6) },
-    };
-  },
+  ...CASE_RECORD_ROUTES,
   'POST /cases/:caseId/emergency-access': async (f) => ({
     path: `/api/v1/cases/${await familyCase(f, f.auth.admin)}/emergency-access`,
     auth: f.auth.counselor,
