@@ -64,8 +64,12 @@ export class StoreDashboardFigures1763712900000 implements MigrationInterface {
     );
     const rows: QueryRows = (sql, params) => queryRunner.query(sql, params);
     for (const practice of await rows<{ id: string }>(`SELECT id FROM practices`, [])) {
-      // The recent commitments are a later column (1763713500000), which backfills them itself.
-      await refreshGoalFigures(rows, practice.id, 'all', { recentCommitments: false });
+      // The recent commitments are a later column (1763713500000), which backfills them itself;
+      // person parties are later too (1763714200000).
+      await refreshGoalFigures(rows, practice.id, 'all', {
+        recentCommitments: false,
+        partiesByPerson: false,
+      });
     }
   }
 

@@ -19,6 +19,7 @@ import { CreateApiClients1763713600000 } from './1763713600000-create-api-client
 import { CreateWebhooksAndChangeLog1763713700000 } from './1763713700000-create-webhooks-and-change-log';
 import { LetApplicationReadMigrations1763714000000 } from './1763714000000-let-application-read-migrations';
 import { CreateFamilyCases1763714100000 } from './1763714100000-create-family-cases';
+import { LetCasesHoldAgreementsAndGoals1763714200000 } from './1763714200000-let-cases-hold-agreements-and-goals';
 import { KeepIntegrationRecordsBounded1763714400000 } from './1763714400000-keep-integration-records-bounded';
 import { StoreRecentCommitmentTotals1763714550000 } from './1763714550000-store-recent-commitment-totals';
 
@@ -48,6 +49,7 @@ export const migrations = [
   CreateWebhooksAndChangeLog1763713700000,
   LetApplicationReadMigrations1763714000000,
   CreateFamilyCases1763714100000,
+  LetCasesHoldAgreementsAndGoals1763714200000,
   KeepIntegrationRecordsBounded1763714400000,
   StoreRecentCommitmentTotals1763714550000,
 ];

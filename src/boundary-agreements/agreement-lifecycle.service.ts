@@ -6,7 +6,8 @@ import type { StaffActor } from '../common/actor/actor';
 import { expectedVersion } from '../common/http/etag';
 import { describeConstraint } from '../common/problem/database-errors';
 import { ConflictProblem, UnprocessableProblem } from '../common/problem/problem';
-import { toPartyView } from '../parties/party';
+import { partyIdOf, partyViewOf } from '../parties/party';
+import { holderAudit, type RecordHolder } from '../parties/record-holder';
 import { AGREEMENT_ERRORS } from './agreement-errors';
 import { assertAgreementTransition } from './agreement-status';
 import { missingAcknowledgments } from './agreement.row';
@@ -34,13 +35,13 @@ export class AgreementLifecycleService {
 
   changeStatus(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     to: AgreementStatus,
     ifMatch?: string,
   ): Promise<VersionedAgreement> {
     return this.txHost.withTransaction(async () => {
-      const agreement = await this.agreements.lockForWrite(actor, clientId, agreementId);
+      const agreement = await this.agreements.lockForWrite(actor, holder, agreementId);
       expectedVersion(ifMatch, agreementId, agreement.version);
       assertAgreementTransition(agreement.status, to);
       if (to === 'proposed' && agreement.items.length === 0) {
@@ -59,7 +60,7 @@ export class AgreementLifecycleService {
             {
               currentStatus: agreement.status,
               requestedStatus: to,
-              missingParties: missing.map(toPartyView),
+              missingParties: missing.map((party) => partyViewOf(party, holder.kind === 'case')),
             },
           );
         }
@@ -72,23 +73,22 @@ export class AgreementLifecycleService {
         action: 'status_change',
         resourceType: 'boundary_agreement',
         resourceId: agreementId,
-        clientId,
         changedFields: ['status'],
-        metadata: { from: agreement.status, to },
+        ...holderAudit(holder, { from: agreement.status, to }),
       });
-      return versioned(await this.agreements.load(actor.practiceId, clientId, agreementId));
+      return versioned(await this.agreements.load(actor.practiceId, holder, agreementId));
     });
   }
 
   /** Records a party's acknowledgment of the version in force (proposed or under review). */
   acknowledge(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     dto: AcknowledgeDto,
   ): Promise<VersionedAgreement> {
     return this.txHost.withTransaction(async () => {
-      const agreement = await this.agreements.lockForWrite(actor, clientId, agreementId);
+      const agreement = await this.agreements.lockForWrite(actor, holder, agreementId);
       if (agreement.status !== 'proposed' && agreement.status !== 'under_review') {
         throw new ConflictProblem(
           AGREEMENT_ERRORS.notOpenForAcknowledgment,
@@ -98,7 +98,7 @@ export class AgreementLifecycleService {
           },
         );
       }
-      const party = dto.party.party === 'client' ? null : (dto.party.familyMemberId ?? '');
+      const party = partyIdOf(dto.party);
       if (!agreement.parties.some((known) => known === party)) {
         throw new UnprocessableProblem(
           AGREEMENT_ERRORS.notAParty,
@@ -107,16 +107,18 @@ export class AgreementLifecycleService {
         );
       }
       await this.txHost.tx.query(
-        `INSERT INTO boundary_acknowledgments (practice_id, agreement_id, version_number, family_member_id, method, acknowledged_at, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7)`,
+        `INSERT INTO boundary_acknowledgments (practice_id, agreement_id, version_number, family_member_id, person_id,
+                                               method, acknowledged_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $8, $5, coalesce($6::timestamptz, now()), $7)`,
         [
           actor.practiceId,
           agreementId,
           agreement.current_version,
-          party,
+          holder.kind === 'case' ? null : party,
           dto.method,
           dto.acknowledgedAt ?? null,
           actor.id,
+          holder.kind === 'case' ? party : null,
         ],
       );
       await this.txHost.tx.query(
@@ -127,14 +129,13 @@ export class AgreementLifecycleService {
         action: 'create',
         resourceType: 'boundary_acknowledgment',
         resourceId: agreementId,
-        clientId,
-        metadata: {
+        ...holderAudit(holder, {
           version: agreement.current_version,
           method: dto.method,
           party: party ?? 'client',
-        },
+        }),
       });
-      return versioned(await this.agreements.load(actor.practiceId, clientId, agreementId));
+      return versioned(await this.agreements.load(actor.practiceId, holder, agreementId));
     });
   }
 }

@@ -1,4 +1,4 @@
-import { toPartyView, type PartyId } from '../parties/party';
+import { partyViewOf, type PartyId } from '../parties/party';
 import type {
   AcknowledgmentView,
   AgreementStatus,
@@ -23,10 +23,15 @@ interface AckJson {
   recorded_by: string;
 }
 
+/**
+ * An agreement with its parties and the content of its current version. Party ids are family
+ * members (null: the client) on a client's agreement, persons on a case's (`client_id` null).
+ */
 export interface AgreementRow {
   id: string;
   practice_id: string;
-  client_id: string;
+  client_id: string | null;
+  case_id: string | null;
   title: string;
   facilitator_id: string;
   status: AgreementStatus;
@@ -45,38 +50,40 @@ export interface AgreementRow {
 /** Items and acknowledgments of version `version` (a SQL expression) of the agreement `a`. */
 export const versionContent = (version: string) => `
   (SELECT coalesce(json_agg(json_build_object('id', i.id, 'position', i.position, 'category', i.category,
-            'set_by', i.set_by_family_member_id, 'boundary', i.boundary, 'expectation', i.expectation,
+            'set_by', coalesce(i.set_by_person_id, i.set_by_family_member_id), 'boundary', i.boundary, 'expectation', i.expectation,
             'response_if_crossed', i.response_if_crossed) ORDER BY i.position), '[]'::json)
      FROM boundary_items i WHERE i.practice_id = a.practice_id AND i.agreement_id = a.id AND i.version_number = ${version}) AS items,
-  (SELECT coalesce(json_agg(json_build_object('party', k.family_member_id, 'method', k.method,
+  (SELECT coalesce(json_agg(json_build_object('party', coalesce(k.person_id, k.family_member_id), 'method', k.method,
             'acknowledged_at', k.acknowledged_at, 'recorded_by', k.recorded_by) ORDER BY k.acknowledged_at), '[]'::json)
      FROM boundary_acknowledgments k
     WHERE k.practice_id = a.practice_id AND k.agreement_id = a.id AND k.version_number = ${version}) AS acknowledgments`;
 
-export const AGREEMENT_COLUMNS = `a.id, a.practice_id, a.client_id, a.title, a.facilitator_id, a.status, a.current_version,
+export const AGREEMENT_COLUMNS = `a.id, a.practice_id, a.client_id, a.case_id, a.title, a.facilitator_id, a.status, a.current_version,
   a.review_date, a.version, a.created_at, a.updated_at,
-  (SELECT array_agg(p.family_member_id ORDER BY p.family_member_id NULLS FIRST) FROM boundary_agreement_parties p
+  (SELECT array_agg(coalesce(p.person_id, p.family_member_id) ORDER BY coalesce(p.person_id, p.family_member_id) NULLS FIRST)
+     FROM boundary_agreement_parties p
     WHERE p.practice_id = a.practice_id AND p.agreement_id = a.id) AS parties,
   ${versionContent('a.current_version')},
   (SELECT count(*)::int FROM boundary_violations v WHERE v.practice_id = a.practice_id AND v.agreement_id = a.id) AS violation_count,
   (SELECT count(*)::int FROM boundary_violations v
     WHERE v.practice_id = a.practice_id AND v.agreement_id = a.id AND v.resolved_at IS NULL) AS open_violation_count`;
 
-export function toItemViews(items: ItemJson[]): BoundaryItemView[] {
+/** `byPerson`: the agreement is a case's, its party ids are persons. */
+export function toItemViews(items: ItemJson[], byPerson = false): BoundaryItemView[] {
   return items.map((item) => ({
     id: item.id,
     position: item.position,
     category: item.category,
-    setBy: toPartyView(item.set_by),
+    setBy: partyViewOf(item.set_by, byPerson),
     boundary: item.boundary,
     expectation: item.expectation,
     responseIfCrossed: item.response_if_crossed,
   }));
 }
 
-export function toAckViews(acks: AckJson[]): AcknowledgmentView[] {
+export function toAckViews(acks: AckJson[], byPerson = false): AcknowledgmentView[] {
   return acks.map((ack) => ({
-    party: toPartyView(ack.party),
+    party: partyViewOf(ack.party, byPerson),
     method: ack.method,
     acknowledgedAt: new Date(ack.acknowledged_at).toISOString(),
     recordedBy: ack.recorded_by,
@@ -90,17 +97,19 @@ export function missingAcknowledgments(row: AgreementRow): PartyId[] {
 }
 
 export function toAgreementView(row: AgreementRow): AgreementView {
+  const byPerson = row.client_id === null;
   return {
     id: row.id,
     clientId: row.client_id,
+    caseId: row.case_id,
     title: row.title,
     facilitatorId: row.facilitator_id,
     status: row.status,
     reviewDate: row.review_date,
-    parties: row.parties.map(toPartyView),
+    parties: row.parties.map((party) => partyViewOf(party, byPerson)),
     currentVersion: row.current_version,
-    items: toItemViews(row.items),
-    acknowledgments: toAckViews(row.acknowledgments),
+    items: toItemViews(row.items, byPerson),
+    acknowledgments: toAckViews(row.acknowledgments, byPerson),
     fullyAcknowledged: missingAcknowledgments(row).length === 0,
     violationCount: row.violation_count,
     openViolationCount: row.open_violation_count,

@@ -57,7 +57,11 @@ export class BoundaryItemDto {
 export class CreateAgreementDto {
   @ApiProperty({ example: 'Evenings and money' }) @IsPlainText(1, 200) title!: string;
 
-  @ApiProperty({ type: [PartyDto], description: 'Two or more parties of this client' })
+  @ApiProperty({
+    type: [PartyDto],
+    description:
+      'Two or more parties: of this client (the client, family members), or for a case’s agreement persons of the case',
+  })
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(12)
@@ -204,7 +208,21 @@ export class AgreementVersionView {
 
 export class AgreementView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The client whose agreement it is; null for an agreement a case holds',
+  })
+  clientId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'The case it belongs to. An agreement a case holds (`clientId` null) is among persons of that case',
+  })
+  caseId!: string | null;
   @ApiProperty() title!: string;
   @ApiProperty({ format: 'uuid' }) facilitatorId!: string;
   @ApiProperty({ enum: AGREEMENT_STATUSES }) status!: AgreementStatus;

@@ -48,7 +48,8 @@ export class BoundaryAgreementsQueryService {
     const page = toPage(rows, limit, (row) => [row.cursor_key, row.id]);
     await this.audit.recordListed(
       'boundary_agreement',
-      page.data.map((row) => row.client_id),
+      // Joined to clients above: only a client's agreements are listed here.
+      page.data.map((row) => row.client_id!),
     );
     return { data: page.data.map(toAgreementView), nextCursor: page.nextCursor };
   }

@@ -25,6 +25,7 @@ import type { Response } from 'express';
 import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { clientHolder } from '../parties/record-holder';
 import { AgreementLifecycleService } from './agreement-lifecycle.service';
 import {
   AcknowledgeDto,
@@ -68,7 +69,7 @@ export class BoundaryAgreementsController {
     @Body() body: CreateAgreementDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AgreementView> {
-    return withEtag(response, await this.agreements.create(actor, clientId, body));
+    return withEtag(response, await this.agreements.create(actor, clientHolder(clientId), body));
   }
 
   @Get()
@@ -78,7 +79,7 @@ export class BoundaryAgreementsController {
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
   ): Promise<AgreementPage> {
-    return { data: await this.agreements.listForClient(actor, clientId), nextCursor: null };
+    return { data: await this.agreements.listFor(actor, clientHolder(clientId)), nextCursor: null };
   }
 
   @Get(':agreementId')
@@ -95,7 +96,7 @@ export class BoundaryAgreementsController {
     @Param('agreementId', UuidParamPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AgreementView> {
-    return withEtag(response, await this.agreements.get(actor, clientId, id));
+    return withEtag(response, await this.agreements.get(actor, clientHolder(clientId), id));
   }
 
   @Patch(':agreementId')
@@ -115,7 +116,10 @@ export class BoundaryAgreementsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AgreementView> {
-    return withEtag(response, await this.agreements.update(actor, clientId, id, body, ifMatch));
+    return withEtag(
+      response,
+      await this.agreements.update(actor, clientHolder(clientId), id, body, ifMatch),
+    );
   }
 
   @Post(':agreementId/status')
@@ -138,7 +142,7 @@ export class BoundaryAgreementsController {
   ): Promise<AgreementView> {
     return withEtag(
       response,
-      await this.lifecycle.changeStatus(actor, clientId, id, body.status, ifMatch),
+      await this.lifecycle.changeStatus(actor, clientHolder(clientId), id, body.status, ifMatch),
     );
   }
 
@@ -156,7 +160,10 @@ export class BoundaryAgreementsController {
     @Body() body: AcknowledgeDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AgreementView> {
-    return withEtag(response, await this.lifecycle.acknowledge(actor, clientId, id, body));
+    return withEtag(
+      response,
+      await this.lifecycle.acknowledge(actor, clientHolder(clientId), id, body),
+    );
   }
 
   @Get(':agreementId/versions')
@@ -170,7 +177,10 @@ export class BoundaryAgreementsController {
     @Param('clientId', UuidParamPipe) clientId: string,
     @Param('agreementId', UuidParamPipe) id: string,
   ): Promise<AgreementVersionPage> {
-    return { data: await this.agreements.listVersions(actor, clientId, id), nextCursor: null };
+    return {
+      data: await this.agreements.listVersions(actor, clientHolder(clientId), id),
+      nextCursor: null,
+    };
   }
 
   @Get(':agreementId/versions/:number')
@@ -185,7 +195,7 @@ export class BoundaryAgreementsController {
     @Param('agreementId', UuidParamPipe) id: string,
     @Param('number', ParseIntPipe) number: number,
   ): Promise<AgreementVersionView> {
-    return this.agreements.getVersion(actor, clientId, id, number);
+    return this.agreements.getVersion(actor, clientHolder(clientId), id, number);
   }
 
   @Post(':agreementId/violations')

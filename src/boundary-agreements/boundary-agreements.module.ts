@@ -8,10 +8,15 @@ import {
 import { BoundaryAgreementsQueryService } from './boundary-agreements-query.service';
 import { BoundaryAgreementsService } from './boundary-agreements.service';
 import { BoundaryViolationsService } from './boundary-violations.service';
+import { CaseBoundaryAgreementsController } from './case-boundary-agreements.controller';
 
 @Module({
   imports: [ClientsModule],
-  controllers: [BoundaryAgreementsController, BoundaryReviewsController],
+  controllers: [
+    BoundaryAgreementsController,
+    BoundaryReviewsController,
+    CaseBoundaryAgreementsController,
+  ],
   providers: [
     BoundaryAgreementsService,
     AgreementLifecycleService,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ClientAccessService } from '../access/client-access.service';
+import { RecordHolderAccessService } from '../access/record-holder-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
@@ -14,7 +14,8 @@ import {
 } from '../common/http/etag';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';
-import { resolveParties, type PartyId } from '../parties/party';
+import { partyIdOf, resolveParties, type PartyId } from '../parties/party';
+import { holderAudit, holderSql, type RecordHolder } from '../parties/record-holder';
 import { AGREEMENT_ERRORS } from './agreement-errors';
 import {
   AgreementVersionView,
@@ -35,31 +36,31 @@ import {
 export type VersionedAgreement = Versioned<AgreementView>;
 
 /**
- * Boundary agreements among parties of one client. Terms live in versions: new terms are a new
+ * Boundary agreements among parties of one client, or among persons of one family case. Terms live in versions: new terms are a new
  * version (the old one stays readable) and need every party's acknowledgment again.
  */
 @Injectable()
 export class BoundaryAgreementsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly access: ClientAccessService,
+    private readonly access: RecordHolderAccessService,
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
   ) {}
 
   create(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     dto: CreateAgreementDto,
   ): Promise<VersionedAgreement> {
     return this.txHost.withTransaction(async () => {
-      await this.access.require(actor, clientId, 'writeClinical', { forUpdate: true });
+      await this.access.require(actor, holder, 'writeClinical', { forUpdate: true });
       const facilitatorId = dto.facilitatorId ?? actor.id;
       await this.careTeam.assertClinician(actor.practiceId, facilitatorId, 'facilitatorId');
       const parties = await resolveParties(
         this.txHost.tx,
         actor.practiceId,
-        clientId,
+        holder,
         dto.parties,
         'parties',
       );
@@ -70,9 +71,11 @@ export class BoundaryAgreementsService {
           [{ field: 'parties', message: 'must name at least two different parties' }],
         );
       }
+      const personal = holder.kind === 'case';
+      const clientId = personal ? null : holder.id;
       const [created] = await this.txHost.tx.query<{ id: string }[]>(
-        `INSERT INTO boundary_agreements (practice_id, client_id, title, facilitator_id, review_date, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        `INSERT INTO boundary_agreements (practice_id, client_id, case_id, title, facilitator_id, review_date, created_by)
+         VALUES ($1, $2, $7, $3, $4, $5, $6) RETURNING id`,
         [
           actor.practiceId,
           clientId,
@@ -80,50 +83,57 @@ export class BoundaryAgreementsService {
           facilitatorId,
           dto.reviewDate ?? null,
           actor.id,
+          personal ? holder.id : null,
         ],
       );
       const agreementId = created!.id;
       await this.txHost.tx.query(
-        `INSERT INTO boundary_agreement_parties (practice_id, client_id, agreement_id, family_member_id)
-         SELECT $1, $2, $3, party FROM unnest($4::uuid[]) AS party`,
-        [actor.practiceId, clientId, agreementId, parties],
+        `INSERT INTO boundary_agreement_parties (practice_id, client_id, agreement_id, family_member_id, person_id)
+         SELECT $1, $2, $3, CASE WHEN $5 THEN NULL ELSE party END, CASE WHEN $5 THEN party END
+           FROM unnest($4::uuid[]) AS party`,
+        [actor.practiceId, clientId, agreementId, parties, personal],
       );
-      await this.insertVersion(actor, agreementId, 1, parties, dto.items ?? []);
+      await this.insertVersion(actor, agreementId, 1, parties, dto.items ?? [], personal);
       await this.audit.record({
         action: 'create',
         resourceType: 'boundary_agreement',
         resourceId: agreementId,
-        clientId,
+        ...holderAudit(holder),
         changedFields: providedFields(dto),
       });
-      return versioned(await this.load(actor.practiceId, clientId, agreementId));
+      return versioned(await this.load(actor.practiceId, holder, agreementId));
     });
   }
 
-  async get(actor: StaffActor, clientId: string, agreementId: string): Promise<VersionedAgreement> {
-    await this.access.require(actor, clientId, 'readClinical');
-    const row = await this.load(actor.practiceId, clientId, agreementId);
+  async get(
+    actor: StaffActor,
+    holder: RecordHolder,
+    agreementId: string,
+  ): Promise<VersionedAgreement> {
+    await this.access.require(actor, holder, 'readClinical');
+    const row = await this.load(actor.practiceId, holder, agreementId);
     await this.audit.record({
       action: 'read',
       resourceType: 'boundary_agreement',
       resourceId: agreementId,
-      clientId,
+      ...holderAudit(holder),
     });
     return versioned(row);
   }
 
-  async listForClient(actor: StaffActor, clientId: string): Promise<AgreementView[]> {
-    await this.access.require(actor, clientId, 'readClinical');
+  /** The agreements of a client, or of a case. */
+  async listFor(actor: StaffActor, holder: RecordHolder): Promise<AgreementView[]> {
+    await this.access.require(actor, holder, 'readClinical');
     const rows = await this.txHost.tx.query<AgreementRow[]>(
-      `SELECT ${AGREEMENT_COLUMNS} FROM boundary_agreements a WHERE a.practice_id = $1 AND a.client_id = $2
+      `SELECT ${AGREEMENT_COLUMNS} FROM boundary_agreements a
+        WHERE a.practice_id = $1 AND ${holderSql(holder, 'a', '$2')}
         ORDER BY a.created_at, a.id LIMIT 200`,
-      [actor.practiceId, clientId],
+      [actor.practiceId, holder.id],
     );
     await this.audit.record({
       action: 'list',
       resourceType: 'boundary_agreement',
-      clientId,
-      metadata: { count: rows.length },
+      ...holderAudit(holder, { count: rows.length }),
     });
     return rows.map(toAgreementView);
   }
@@ -135,13 +145,13 @@ export class BoundaryAgreementsService {
    */
   update(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     dto: UpdateAgreementDto,
     ifMatch?: string,
   ): Promise<VersionedAgreement> {
     return this.txHost.withTransaction(async () => {
-      const current = await this.lockForWrite(actor, clientId, agreementId);
+      const current = await this.lockForWrite(actor, holder, agreementId);
       const expected = expectedVersion(ifMatch, agreementId, current.version) ?? current.version;
       if (current.status === 'retired') {
         throw new ConflictProblem(AGREEMENT_ERRORS.retired, 'A retired agreement cannot change.', {
@@ -167,27 +177,35 @@ export class BoundaryAgreementsService {
         ],
       );
       if (!row) throw new PreconditionFailedProblem();
-      if (dto.items)
-        await this.insertVersion(actor, agreementId, newVersion, current.parties, dto.items);
+      if (dto.items) {
+        const personal = current.client_id === null;
+        await this.insertVersion(
+          actor,
+          agreementId,
+          newVersion,
+          current.parties,
+          dto.items,
+          personal,
+        );
+      }
       await this.audit.record({
         action: 'update',
         resourceType: 'boundary_agreement',
         resourceId: agreementId,
-        clientId,
         changedFields: providedFields(dto),
-        metadata: dto.items ? { newVersion } : undefined,
+        ...holderAudit(holder, dto.items ? { newVersion } : undefined),
       });
-      return versioned(await this.load(actor.practiceId, clientId, agreementId));
+      return versioned(await this.load(actor.practiceId, holder, agreementId));
     });
   }
 
   async listVersions(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
   ): Promise<{ number: number; createdAt: string }[]> {
-    await this.access.require(actor, clientId, 'readClinical');
-    await this.load(actor.practiceId, clientId, agreementId);
+    await this.access.require(actor, holder, 'readClinical');
+    await this.load(actor.practiceId, holder, agreementId);
     const rows = await this.txHost.tx.query<{ number: number; created_at: Date }[]>(
       `SELECT number, created_at FROM boundary_agreement_versions WHERE practice_id = $1 AND agreement_id = $2 ORDER BY number`,
       [actor.practiceId, agreementId],
@@ -196,61 +214,63 @@ export class BoundaryAgreementsService {
       action: 'list',
       resourceType: 'boundary_agreement_version',
       resourceId: agreementId,
-      clientId,
+      ...holderAudit(holder),
     });
     return rows.map((row) => ({ number: row.number, createdAt: row.created_at.toISOString() }));
   }
 
   async getVersion(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     number: number,
   ): Promise<AgreementVersionView> {
-    await this.access.require(actor, clientId, 'readClinical');
+    await this.access.require(actor, holder, 'readClinical');
     const [row] = await this.txHost.tx.query<
       (Pick<AgreementRow, 'items' | 'acknowledgments'> & { created_at: Date })[]
     >(
       `SELECT v.created_at, ${versionContent('v.number')}
          FROM boundary_agreement_versions v JOIN boundary_agreements a ON a.practice_id = v.practice_id AND a.id = v.agreement_id
-        WHERE v.practice_id = $1 AND a.client_id = $2 AND v.agreement_id = $3 AND v.number = $4`,
-      [actor.practiceId, clientId, agreementId, number],
+        WHERE v.practice_id = $1 AND ${holderSql(holder, 'a', '$2')} AND v.agreement_id = $3 AND v.number = $4`,
+      [actor.practiceId, holder.id, agreementId, number],
     );
     if (!row) throw new NotFoundProblem('The agreement version');
     await this.audit.record({
       action: 'read',
       resourceType: 'boundary_agreement_version',
       resourceId: agreementId,
-      clientId,
-      metadata: { version: number },
+      ...holderAudit(holder, { version: number }),
     });
+    const byPerson = holder.kind === 'case';
     return {
       number,
       createdAt: row.created_at.toISOString(),
-      items: toItemViews(row.items),
-      acknowledgments: toAckViews(row.acknowledgments),
+      items: toItemViews(row.items, byPerson),
+      acknowledgments: toAckViews(row.acknowledgments, byPerson),
     };
   }
 
   /** Checks write access and locks the agreement row for the rest of the transaction. */
   async lockForWrite(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     need: ClientNeed = 'writeClinical',
   ): Promise<AgreementRow> {
-    await this.access.require(actor, clientId, need);
+    await this.access.require(actor, holder, need);
     await this.txHost.tx.query(
-      `SELECT 1 FROM boundary_agreements WHERE practice_id = $1 AND client_id = $2 AND id = $3 FOR UPDATE`,
-      [actor.practiceId, clientId, agreementId],
+      `SELECT 1 FROM boundary_agreements a
+        WHERE a.practice_id = $1 AND ${holderSql(holder, 'a', '$2')} AND a.id = $3 FOR UPDATE`,
+      [actor.practiceId, holder.id, agreementId],
     );
-    return this.load(actor.practiceId, clientId, agreementId);
+    return this.load(actor.practiceId, holder, agreementId);
   }
 
-  async load(practiceId: string, clientId: string, agreementId: string): Promise<AgreementRow> {
+  async load(practiceId: string, holder: RecordHolder, agreementId: string): Promise<AgreementRow> {
     const [row] = await this.txHost.tx.query<AgreementRow[]>(
-      `SELECT ${AGREEMENT_COLUMNS} FROM boundary_agreements a WHERE a.practice_id = $1 AND a.client_id = $2 AND a.id = $3`,
-      [practiceId, clientId, agreementId],
+      `SELECT ${AGREEMENT_COLUMNS} FROM boundary_agreements a
+        WHERE a.practice_id = $1 AND ${holderSql(holder, 'a', '$2')} AND a.id = $3`,
+      [practiceId, holder.id, agreementId],
     );
     if (!row) throw new NotFoundProblem('The boundary agreement');
     return row;
@@ -262,6 +282,7 @@ export class BoundaryAgreementsService {
     number: number,
     parties: PartyId[],
     items: BoundaryItemDto[],
+    personal: boolean,
   ): Promise<void> {
     const setters = this.settersOf(parties, items);
     await this.txHost.tx.query(
@@ -271,8 +292,9 @@ export class BoundaryAgreementsService {
     if (items.length === 0) return;
     await this.txHost.tx.query(
       `INSERT INTO boundary_items (practice_id, agreement_id, version_number, position, category, set_by_family_member_id,
-                                   boundary, expectation, response_if_crossed)
-       SELECT $1, $2, $3, t.position, t.category, t.set_by, t.boundary, t.expectation, t.response
+                                   set_by_person_id, boundary, expectation, response_if_crossed)
+       SELECT $1, $2, $3, t.position, t.category, CASE WHEN $10 THEN NULL ELSE t.set_by END,
+              CASE WHEN $10 THEN t.set_by END, t.boundary, t.expectation, t.response
          FROM unnest($4::int[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[])
            AS t(position, category, set_by, boundary, expectation, response)`,
       [
@@ -285,6 +307,7 @@ export class BoundaryAgreementsService {
         items.map((item) => item.boundary.trim()),
         items.map((item) => item.expectation.trim()),
         items.map((item) => item.responseIfCrossed.trim()),
+        personal,
       ],
     );
   }
@@ -292,9 +315,7 @@ export class BoundaryAgreementsService {
   /** Each item is set by one of the agreement's parties. */
   private settersOf(parties: PartyId[], items: BoundaryItemDto[]): PartyId[] {
     const allowed = new Set(parties.map((party) => party ?? 'client'));
-    const setters = items.map((item) =>
-      item.setBy.party === 'client' ? null : (item.setBy.familyMemberId ?? ''),
-    );
+    const setters = items.map((item) => partyIdOf(item.setBy));
     const wrong = setters
       .map((setter, index) => ({ setter, index }))
       .filter(({ setter }) => !allowed.has(setter ?? 'client'));

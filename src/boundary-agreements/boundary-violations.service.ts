@@ -13,6 +13,7 @@ import {
 } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { toPartyView } from '../parties/party';
+import { clientHolder } from '../parties/record-holder';
 import { AGREEMENT_ERRORS } from './agreement-errors';
 import {
   ListViolationsQueryDto,
@@ -39,7 +40,11 @@ export class BoundaryViolationsService {
     dto: ReportViolationDto,
   ): Promise<ViolationView> {
     return this.txHost.withTransaction(async () => {
-      const agreement = await this.agreements.lockForWrite(actor, clientId, agreementId);
+      const agreement = await this.agreements.lockForWrite(
+        actor,
+        clientHolder(clientId),
+        agreementId,
+      );
       if (agreement.status !== 'active' && agreement.status !== 'under_review') {
         throw new ConflictProblem(
           AGREEMENT_ERRORS.notInForce,
@@ -109,7 +114,7 @@ export class BoundaryViolationsService {
     query: ListViolationsQueryDto,
   ): Promise<Page<ViolationView>> {
     await this.access.require(actor, clientId, 'readClinical');
-    await this.agreements.load(actor.practiceId, clientId, agreementId);
+    await this.agreements.load(actor.practiceId, clientHolder(clientId), agreementId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const params = new SqlParams();
     const where = [
@@ -145,7 +150,7 @@ export class BoundaryViolationsService {
     violationId: string,
   ): Promise<ViolationView> {
     return this.txHost.withTransaction(async () => {
-      await this.agreements.lockForWrite(actor, clientId, agreementId);
+      await this.agreements.lockForWrite(actor, clientHolder(clientId), agreementId);
       const [[row]] = await this.txHost.tx.query<[{ id: string }[], number]>(
         `UPDATE boundary_violations SET resolved_at = coalesce(resolved_at, now()), resolved_by = coalesce(resolved_by, $4),
                 version = version + 1

@@ -29,6 +29,8 @@ import { EnteredInErrorDto } from '../clients/dto/client.dto';
 import { CaseView } from './case.row';
 import { CaseAttendanceService, CaseAttendanceView } from './case-attendance.service';
 import { CaseMembersService } from './case-members.service';
+import { CaseSummaryService } from './case-summary.service';
+import { CaseSummaryView } from './dto/case-summary.dto';
 import { CasesService } from './cases.service';
 import {
   AddCaseMemberDto,
@@ -58,7 +60,22 @@ export class CasesController {
     private readonly cases: CasesService,
     private readonly members: CaseMembersService,
     private readonly attendance: CaseAttendanceService,
+    private readonly summaries: CaseSummaryService,
   ) {}
+
+  @Get(':id/summary')
+  @ApiOperation({
+    operationId: 'getCaseSummary',
+    summary:
+      'A case at a glance: persons and roles, care team, next and last sessions, open goals (latest ratings) and agreements it holds',
+  })
+  @ApiOkResponse({ type: CaseSummaryView })
+  getSummary(
+    @CurrentActor() actor: StaffActor,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<CaseSummaryView> {
+    return this.summaries.summary(actor, id);
+  }
 
   @Get(':id/attendance')
   @ApiOperation({

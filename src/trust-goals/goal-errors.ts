@@ -58,6 +58,12 @@ export const GOAL_ERRORS = {
     status: 422,
     description: 'The session a check-in refers to is not one of this client’s sessions.',
   },
+  sessionNotOfCase: {
+    code: 'session-not-of-case',
+    status: 422,
+    description:
+      'The session a check-in of a case’s goal refers to is not one of that case’s sessions.',
+  },
   violationNotOfClient: {
     code: 'violation-not-of-client',
     status: 422,

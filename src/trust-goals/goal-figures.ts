@@ -33,21 +33,29 @@ interface GoalCheckInsRow {
  * before any later moment, so every check-in it holds is stored (the list reaches back from the
  * newest check-in, which is no later than today), and each new check-in refreshes the list.
  * `recentCommitments: false` leaves those columns alone, for the migration that ran before they
- * existed.
+ * existed; `partiesByPerson: false` reads parties by family member only, for that same migration
+ * (person parties came with case-held goals).
  */
 export async function refreshGoalFigures(
   query: QueryRows,
   practiceId: string,
   goalIds: readonly string[] | 'all',
-  { recentCommitments = true }: { recentCommitments?: boolean } = {},
+  {
+    recentCommitments = true,
+    partiesByPerson = true,
+  }: { recentCommitments?: boolean; partiesByPerson?: boolean } = {},
 ): Promise<void> {
+  const party = (side: 'a' | 'b') =>
+    partiesByPerson
+      ? `coalesce(g.party_${side}_person_id, g.party_${side}_family_member_id)`
+      : `g.party_${side}_family_member_id`;
   const rows = await query<GoalCheckInsRow>(
-    `SELECT g.id, g.party_a_family_member_id AS party_a, g.party_b_family_member_id AS party_b, g.target_rating,
+    `SELECT g.id, ${party('a')} AS party_a, ${party('b')} AS party_b, g.target_rating,
             k.last_check_in_at, coalesce(k.check_ins, '[]'::json) AS check_ins
        FROM trust_goals g JOIN practices p ON p.id = g.practice_id
        LEFT JOIN LATERAL (
          SELECT max(ci.occurred_at) AS last_check_in_at,
-                json_agg(${checkInFacts('ci', 'p.time_zone')} ORDER BY ci.occurred_at, ci.created_at, ci.id) AS check_ins
+                json_agg(${checkInFacts('ci', 'p.time_zone', partiesByPerson)} ORDER BY ci.occurred_at, ci.created_at, ci.id) AS check_ins
            FROM goal_check_ins ci WHERE ci.practice_id = g.practice_id AND ci.goal_id = g.id) k ON true
       WHERE g.practice_id = $1 AND ($2::uuid[] IS NULL OR g.id = ANY ($2::uuid[]))`,
     [practiceId, goalIds === 'all' ? null : goalIds],

@@ -1,19 +1,26 @@
 import type { EntityManager } from 'typeorm';
 import { ProblemError, UnprocessableProblem, type FieldError } from '../common/problem/problem';
-import { resolveParties, type PartyDto, type PartyId } from '../parties/party';
+import {
+  partyIdField,
+  partyIdOf,
+  resolveParties,
+  type PartyDto,
+  type PartyId,
+} from '../parties/party';
+import type { RecordHolder } from '../parties/record-holder';
 import { GOAL_ERRORS } from './goal-errors';
 import { goalParties, type GoalRow } from './trust-goal.row';
 
-/** One party of this client (422 naming `field` otherwise), as stored: a family member's id or null. */
+/** One party of the holder (422 naming `field` otherwise), as stored (see PartyId). */
 export async function resolveParty(
   manager: EntityManager,
   practiceId: string,
-  clientId: string,
+  holder: RecordHolder,
   party: PartyDto,
   field: string,
 ): Promise<PartyId> {
   try {
-    const [id] = await resolveParties(manager, practiceId, clientId, [party], field);
+    const [id] = await resolveParties(manager, practiceId, holder, [party], field);
     return id ?? null;
   } catch (error) {
     // resolveParties names list items (`owner[0].familyMemberId`); this field is not a list.
@@ -39,12 +46,9 @@ export function assertGoalParties(
   const seen = new Set<PartyId>();
   const errors: FieldError[] = [];
   const ids = parties.map(({ party, field }) => {
-    const id = party.party === 'family_member' ? (party.familyMemberId ?? null) : null;
+    const id = partyIdOf(party);
     if (!allowed.includes(id)) {
-      errors.push({
-        field: `${field}.${party.party === 'client' ? 'party' : 'familyMemberId'}`,
-        message: 'is not a party of this goal',
-      });
+      errors.push({ field: partyIdField(party, field), message: 'is not a party of this goal' });
     } else if (seen.has(id)) {
       errors.push({ field, message: 'names a party already given' });
     }

@@ -22,6 +22,7 @@ import {
   MilestoneNotFoundError,
   MilestoneReachedError,
 } from './goal-errors';
+import { clientHolder } from '../parties/record-holder';
 import { assertGoalParties, assertNotFuture, resolveParty } from './goal-parties';
 import { assertCommitmentTransition, assertGoalState, PLANNABLE, UNDER_WAY } from './goal-status';
 import type { CommitmentStatus } from './goal-vocabulary';
@@ -62,9 +63,15 @@ export class GoalPlanService {
   ): Promise<Created<CommitmentView>> {
     return this.txHost.withTransaction(() =>
       this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
-        const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+        const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
         assertGoalState(goal.lifecycle_status, PLANNABLE, 'take new commitments');
-        await resolveParty(this.txHost.tx, actor.practiceId, clientId, dto.owner, 'owner');
+        await resolveParty(
+          this.txHost.tx,
+          actor.practiceId,
+          clientHolder(clientId),
+          dto.owner,
+          'owner',
+        );
         const [owner] = assertGoalParties(goal, [{ party: dto.owner, field: 'owner' }]);
         const [row] = await this.txHost.tx.query<{ item: CommitmentJson }[]>(
           `WITH c AS (
@@ -105,7 +112,7 @@ export class GoalPlanService {
     to: CommitmentStatus,
   ): Promise<CommitmentView> {
     return this.txHost.withTransaction(async () => {
-      const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+      const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
       assertGoalState(goal.lifecycle_status, PLANNABLE, 'change its commitments');
       const [current] = await this.txHost.tx.query<{ status: CommitmentStatus }[]>(
         `SELECT status FROM goal_commitments WHERE practice_id = $1 AND goal_id = $2 AND id = $3 FOR UPDATE`,
@@ -143,7 +150,7 @@ export class GoalPlanService {
   ): Promise<Created<MilestoneView>> {
     return this.txHost.withTransaction(() =>
       this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
-        const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+        const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
         assertGoalState(goal.lifecycle_status, PLANNABLE, 'take new milestones');
         const [row] = await this.txHost.tx.query<{ item: MilestoneJson }[]>(
           `WITH m AS (
@@ -186,7 +193,7 @@ export class GoalPlanService {
     dto: ReachMilestoneDto,
   ): Promise<MilestoneView> {
     return this.txHost.withTransaction(async () => {
-      const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+      const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
       if (dto.reachedAt) assertNotFuture(dto.reachedAt, 'reachedAt');
       const [current] = await this.txHost.tx.query<{ reached_at: Date | null }[]>(
         `SELECT reached_at FROM goal_milestones WHERE practice_id = $1 AND goal_id = $2 AND id = $3 FOR UPDATE`,

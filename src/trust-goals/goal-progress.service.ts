@@ -12,6 +12,7 @@ import { describeConstraint } from '../common/problem/database-errors';
 import { UnprocessableProblem, type FieldError } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';
 import { resolveParties } from '../parties/party';
+import { clientHolder, holderAudit, holderIds, type RecordHolder } from '../parties/record-holder';
 import { AddCheckInDto, AddSetbackDto, CheckInView, SetbackView } from './dto/goal-records.dto';
 import { GOAL_ERRORS } from './goal-errors';
 import { assertGoalParties, assertNotFuture } from './goal-parties';
@@ -22,6 +23,7 @@ import {
   toCheckInView,
   toSetbackView,
   type CheckInJson,
+  type GoalRow,
   type SetbackJson,
 } from './trust-goal.row';
 import { TrustGoalsService } from './trust-goals.service';
@@ -66,18 +68,21 @@ export class GoalProgressService {
   /** A dated check-in: each party's rating, commitments kept and missed since the last one. */
   addCheckIn(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     dto: AddCheckInDto,
     key?: string,
   ): Promise<Created<CheckInView>> {
+    const scope = holder.kind === 'client' ? { clientId: holder.id } : { caseId: holder.id };
     return this.txHost.withTransaction(() =>
-      this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
-        const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+      this.idempotency.run(actor, key, { ...scope, goalId, ...dto }, async () => {
+        const goal = await this.goals.lockForWrite(actor, holder, goalId);
         assertGoalState(goal.lifecycle_status, UNDER_WAY, 'take a check-in');
         assertNotFuture(dto.occurredAt, 'occurredAt');
+        if (dto.sessionId && holder.kind === 'case')
+          await this.assertCaseSession(goal, dto.sessionId);
         const ratings = dto.ratings ?? [];
-        await resolveParties(this.txHost.tx, actor.practiceId, clientId, ratings, 'ratings');
+        await resolveParties(this.txHost.tx, actor.practiceId, holder, ratings, 'ratings');
         const parties = assertGoalParties(
           goal,
           ratings.map((party, index) => ({ party, field: `ratings[${index}]` })),
@@ -88,7 +93,7 @@ export class GoalProgressService {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
           [
             actor.practiceId,
-            clientId,
+            goal.client_id,
             goalId,
             dto.occurredAt,
             dto.sessionId ?? null,
@@ -99,9 +104,17 @@ export class GoalProgressService {
           ],
         );
         await this.txHost.tx.query(
-          `INSERT INTO goal_check_in_ratings (practice_id, goal_id, check_in_id, family_member_id, rating)
-           SELECT $1, $2, $3, party, rating FROM unnest($4::uuid[], $5::smallint[]) AS r (party, rating)`,
-          [actor.practiceId, goalId, checkIn!.id, parties, ratings.map((r) => r.rating)],
+          `INSERT INTO goal_check_in_ratings (practice_id, goal_id, check_in_id, family_member_id, person_id, rating)
+           SELECT $1, $2, $3, CASE WHEN $6 THEN NULL ELSE party END, CASE WHEN $6 THEN party END, rating
+             FROM unnest($4::uuid[], $5::smallint[]) AS r (party, rating)`,
+          [
+            actor.practiceId,
+            goalId,
+            checkIn!.id,
+            parties,
+            ratings.map((r) => r.rating),
+            holder.kind === 'case',
+          ],
         );
         await this.goals.refreshFigures(goal);
         await this.goals.bump(goal);
@@ -110,13 +123,12 @@ export class GoalProgressService {
           action: 'create',
           resourceType: 'goal_check_in',
           resourceId: checkIn!.id,
-          clientId,
           changedFields: providedFields(dto),
-          metadata: { goalId, ratings: ratings.length },
+          ...holderAudit(holder, { goalId, ratings: ratings.length }),
         });
         await this.webhooks.emit('checkin.recorded', {
           practiceId: actor.practiceId,
-          clientId,
+          ...holderIds(holder),
           goalId,
           checkInId: checkIn!.id,
         });
@@ -126,7 +138,7 @@ export class GoalProgressService {
             WHERE ci.practice_id = $1 AND ci.id = $2`,
           [actor.practiceId, checkIn!.id],
         );
-        return { body: toCheckInView(row!.item) };
+        return { body: toCheckInView(row!.item, holder.kind === 'case') };
       }),
     );
   }
@@ -141,7 +153,7 @@ export class GoalProgressService {
   ): Promise<Created<SetbackView>> {
     return this.txHost.withTransaction(() =>
       this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
-        const goal = await this.goals.lockForWrite(actor, clientId, goalId);
+        const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
         assertGoalState(goal.lifecycle_status, UNDER_WAY, 'record a setback');
         assertNotFuture(dto.occurredAt, 'occurredAt');
         assertLinks(dto);
@@ -179,6 +191,24 @@ export class GoalProgressService {
         return { body: toSetbackView(row!.item) };
       }),
     );
+  }
+
+  /**
+   * A case's goal has no chart for the session key to check against: its session must be one of
+   * the case's own.
+   */
+  private async assertCaseSession(goal: GoalRow, sessionId: string): Promise<void> {
+    const [session] = await this.txHost.tx.query<{ id: string }[]>(
+      `SELECT id FROM therapy_sessions WHERE practice_id = $1 AND id = $2 AND case_id = $3`,
+      [goal.practice_id, sessionId, goal.case_id],
+    );
+    if (!session) {
+      throw new UnprocessableProblem(
+        GOAL_ERRORS.sessionNotOfCase,
+        'The session is not one of this case’s sessions.',
+        [{ field: 'sessionId', message: 'is not a session of this case' }],
+      );
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { StaffAuthorOnly } from '../auth/staff-author-only.decorator';
 import { CurrentActor } from '../common/actor/decorators';
 import type { CreatedResponse } from '../common/idempotency/idempotency.service';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { clientHolder } from '../parties/record-holder';
 import {
   AddCheckInDto,
   AddCommitmentDto,
@@ -117,7 +118,10 @@ export class GoalRecordsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CheckInView> {
-    return replayed(response, await this.progress.addCheckIn(actor, clientId, goalId, body, key));
+    return replayed(
+      response,
+      await this.progress.addCheckIn(actor, clientHolder(clientId), goalId, body, key),
+    );
   }
 
   @Post('milestones')

@@ -60,7 +60,7 @@ export class GoalTimelineService {
 }
 
 function toTimeline(goal: TimelineRow): GoalTimelineView {
-  const checkIns = goal.check_ins.map(toCheckInView);
+  const checkIns = goal.check_ins.map((checkIn) => toCheckInView(checkIn));
   const reached = goal.milestones.filter((m) => m.reachedAt !== null && m.reachedOn !== null);
   const events: TimelineEventView[] = [
     ...checkIns.map((checkIn) => ({

@@ -1,4 +1,4 @@
-import { toPartyView, type PartyId } from '../parties/party';
+import { partyViewOf, toPartyView, type PartyId } from '../parties/party';
 import type {
   CheckInView,
   CommitmentView,
@@ -18,13 +18,19 @@ import type {
 } from './goal-vocabulary';
 import type { CheckInFacts, TrustMetrics } from './trust-metrics';
 
-/** A `trust_goals` row (dates as `YYYY-MM-DD` strings). */
+/**
+ * A `trust_goals` row (dates as `YYYY-MM-DD` strings). A client's goal names its parties by family
+ * member (null: the client); a case's goal (`client_id` null) by person of the case.
+ */
 export interface GoalRow {
   id: string;
   practice_id: string;
-  client_id: string;
+  client_id: string | null;
+  case_id: string | null;
   party_a_family_member_id: string | null;
   party_b_family_member_id: string | null;
+  party_a_person_id: string | null;
+  party_b_person_id: string | null;
   strategy: Strategy;
   description: string;
   lifecycle_status: LifecycleStatus;
@@ -43,7 +49,8 @@ export interface GoalRow {
   updated_at: Date;
 }
 
-export const GOAL_COLUMNS = `g.id, g.practice_id, g.client_id, g.party_a_family_member_id, g.party_b_family_member_id,
+export const GOAL_COLUMNS = `g.id, g.practice_id, g.client_id, g.case_id, g.party_a_family_member_id,
+  g.party_b_family_member_id, g.party_a_person_id, g.party_b_person_id,
   g.strategy, g.description, g.lifecycle_status, g.status_reason, g.achievement_status, g.achievement_set_by,
   g.achievement_set_at, g.baseline_rating, g.target_rating, g.start_date, g.target_date, g.priority, g.version,
   g.created_by, g.created_at, g.updated_at`;
@@ -106,10 +113,17 @@ export interface CheckInJson {
   createdAt: string;
 }
 
-const ratingsOf = (ci: string): string => `coalesce((SELECT json_agg(json_build_object(
-    'familyMemberId', r.family_member_id, 'rating', r.rating) ORDER BY r.family_member_id NULLS FIRST)
+/**
+ * `familyMemberId` is the rating party's stored id: a person's id on a case's goal. `byPerson`
+ * false reads the schema from before cases held goals (for a migration ordered before that one).
+ */
+const ratingsOf = (ci: string, byPerson = true): string => {
+  const party = byPerson ? 'coalesce(r.person_id, r.family_member_id)' : 'r.family_member_id';
+  return `coalesce((SELECT json_agg(json_build_object('familyMemberId', ${party}, 'rating', r.rating)
+    ORDER BY ${party} NULLS FIRST)
   FROM goal_check_in_ratings r
   WHERE r.practice_id = ${ci}.practice_id AND r.goal_id = ${ci}.goal_id AND r.check_in_id = ${ci}.id), '[]'::json)`;
+};
 
 /** `timeZone`: an SQL expression of the practice's time zone (dates are the practice's). */
 export const checkInJson = (
@@ -120,10 +134,10 @@ export const checkInJson = (
   'sessionId', ${ci}.session_id, 'ratings', ${ratingsOf(ci)}, 'kept', ${ci}.commitments_kept,
   'missed', ${ci}.commitments_missed, 'note', ${ci}.note, 'recordedBy', ${ci}.recorded_by, 'createdAt', ${ci}.created_at)`;
 
-/** Just what the derived figures need from a check-in. */
-export const checkInFacts = (ci: string, timeZone: string): string => `json_build_object(
-  'on', (${ci}.occurred_at AT TIME ZONE ${timeZone})::date, 'kept', ${ci}.commitments_kept,
-  'missed', ${ci}.commitments_missed, 'ratings', ${ratingsOf(ci)})`;
+/** Just what the derived figures need from a check-in (`byPerson`: see ratingsOf). */
+export const checkInFacts = (ci: string, timeZone: string, byPerson = true): string =>
+  `json_build_object('on', (${ci}.occurred_at AT TIME ZONE ${timeZone})::date, 'kept', ${ci}.commitments_kept,
+  'missed', ${ci}.commitments_missed, 'ratings', ${ratingsOf(ci, byPerson)})`;
 
 export interface SetbackJson {
   id: string;
@@ -159,8 +173,13 @@ export const GOAL_DETAIL_COLUMNS = `${GOAL_COLUMNS}, (now() AT TIME ZONE p.time_
               FROM goal_check_ins ci WHERE ci.practice_id = g.practice_id AND ci.goal_id = g.id), '[]'::json) AS check_ins`;
 
 export function goalParties(goal: GoalRow): PartyId[] {
-  return [goal.party_a_family_member_id, goal.party_b_family_member_id];
+  return goal.client_id === null
+    ? [goal.party_a_person_id, goal.party_b_person_id]
+    : [goal.party_a_family_member_id, goal.party_b_family_member_id];
 }
+
+/** A case's goal names its parties by person. */
+export const byPerson = (goal: Pick<GoalRow, 'client_id'>): boolean => goal.client_id === null;
 
 export function toGoalView(
   row: GoalDetailRow,
@@ -170,7 +189,8 @@ export function toGoalView(
   return {
     id: row.id,
     clientId: row.client_id,
-    parties: goalParties(row).map(toPartyView),
+    caseId: row.case_id,
+    parties: goalParties(row).map((party) => partyViewOf(party, byPerson(row))),
     strategy: row.strategy,
     description: row.description,
     lifecycleStatus: row.lifecycle_status,
@@ -204,7 +224,7 @@ function toFiguresView(
     lastCheckInOn: figures.lastCheckInOn,
     daysSinceLastCheckIn: figures.daysSinceLastCheckIn,
     parties: figures.parties.map((party) => ({
-      ...toPartyView(party.familyMemberId),
+      ...partyViewOf(party.familyMemberId, byPerson(row)),
       currentRating: party.currentRating,
       ratedOn: party.ratedOn,
       lastChange: party.lastChange,
@@ -240,14 +260,18 @@ export function toMilestoneView(json: MilestoneJson): MilestoneView {
   };
 }
 
-export function toCheckInView(json: CheckInJson): CheckInView {
+/** `personal`: the check-in is one of a case's goal, whose parties are persons. */
+export function toCheckInView(json: CheckInJson, personal = false): CheckInView {
   return {
     id: json.id,
     goalId: json.goalId,
     occurredAt: iso(json.occurredAt),
     occurredOn: json.occurredOn,
     sessionId: json.sessionId,
-    ratings: json.ratings.map((r) => ({ ...toPartyView(r.familyMemberId), rating: r.rating })),
+    ratings: json.ratings.map((r) => ({
+      ...partyViewOf(r.familyMemberId, personal),
+      rating: r.rating,
+    })),
     commitmentsKept: json.kept,
     commitmentsMissed: json.missed,
     note: json.note,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ClientAccessService } from '../access/client-access.service';
+import { RecordHolderAccessService } from '../access/record-holder-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { etagOf, type Versioned } from '../common/http/etag';
@@ -12,6 +12,7 @@ import {
   timestampCursorSql,
 } from '../common/pagination/cursor';
 import { SqlParams } from '../common/sql/sql-params';
+import { holderAudit, holderSql, type RecordHolder } from '../parties/record-holder';
 import {
   FiguresQueryDto,
   ListTrustGoalsQueryDto,
@@ -25,28 +26,28 @@ import { computeTrustMetrics, DEFAULT_TREND_WINDOW } from './trust-metrics';
 export type VersionedGoal = Versioned<TrustGoalView>;
 
 /**
- * Reading a client's goals, each with its derived figures computed from its check-ins as read
+ * Reading the goals of a client or of a case, each with its derived figures computed from its check-ins as read
  * (trust-metrics.ts): one statement for the goal, its commitments, milestones and check-in facts.
  */
 @Injectable()
 export class TrustGoalsQueryService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly access: ClientAccessService,
+    private readonly access: RecordHolderAccessService,
     private readonly audit: AuditService,
   ) {}
 
   async list(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     query: ListTrustGoalsQueryDto,
   ): Promise<TrustGoalPage> {
-    await this.access.require(actor, clientId, 'readClinical');
+    await this.access.require(actor, holder, 'readClinical');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const params = new SqlParams();
     const where = [
       `g.practice_id = ${params.add(actor.practiceId)}`,
-      `g.client_id = ${params.add(clientId)}`,
+      holderSql(holder, 'g', params.add(holder.id)),
     ];
     where.push(
       query.lifecycleStatus
@@ -71,8 +72,7 @@ export class TrustGoalsQueryService {
     await this.audit.record({
       action: 'list',
       resourceType: 'trust_goal',
-      clientId,
-      metadata: { count: page.data.length },
+      ...holderAudit(holder, { count: page.data.length }),
     });
     return {
       data: page.data.map((row) => withFigures(row).view),
@@ -82,32 +82,32 @@ export class TrustGoalsQueryService {
 
   async get(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     figures: FiguresQueryDto = {},
   ): Promise<VersionedGoal> {
-    await this.access.require(actor, clientId, 'readClinical');
-    const goal = await this.detail(actor.practiceId, clientId, goalId, figures);
+    await this.access.require(actor, holder, 'readClinical');
+    const goal = await this.detail(actor.practiceId, holder, goalId, figures);
     await this.audit.record({
       action: 'read',
       resourceType: 'trust_goal',
       resourceId: goalId,
-      clientId,
+      ...holderAudit(holder),
     });
     return goal;
   }
 
-  /** One goal of this client, as its view and ETag (no access check, no audit: the caller's job). */
+  /** One goal of this holder, as its view and ETag (no access check, no audit: the caller's job). */
   async detail(
     practiceId: string,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     figures: FiguresQueryDto = {},
   ): Promise<VersionedGoal> {
     const [row] = await this.txHost.tx.query<GoalDetailRow[]>(
       `SELECT ${GOAL_DETAIL_COLUMNS} FROM trust_goals g JOIN practices p ON p.id = g.practice_id
-        WHERE g.practice_id = $1 AND g.client_id = $2 AND g.id = $3`,
-      [practiceId, clientId, goalId],
+        WHERE g.practice_id = $1 AND ${holderSql(holder, 'g', '$2')} AND g.id = $3`,
+      [practiceId, holder.id, goalId],
     );
     if (!row) throw new GoalNotFoundError();
     return withFigures(row, figures);

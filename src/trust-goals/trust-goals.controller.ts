@@ -25,6 +25,7 @@ import type { Response } from 'express';
 import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { clientHolder } from '../parties/record-holder';
 import { GoalTimelineView } from './dto/goal-timeline.dto';
 import {
   ChangeGoalStatusDto,
@@ -67,7 +68,7 @@ export class TrustGoalsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TrustGoalView> {
-    const created = await this.goals.create(actor, clientId, body, key);
+    const created = await this.goals.create(actor, clientHolder(clientId), body, key);
     response.setHeader('Location', `/api/v1/clients/${clientId}/trust-goals/${created.body.id}`);
     if (created.etag) response.setHeader('ETag', created.etag);
     if (created.replayed) response.setHeader('Idempotency-Replayed', 'true');
@@ -86,7 +87,7 @@ export class TrustGoalsController {
     @Param('clientId', UuidParamPipe) clientId: string,
     @Query() query: ListTrustGoalsQueryDto,
   ): Promise<TrustGoalPage> {
-    return this.reads.list(actor, clientId, query);
+    return this.reads.list(actor, clientHolder(clientId), query);
   }
 
   @Get(':goalId')
@@ -104,7 +105,7 @@ export class TrustGoalsController {
     @Query() figures: FiguresQueryDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TrustGoalView> {
-    return withEtag(response, await this.reads.get(actor, clientId, goalId, figures));
+    return withEtag(response, await this.reads.get(actor, clientHolder(clientId), goalId, figures));
   }
 
   @Patch(':goalId')
@@ -123,7 +124,10 @@ export class TrustGoalsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TrustGoalView> {
-    return withEtag(response, await this.goals.update(actor, clientId, goalId, body, ifMatch));
+    return withEtag(
+      response,
+      await this.goals.update(actor, clientHolder(clientId), goalId, body, ifMatch),
+    );
   }
 
   @Post(':goalId/status')
@@ -147,7 +151,7 @@ export class TrustGoalsController {
   ): Promise<TrustGoalView> {
     return withEtag(
       response,
-      await this.goals.changeStatus(actor, clientId, goalId, body, ifMatch),
+      await this.goals.changeStatus(actor, clientHolder(clientId), goalId, body, ifMatch),
     );
   }
 

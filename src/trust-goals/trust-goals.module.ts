@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { CaseTrustGoalsController } from './case-trust-goals.controller';
 import { GoalPlanService } from './goal-plan.service';
 import { GoalProgressService } from './goal-progress.service';
 import { GoalRecordsController } from './goal-records.controller';
@@ -10,7 +11,7 @@ import { TrustGoalsService } from './trust-goals.service';
 
 @Module({
   imports: [ClientsModule],
-  controllers: [TrustGoalsController, GoalRecordsController],
+  controllers: [TrustGoalsController, GoalRecordsController, CaseTrustGoalsController],
   providers: [
     TrustGoalsService,
     TrustGoalsQueryService,

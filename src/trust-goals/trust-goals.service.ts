@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ClientAccessService } from '../access/client-access.service';
+import { RecordHolderAccessService } from '../access/record-holder-access.service';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
@@ -17,6 +17,7 @@ import { SqlParams } from '../common/sql/sql-params';
 import { touchActivity } from '../clients/client-writes';
 import { providedFields } from '../common/validation/transforms';
 import { resolveParties } from '../parties/party';
+import { holderAudit, holderIds, holderSql, type RecordHolder } from '../parties/record-holder';
 import {
   ChangeGoalStatusDto,
   CreateTrustGoalDto,
@@ -49,14 +50,14 @@ const COLUMNS: Record<keyof UpdateTrustGoalDto, string> = {
 const CLOSED: readonly LifecycleStatus[] = ['completed', 'cancelled', 'entered_in_error'];
 
 /**
- * Writing a client's trust-rebuilding goals: clinical content, reached exactly when the client's
- * clinical record is. Reads are in TrustGoalsQueryService.
+ * Writing trust-rebuilding goals: clinical content, reached exactly when the record of its holder
+ * (a client's chart, or a family case) is. Reads are in TrustGoalsQueryService.
  */
 @Injectable()
 export class TrustGoalsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly access: ClientAccessService,
+    private readonly access: RecordHolderAccessService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly query: TrustGoalsQueryService,
@@ -65,17 +66,18 @@ export class TrustGoalsService {
 
   create(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     dto: CreateTrustGoalDto,
     key?: string,
   ): Promise<CreatedResponse<TrustGoalView> & { replayed: boolean }> {
+    const scope = holder.kind === 'client' ? { clientId: holder.id } : { caseId: holder.id };
     return this.txHost.withTransaction(() =>
-      this.idempotency.run(actor, key, { clientId, ...dto }, async () => {
-        await this.access.require(actor, clientId, 'writeClinical', { forUpdate: true });
+      this.idempotency.run(actor, key, { ...scope, ...dto }, async () => {
+        await this.access.require(actor, holder, 'writeClinical', { forUpdate: true });
         const parties = await resolveParties(
           this.txHost.tx,
           actor.practiceId,
-          clientId,
+          holder,
           dto.parties,
           'parties',
         );
@@ -86,19 +88,24 @@ export class TrustGoalsService {
             [{ field: 'parties[1]', message: 'must be a different party from parties[0]' }],
           );
         }
+        // A client's goal is filed under its client's individual case; a case's goal under the case.
+        const personal = holder.kind === 'case';
         const [row] = await this.txHost.tx.query<{ id: string }[]>(
-          `INSERT INTO trust_goals (practice_id, client_id, party_a_family_member_id, party_b_family_member_id, strategy,
-                                    description, lifecycle_status, baseline_rating, target_rating, start_date,
-                                    target_date, priority, created_by)
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
-                  coalesce($10::date, (now() AT TIME ZONE p.time_zone)::date), $11, $12, $13
+          `INSERT INTO trust_goals (practice_id, client_id, case_id, party_a_family_member_id, party_b_family_member_id,
+                                    party_a_person_id, party_b_person_id, strategy, description, lifecycle_status,
+                                    baseline_rating, target_rating, start_date, target_date, priority, created_by)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                  coalesce($13::date, (now() AT TIME ZONE p.time_zone)::date), $14, $15, $16
              FROM practices p WHERE p.id = $1
            RETURNING id`,
           [
             actor.practiceId,
-            clientId,
-            parties[0],
-            parties[1],
+            personal ? null : holder.id,
+            personal ? holder.id : null,
+            personal ? null : parties[0],
+            personal ? null : parties[1],
+            personal ? parties[0] : null,
+            personal ? parties[1] : null,
             dto.strategy,
             dto.description.trim(),
             dto.lifecycleStatus ?? 'proposed',
@@ -110,15 +117,18 @@ export class TrustGoalsService {
             actor.id,
           ],
         );
-        await this.touchClient({ practice_id: actor.practiceId, client_id: clientId });
+        await this.touchClient({
+          practice_id: actor.practiceId,
+          client_id: scope.clientId ?? null,
+        });
         await this.audit.record({
           action: 'create',
           resourceType: 'trust_goal',
           resourceId: row!.id,
-          clientId,
+          ...holderAudit(holder),
           changedFields: providedFields(dto),
         });
-        const { view, etag } = await this.query.detail(actor.practiceId, clientId, row!.id);
+        const { view, etag } = await this.query.detail(actor.practiceId, holder, row!.id);
         return { body: view, etag };
       }),
     );
@@ -127,13 +137,13 @@ export class TrustGoalsService {
   /** Edits a goal being planned or under way; If-Match keeps two edits from overwriting each other. */
   update(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     dto: UpdateTrustGoalDto,
     ifMatch?: string,
   ): Promise<VersionedGoal> {
     return this.txHost.withTransaction(async () => {
-      const goal = await this.lockForWrite(actor, clientId, goalId);
+      const goal = await this.lockForWrite(actor, holder, goalId);
       const expected = expectedVersion(ifMatch, goal.id, goal.version) ?? goal.version;
       assertGoalState(goal.lifecycle_status, PLANNABLE, 'be edited');
       const fields = providedFields(dto);
@@ -153,10 +163,10 @@ export class TrustGoalsService {
         action: 'update',
         resourceType: 'trust_goal',
         resourceId: goalId,
-        clientId,
+        ...holderAudit(holder),
         changedFields: fields,
       });
-      return this.query.detail(actor.practiceId, clientId, goalId);
+      return this.query.detail(actor.practiceId, holder, goalId);
     });
   }
 
@@ -166,13 +176,13 @@ export class TrustGoalsService {
    */
   changeStatus(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     dto: ChangeGoalStatusDto,
     ifMatch?: string,
   ): Promise<VersionedGoal> {
     return this.txHost.withTransaction(async () => {
-      const goal = await this.lockForWrite(actor, clientId, goalId);
+      const goal = await this.lockForWrite(actor, holder, goalId);
       const expected = expectedVersion(ifMatch, goal.id, goal.version) ?? goal.version;
       const next = planStatusChange(
         { lifecycleStatus: goal.lifecycle_status, achievementStatus: goal.achievement_status },
@@ -205,35 +215,34 @@ export class TrustGoalsService {
         action: 'status_change',
         resourceType: 'trust_goal',
         resourceId: goalId,
-        clientId,
         changedFields: changed,
-        metadata: {
+        ...holderAudit(holder, {
           from: goal.lifecycle_status,
           to: next.lifecycleStatus,
           achievementFrom: goal.achievement_status,
           achievementTo: next.achievementStatus,
           commitmentsEnded: ended,
-        },
+        }),
       });
       await this.webhooks.emit('goal.status_changed', {
         practiceId: actor.practiceId,
-        clientId,
+        ...holderIds(holder),
         goalId,
       });
-      return this.query.detail(actor.practiceId, clientId, goalId);
+      return this.query.detail(actor.practiceId, holder, goalId);
     });
   }
 
   /**
-   * For a write under the goal: checks `writeClinical` on the client (audited 404 otherwise),
+   * For a write under the goal: checks `writeClinical` on its holder (audited 404 otherwise),
    * then locks the goal row until the transaction ends, or answers 404.
    */
-  async lockForWrite(actor: StaffActor, clientId: string, goalId: string): Promise<GoalRow> {
-    await this.access.require(actor, clientId, 'writeClinical');
+  async lockForWrite(actor: StaffActor, holder: RecordHolder, goalId: string): Promise<GoalRow> {
+    await this.access.require(actor, holder, 'writeClinical');
     const [goal] = await this.txHost.tx.query<GoalRow[]>(
       `SELECT ${GOAL_COLUMNS} FROM trust_goals g
-        WHERE g.practice_id = $1 AND g.client_id = $2 AND g.id = $3 FOR UPDATE`,
-      [actor.practiceId, clientId, goalId],
+        WHERE g.practice_id = $1 AND ${holderSql(holder, 'g', '$2')} AND g.id = $3 FOR UPDATE`,
+      [actor.practiceId, holder.id, goalId],
     );
     if (!goal) throw new GoalNotFoundError();
     return goal;
@@ -271,9 +280,10 @@ export class TrustGoalsService {
     );
   }
 
-  /** Progress on a goal is activity on the client's case (the clients list sorts by it). */
-  touchClient(goal: Pick<GoalRow, 'practice_id' | 'client_id'>): Promise<void> {
-    return touchActivity(rowsOfManager(this.txHost.tx), goal.practice_id, goal.client_id);
+  /** Progress on a client's goal is activity on their chart (the clients list sorts by it). */
+  async touchClient(goal: Pick<GoalRow, 'practice_id' | 'client_id'>): Promise<void> {
+    if (goal.client_id === null) return;
+    await touchActivity(rowsOfManager(this.txHost.tx), goal.practice_id, goal.client_id);
   }
 
   private async endCommitments(goal: GoalRow): Promise<number> {

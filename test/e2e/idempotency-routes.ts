@@ -6,6 +6,7 @@ import { createGoal } from '../factories/trust-goal.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import type { TestApp } from '../setup/test-app';
+import { CASE_RECORD_ROUTES } from './idempotency-case-routes';
 import { form } from './intake-fixture';
 
 /** One creating request, ready to send twice. */
@@ -158,6 +159,7 @@ export const CREATING_ROUTES: Record<
     body: { dateOfBirth: '1961-04-02' },
     other: { dateOfBirth: '1961-04-03' },
   }),
+  ...CASE_RECORD_ROUTES,
   'POST /cases/:caseId/emergency-access': async (f) => ({
     path: `/api/v1/cases/${await familyCase(f, f.auth.admin)}/emergency-access`,
     auth: f.auth.counselor,

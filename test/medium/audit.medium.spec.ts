@@ -8,6 +8,7 @@ import { TrustGoalsQueryService } from '../../src/trust-goals/trust-goals-query.
 import type { TestStaff } from '../factories/staff.factory';
 import { weeklyCheckIns } from '../factories/trust-goal.factory';
 import { countQueries } from '../setup/query-counter';
+import { clientHolder } from '../../src/parties/record-holder';
 import { mediumHarness } from './medium-harness';
 
 // insufficient_privilege: the application role's grants refuse it, audit_refuse_change() anyone else.
@@ -188,8 +189,8 @@ describe(AuditQueryService.name, () => {
       parties: [null, mother],
     });
     await h.as(counselor, async () => {
-      await h.get(TrustGoalsQueryService).get(counselor, client.id, goal.id);
-      await h.get(BoundaryAgreementsService).get(counselor, client.id, agreement.id);
+      await h.get(TrustGoalsQueryService).get(counselor, clientHolder(client.id), goal.id);
+      await h.get(BoundaryAgreementsService).get(counselor, clientHolder(client.id), agreement.id);
     });
     return { team, counselor, admin: actorOf(team.admin), client, goal, agreement };
   }

@@ -39,7 +39,7 @@ export class CreateTrustGoalDto {
     minItems: 2,
     maxItems: 2,
     description:
-      'The two parties: the client and one family member, or two family members of this client',
+      'The two parties: for a client’s goal, the client and one family member, or two family members of this client; for a case’s goal, two persons of the case (`{ party: person, personId }`)',
     example: [
       { party: 'client' },
       { party: 'family_member', familyMemberId: '6f1c2a9e-3b7d-4e2a-9c1f-8a4b5d6e7f80' },
@@ -223,7 +223,21 @@ export class DerivedFiguresView {
 
 export class TrustGoalView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The client whose goal it is; null for a goal a case holds',
+  })
+  clientId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'The case it belongs to. A goal a case holds (`clientId` null) is between persons of that case',
+  })
+  caseId!: string | null;
   @ApiProperty({ type: [PartyView] }) parties!: PartyView[];
   @ApiProperty({ enum: STRATEGIES }) strategy!: Strategy;
   @ApiProperty() description!: string;
