@@ -2,7 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { getSchemaPath, type OpenAPIObject, type SchemaObject } from '@nestjs/swagger';
 import { AUTH_ERRORS } from '../auth/auth-errors';
-import { HIDDEN_FROM_API_CLIENTS, IS_PUBLIC, REQUIRED_ROLES } from '../common/actor/decorators';
+import {
+  HIDDEN_FROM_API_CLIENTS,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  STAFF_AUTHOR_ONLY,
+} from '../common/actor/decorators';
 import { COMMON_ERRORS } from '../common/problem/common-errors';
 import { statusTitle } from '../common/problem/problem';
 import OPERATION_PROBLEMS from './operation-problems.json';
@@ -21,6 +26,7 @@ export const PROBLEM_CODES_EXTENSION = 'x-problem-codes';
 interface RouteFacts {
   roles: boolean;
   hiddenFromApiClients: boolean;
+  staffAuthorOnly: boolean;
 }
 
 /** Codes the framework, not the handler, answers with: the body parser and the validation pipe. */
@@ -154,6 +160,7 @@ function operationCodes(
     add(...AUTHENTICATED_CODES);
     if (route?.roles) add(COMMON_ERRORS.forbidden.code);
     if (route?.hiddenFromApiClients) add(COMMON_ERRORS.notFound.code);
+    if (route?.staffAuthorOnly) add(AUTH_ERRORS.staffAuthorRequired.code);
   }
   return codes;
 }
@@ -208,6 +215,7 @@ function routeFactsByOperationId(app: INestApplication): Map<string, RouteFacts>
         facts.set(operation.operationId, {
           roles: Array.isArray(read(REQUIRED_ROLES)),
           hiddenFromApiClients: Boolean(read(HIDDEN_FROM_API_CLIENTS)),
+          staffAuthorOnly: Boolean(read(STAFF_AUTHOR_ONLY)),
         });
       }
     }

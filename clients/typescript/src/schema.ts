@@ -16219,7 +16219,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16368,7 +16368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17036,7 +17036,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17178,7 +17178,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17323,7 +17323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17459,7 +17459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17599,7 +17599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `forbidden`, `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17744,7 +17744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19334,7 +19334,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed`, `staff-author-required` (the problem types are described on `ProblemDetailsSchema`) */
             403: {
                 headers: {
                     [name: string]: unknown;
