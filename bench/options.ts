@@ -19,6 +19,15 @@ export interface BenchOptions {
   /** Runs only the workloads whose name contains one of these (all when empty). */
   only: string[];
   logLevel: string;
+  /**
+   * A folder that keeps the embedded PostgreSQL between runs: seeded once per scale, then reused
+   * (absent: a temporary folder, seeded every run).
+   */
+  dataDir: string | undefined;
+  /** Seed (into `dataDir`, when given) and exit without measuring. */
+  seedOnly: boolean;
+  /** Seed again even when `dataDir` holds a seed of this scale. */
+  reseed: boolean;
 }
 
 /** Short enough to prove the benchmark works, far too short for figures worth quoting. */
@@ -60,5 +69,8 @@ export function benchOptions(
       .map((part) => part.trim())
       .filter(Boolean),
     logLevel: value('log-level', 'BENCH_LOG_LEVEL') ?? 'warn',
+    dataDir: value('data-dir', 'BENCH_DATA_DIR') || undefined,
+    seedOnly: flag('seed-only'),
+    reseed: flag('reseed'),
   };
 }
