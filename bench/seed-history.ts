@@ -66,6 +66,7 @@ export async function seedGoals(db: Client, practiceId: string): Promise<void> {
       [practiceId],
     ),
   );
+  await db.query('ANALYZE trust_goals');
   // The recorder is the client's current (only) care-team member, joined set-based: the care
   // team's indexes are set aside while the seed writes.
   await timed('check-ins and ratings', () =>

@@ -110,6 +110,7 @@ async function seedRows(db: Client, size: SeedSize, passwordHash: string): Promi
     const restore = await setIndexesAside(db);
     await timed('clients, care teams and family members', () => seedPeople(db, practiceId, size));
     await seedSessions(db, practiceId, size);
+    await db.query('ANALYZE therapy_sessions, session_staff_bookings, session_notes');
     await seedGoals(db, practiceId);
     await timed('change log', () => seedChangeLog(db, practiceId));
     await timed('indexes and constraints set aside, built again', restore);
@@ -211,6 +212,9 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
        FROM n`,
     [practiceId, FIRST_NAMES, LAST_NAMES, size.clients],
   );
+  // Statistics of what was just written, so that the next statement joins by hash and not in
+  // nested loops (clients by clinicians: quadratic, hours at BENCH_SCALE=10).
+  await db.query('ANALYZE staff, persons, clients');
   await db.query(
     `WITH clinician AS (
        SELECT id, (substring(email FROM 'bench-clinician(\\d+)@'))::int AS k FROM staff
@@ -220,6 +224,7 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
       WHERE c.practice_id = $1`,
     [practiceId, size.clinicians],
   );
+  await db.query('ANALYZE care_team_members');
   await db.query(
     `WITH m AS (
        SELECT gen_random_uuid() AS id, c.practice_id, c.id AS client_id, m.first_name, c.last_name, m.relationship
@@ -230,6 +235,7 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
      SELECT practice_id, id, id, client_id, first_name, last_name, relationship, 'participating' FROM m`,
     [practiceId],
   );
+  await db.query('ANALYZE persons, family_members');
 }
 
 /** What the change-log triggers would have written for every row seeded, one row each. */
