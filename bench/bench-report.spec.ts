@@ -133,4 +133,17 @@ describe('the options', () => {
     });
     expect(() => benchOptions(['--scale=0'], {})).toThrow('--scale / BENCH_SCALE');
   });
+
+  it('seed into a temporary folder each run unless given a folder to keep', () => {
+    expect(benchOptions([], {})).toMatchObject({
+      dataDir: undefined,
+      seedOnly: false,
+      reseed: false,
+    });
+    expect(benchOptions(['--seed-only', '--reseed'], { BENCH_DATA_DIR: '/kept' })).toMatchObject({
+      dataDir: '/kept',
+      seedOnly: true,
+      reseed: true,
+    });
+  });
 });

@@ -19,6 +19,8 @@ export interface Fixture {
   counselors: Clinician[];
   supervisors: Clinician[];
   counts: Record<string, number>;
+  /** When the last session booked so far ends (epoch ms): new bookings go after it. */
+  latestSessionEnd: number;
   /** Signs every token again (they live an hour; a long run outlives one set). */
   refreshTokens(): void;
 }
@@ -52,7 +54,8 @@ export async function loadFixture(ownerUrl: string, secret: string): Promise<Fix
         `SELECT (SELECT count(*) FROM staff) AS staff, (SELECT count(*) FROM clients) AS clients,
                 (SELECT count(*) FROM family_members) AS family_members,
                 (SELECT count(*) FROM therapy_sessions) AS sessions, (SELECT count(*) FROM trust_goals) AS goals,
-                (SELECT count(*) FROM goal_check_ins) AS check_ins`,
+                (SELECT count(*) FROM goal_check_ins) AS check_ins,
+                (SELECT extract(epoch FROM max(ends_at)) * 1000 FROM therapy_sessions) AS latest_session_end`,
       )
     ).rows[0]!;
     const caseloads = new Map<string, CaseloadClient[]>();
@@ -85,8 +88,11 @@ export async function loadFixture(ownerUrl: string, secret: string): Promise<Fix
       counselors: people.filter((person) => person.role === 'counselor'),
       supervisors: people.filter((person) => person.role === 'supervisor'),
       counts: Object.fromEntries(
-        Object.entries(counts).map(([key, value]) => [key, Number(value)]),
+        Object.entries(counts)
+          .filter(([key]) => key !== 'latest_session_end')
+          .map(([key, value]) => [key, Number(value)]),
       ),
+      latestSessionEnd: Number(counts.latest_session_end ?? 0),
       refreshTokens,
     };
   } finally {

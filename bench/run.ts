@@ -12,6 +12,13 @@ import { startBenchDatabase } from './postgres';
 import { buildApi, freePort, REPO_ROOT, startServer, type ServerProcess } from './processes';
 import { summarize, table, withFloorRatios, type ReportRow } from './report';
 import { seedPractice, seedSize } from './seed';
+import {
+  lastMigration,
+  reuseOrEmpty,
+  SEED_FORMAT,
+  warnIfMigratedSince,
+  writeSeedMarker,
+} from './seed-store';
 import { findSearchPages, oneCallCreatePath } from './api-probes';
 import { counselorMix, workloads, type Workload } from './workloads';
 
@@ -24,7 +31,7 @@ import { counselorMix, workloads, type Workload } from './workloads';
 async function main(): Promise<void> {
   const options = benchOptions(process.argv.slice(2));
   if (options.build) buildApi();
-  const database = await startBenchDatabase(options.adminUrl);
+  const database = await startBenchDatabase(options.adminUrl, options.dataDir);
   const dataFolder = mkdtempSync(join(tmpdir(), 'family-therapy-bench-api-'));
   const secret = randomBytes(32).toString('hex');
   const servers: ServerProcess[] = [];
@@ -42,16 +49,37 @@ async function main(): Promise<void> {
       // Counted on every request as in production, so its cost shows, but never refusing the load.
       ACTOR_RATE_LIMIT_PER_MINUTE: '100000000',
     };
+    const kept = await reuseOrEmpty(database, options.scale, options.reseed);
     // The first start applies the migrations; the seed then runs on a database no one is using.
     await (
       await startServer('API', ['dist/src/main.js'], apiEnv, await freePort(), '/health/ready')
     ).stop();
-    const size = seedSize(options.scale);
-    const seedStarted = Date.now();
-    await seedPractice(database.ownerUrl, size, await hash('benchmark-password'));
+    let seedSeconds = kept?.seedSeconds ?? 0;
+    if (kept) await warnIfMigratedSince(kept, database.ownerUrl);
+    else {
+      const seedStarted = Date.now();
+      await seedPractice(
+        database.ownerUrl,
+        seedSize(options.scale),
+        await hash('benchmark-password'),
+      );
+      seedSeconds = (Date.now() - seedStarted) / 1000;
+      if (database.keptDir) {
+        writeSeedMarker(database.keptDir, {
+          format: SEED_FORMAT,
+          scale: options.scale,
+          seededAt: new Date().toISOString(),
+          seedSeconds,
+          lastMigration: await lastMigration(database.ownerUrl),
+        });
+      }
+    }
     const fixture = await loadFixture(database.ownerUrl, secret);
-    const seedSeconds = (Date.now() - seedStarted) / 1000;
-    console.log(`Seeded scale ${options.scale} in ${seedSeconds.toFixed(0)} s:`, fixture.counts);
+    console.log(
+      `${kept ? 'Reused' : 'Seeded'} scale ${options.scale} (seed: ${seedSeconds.toFixed(0)} s):`,
+      fixture.counts,
+    );
+    if (options.seedOnly) return;
 
     const profileDir = join(dataFolder, 'profile');
     const apiArgs = options.profile
@@ -95,13 +123,13 @@ async function main(): Promise<void> {
         });
         runs.get(workload.name)!.push(result);
         console.log(
-          `round ${round}/${options.rounds}  ${workload.name.padEnd(40)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.p99.toFixed(0)} ms  errors ${result.errors}`,
+          `round ${round}/${options.rounds}  ${workload.name.padEnd(40)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.p99.toFixed(0)} ms  errors ${result.errors}${errorKinds(result)}`,
         );
       }
     }
     const mix = await runMix(options, fixture, apiTarget);
     const rows = withFloorRatios(
-      [...[...runs].map(([name, list]) => summarize(name, list)), mix],
+      [...[...runs].map(([name, list]) => summarize(name, list)), ...(mix ? [mix] : [])],
       new Map(chosen.filter((w) => w.floorOf).map((w) => [w.name, w.floorOf!])),
     );
     report(options, fixture, oneCall, pages, rows, seedSeconds);
@@ -112,16 +140,30 @@ async function main(): Promise<void> {
   }
 }
 
-async function runMix(options: BenchOptions, fixture: Fixture, target: Target): Promise<ReportRow> {
+/** What the errors were: each status (with the API's first answer), timeouts, socket errors. */
+function errorKinds(result: RunResult): string {
+  const kinds = Object.entries(result.errorKinds ?? {});
+  return kinds
+    .map(([kind, { count, sample }]) => `\n    ${kind} × ${count}${sample ? `: ${sample}` : ''}`)
+    .join('');
+}
+
+/** The mix runs in a full run, or when `--only` names it (`--only=mix`). */
+async function runMix(
+  options: BenchOptions,
+  fixture: Fixture,
+  target: Target,
+): Promise<ReportRow | undefined> {
   fixture.refreshTokens();
   const mix = counselorMix(fixture, options.mixCounselors);
+  if (options.only.length && !options.only.some((part) => mix.name.includes(part))) return;
   const result = await measure(target, mix, {
     connections: options.mixCounselors,
     warmupSeconds: options.warmupSeconds,
     seconds: options.mixSeconds,
   });
   console.log(
-    `${mix.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms, errors ${result.errors}`,
+    `${mix.name}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms, errors ${result.errors}${errorKinds(result)}`,
   );
   return summarize(`${mix.name}, ${options.mixSeconds} s`, [result]);
 }

@@ -66,17 +66,18 @@ export async function seedGoals(db: Client, practiceId: string): Promise<void> {
       [practiceId],
     ),
   );
-  // The recorder is the client's current primary counselor, looked up once per goal: the probe
-  // names removed_at so that it is answered from the client's own rows, not the whole care team.
+  await db.query('ANALYZE trust_goals');
+  // The recorder is the client's current (only) care-team member, joined set-based: the care
+  // team's indexes are set aside while the seed writes.
   await timed('check-ins and ratings', () =>
     db.query(
       `WITH k AS (
        INSERT INTO goal_check_ins (practice_id, client_id, goal_id, occurred_at, commitments_kept, commitments_missed, recorded_by)
        SELECT g.practice_id, g.client_id, g.id, now() - make_interval(days => 7 * w + 1), 1 + (w % 2), w % 3, r.staff_id
          FROM trust_goals g
-         CROSS JOIN LATERAL (SELECT m.staff_id FROM care_team_members m
-                              WHERE m.practice_id = g.practice_id AND m.client_id = g.client_id AND m.removed_at IS NULL
-                              LIMIT 1) r
+         JOIN (SELECT DISTINCT ON (m.client_id) m.client_id, m.staff_id FROM care_team_members m
+                WHERE m.practice_id = $1 AND m.removed_at IS NULL ORDER BY m.client_id, m.staff_id) r
+           ON r.client_id = g.client_id
          CROSS JOIN generate_series(0, $2::int - 1) w WHERE g.practice_id = $1
        RETURNING id, goal_id, practice_id, occurred_at)
      INSERT INTO goal_check_in_ratings (practice_id, goal_id, check_in_id, family_member_id, rating)
@@ -101,31 +102,67 @@ export async function timed<T>(step: string, work: () => Promise<T> | T): Promis
   return result;
 }
 
+/** Computes the stored figures of these goals the API's way (`refreshGoalFigures`). */
+export type RefreshGoalFigures = (practiceId: string, goalIds: string[]) => Promise<void>;
+
 /**
- * The goals' stored figures (latest check-in, suggested status) are computed in TypeScript by the
- * API (`refreshGoalFigures`), which check-in writes call. The benchmark must not load the API's
- * code into its own process, so the built function runs in a child process of its own, in batches.
+ * The goals' stored figures (latest check-in, suggested status, recent commitments) are computed
+ * in TypeScript by the API (`refreshGoalFigures`). Every seeded goal of one trajectory class (see
+ * `seedGoals`) has the same parties' shape, target and check-ins, to the instant (one statement's
+ * `now()`), so the API computes them for one goal per class and the rest copy its figures
+ * set-based: exactly what computing each would store (bench/seed-figures.spec.ts compares the two).
  */
-export function finishGoalFigures(ownerUrl: string, practiceId: string): void {
-  const script = `
+export async function finishGoalFigures(
+  db: Client,
+  practiceId: string,
+  refresh: RefreshGoalFigures,
+): Promise<void> {
+  const trajectory = `abs(hashtext(g.id::text)) % 10`;
+  const representatives = (
+    await db.query<{ id: string }>(
+      `SELECT DISTINCT ON (${trajectory}) g.id FROM trust_goals g WHERE g.practice_id = $1 ORDER BY ${trajectory}, g.id`,
+      [practiceId],
+    )
+  ).rows.map((row) => row.id);
+  await refresh(practiceId, representatives);
+  await db.query(
+    `UPDATE trust_goals g
+        SET last_check_in_at = r.last_check_in_at, suggested_achievement_status = r.suggested_achievement_status,
+            recent_check_in_at = r.recent_check_in_at, recent_kept_totals = r.recent_kept_totals,
+            recent_missed_totals = r.recent_missed_totals
+       FROM (SELECT ${trajectory} AS trajectory, g.* FROM trust_goals g WHERE g.id = ANY ($2::uuid[])) r
+      WHERE g.practice_id = $1 AND ${trajectory} = r.trajectory AND g.id <> r.id`,
+    [practiceId, representatives],
+  );
+}
+
+/**
+ * The API's own `refreshGoalFigures`, built: the benchmark must not load the API's code into its
+ * own process, so it runs in a child process of its own.
+ */
+export function builtRefreshGoalFigures(ownerUrl: string): RefreshGoalFigures {
+  return async (practiceId, goalIds) => {
+    const script = `
     const { Client } = require('pg');
     const { rowsOf } = require('./dist/src/common/sql/query-rows.js');
     const { refreshGoalFigures } = require('./dist/src/trust-goals/goal-figures.js');
     (async () => {
       const db = new Client({ connectionString: process.env.BENCH_OWNER_URL });
       await db.connect();
-      const ids = (await db.query('SELECT id FROM trust_goals WHERE practice_id = $1 ORDER BY id', [process.env.BENCH_PRACTICE])).rows.map((r) => r.id);
-      for (let i = 0; i < ids.length; i += 5000) await refreshGoalFigures(rowsOf(db), process.env.BENCH_PRACTICE, ids.slice(i, i + 5000));
+      await refreshGoalFigures(rowsOf(db), process.env.BENCH_PRACTICE, JSON.parse(process.env.BENCH_GOALS));
       await db.end();
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  const result = spawnSync(process.execPath, ['-e', script], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      BENCH_OWNER_URL: ownerUrl,
-      BENCH_PRACTICE: practiceId,
-    },
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error('computing the goals’ figures failed');
+    const result = spawnSync(process.execPath, ['-e', script], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        BENCH_OWNER_URL: ownerUrl,
+        BENCH_PRACTICE: practiceId,
+        BENCH_GOALS: JSON.stringify(goalIds),
+      },
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error('computing the goals’ figures failed');
+    return Promise.resolve();
+  };
 }

@@ -1,5 +1,12 @@
 import { Client } from 'pg';
-import { finishGoalFigures, seedGoals, seedSessions, timed } from './seed-history';
+import {
+  builtRefreshGoalFigures,
+  finishGoalFigures,
+  seedGoals,
+  seedSessions,
+  timed,
+  type RefreshGoalFigures,
+} from './seed-history';
 
 /** What BENCH_SCALE 1 seeds; every figure grows with the scale, so caseloads stay ~100. */
 export const PER_SCALE = { clinicians: 250, clients: 25_000 };
@@ -35,6 +42,12 @@ const FIRST_NAMES = [
 ]; // prettier-ignore
 export const SEARCH_TERM = 'ma';
 
+/** For tests: how the goals' figures are computed, and whether the database is vacuumed. */
+export interface SeedChoices {
+  refresh?: RefreshGoalFigures;
+  vacuum?: boolean;
+}
+
 /**
  * Seeds one practice with set-based SQL, as the owner role, in the shapes the API itself writes:
  * clients numbered from the practice's counter (as `insertClients` does), each with a primary
@@ -47,13 +60,14 @@ export async function seedPractice(
   ownerUrl: string,
   size: SeedSize,
   passwordHash: string,
+  { refresh = builtRefreshGoalFigures(ownerUrl), vacuum = true }: SeedChoices = {},
 ): Promise<{ practiceId: string }> {
   const db = new Client({ connectionString: ownerUrl });
   await db.connect();
   try {
     const practiceId = await seedRows(db, size, passwordHash);
-    await timed('goal figures', () => finishGoalFigures(ownerUrl, practiceId));
-    await timed('VACUUM ANALYZE', () => db.query('VACUUM ANALYZE'));
+    await timed('goal figures', () => finishGoalFigures(db, practiceId, refresh));
+    if (vacuum) await timed('VACUUM ANALYZE', () => db.query('VACUUM ANALYZE'));
     return { practiceId };
   } finally {
     await db.end();
@@ -93,10 +107,13 @@ async function seedRows(db: Client, size: SeedSize, passwordHash: string): Promi
     [practiceId, size.clients],
   );
   await withTriggersSetBased(db, async () => {
+    const restore = await setIndexesAside(db);
     await timed('clients, care teams and family members', () => seedPeople(db, practiceId, size));
     await seedSessions(db, practiceId, size);
+    await db.query('ANALYZE therapy_sessions, session_staff_bookings, session_notes');
     await seedGoals(db, practiceId);
     await timed('change log', () => seedChangeLog(db, practiceId));
+    await timed('indexes and constraints set aside, built again', restore);
   });
   return practiceId;
 }
@@ -121,7 +138,51 @@ const SET_BASED_TRIGGERS = [
   ['goal_check_in_ratings', 'tg_goal_check_in_ratings_party'],
 ] as const;
 
+/** The tables the seed fills. */
+const SEEDED_TABLES = [
+  'persons', 'clients', 'care_team_members', 'family_members', 'therapy_sessions',
+  'session_staff_bookings', 'session_notes', 'trust_goals', 'goal_check_ins', 'goal_check_in_ratings',
+  'change_log',
+]; // prettier-ignore
+
+/**
+ * Drops the seeded tables' secondary indexes (those no constraint stands on), their exclusion
+ * constraints and their foreign keys, and answers how to build them again: one index build or one
+ * validating join each after the bulk inserts costs far less than maintaining and checking them
+ * row by row. Primary keys and unique constraints stay (foreign keys of other tables rest on
+ * them). Run inside the seed's transaction, so a failed seed leaves the schema as it was.
+ */
+async function setIndexesAside(db: Client): Promise<() => Promise<void>> {
+  const indexes = (
+    await db.query<{ name: string; def: string }>(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+         FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+        WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY ($1)
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+      [SEEDED_TABLES],
+    )
+  ).rows;
+  const constraints = (
+    await db.query<{ tab: string; name: string; def: string }>(
+      `SELECT c.conrelid::regclass::text AS tab, quote_ident(c.conname) AS name, pg_get_constraintdef(c.oid) AS def
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY ($1) AND c.contype IN ('f', 'x')`,
+      [SEEDED_TABLES],
+    )
+  ).rows;
+  for (const c of constraints) await db.query(`ALTER TABLE ${c.tab} DROP CONSTRAINT ${c.name}`);
+  for (const index of indexes) await db.query(`DROP INDEX ${index.name}`);
+  return async () => {
+    for (const index of indexes) await db.query(index.def);
+    for (const c of constraints)
+      await db.query(`ALTER TABLE ${c.tab} ADD CONSTRAINT ${c.name} ${c.def}`);
+  };
+}
+
 async function withTriggersSetBased(db: Client, work: () => Promise<void>): Promise<void> {
+  // Sorts and hash joins of a whole table in memory, and index builds from one sort each.
+  await db.query(`SET work_mem = '256MB'`);
+  await db.query(`SET maintenance_work_mem = '1GB'`);
   await db.query('BEGIN');
   try {
     for (const [table, trigger] of SET_BASED_TRIGGERS)
@@ -151,6 +212,9 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
        FROM n`,
     [practiceId, FIRST_NAMES, LAST_NAMES, size.clients],
   );
+  // Statistics of what was just written, so that the next statement joins by hash and not in
+  // nested loops (clients by clinicians: quadratic, hours at BENCH_SCALE=10).
+  await db.query('ANALYZE staff, persons, clients');
   await db.query(
     `WITH clinician AS (
        SELECT id, (substring(email FROM 'bench-clinician(\\d+)@'))::int AS k FROM staff
@@ -160,6 +224,7 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
       WHERE c.practice_id = $1`,
     [practiceId, size.clinicians],
   );
+  await db.query('ANALYZE care_team_members');
   await db.query(
     `WITH m AS (
        SELECT gen_random_uuid() AS id, c.practice_id, c.id AS client_id, m.first_name, c.last_name, m.relationship
@@ -170,6 +235,7 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
      SELECT practice_id, id, id, client_id, first_name, last_name, relationship, 'participating' FROM m`,
     [practiceId],
   );
+  await db.query('ANALYZE persons, family_members');
 }
 
 /** What the change-log triggers would have written for every row seeded, one row each. */

@@ -19,9 +19,17 @@ const one = (next: (context: Context) => BenchRequest): Steps['steps'] => [{ nex
 const withCaseload = (people: Clinician[]) => people.filter((person) => person.caseload.length);
 
 let slot = 0;
-/** A one-hour slot no other booking of this run uses, well after every seeded session. */
-function nextSlot(): { startsAt: string; endsAt: string } {
-  const start = Date.UTC(new Date().getUTCFullYear() + 2, 0, 4, 0, 0) + slot++ * 3_600_000;
+const HOUR = 3_600_000;
+/**
+ * A one-hour slot no other booking uses: two years ahead, after every session already booked
+ * (a kept database holds the bookings of earlier runs, which would otherwise refuse these).
+ */
+function nextSlot(fixture: Fixture): { startsAt: string; endsAt: string } {
+  const first = Math.max(
+    Date.UTC(new Date().getUTCFullYear() + 2, 0, 4, 0, 0),
+    (Math.floor(fixture.latestSessionEnd / HOUR) + 1) * HOUR,
+  );
+  const start = first + slot++ * HOUR;
   return {
     startsAt: new Date(start).toISOString(),
     endsAt: new Date(start + 50 * 60_000).toISOString(),
@@ -52,13 +60,13 @@ const readOne = (fixture: Fixture) => (): BenchRequest => {
   };
 };
 
-const book = (clinician: Clinician): BenchRequest => ({
+const book = (fixture: Fixture, clinician: Clinician): BenchRequest => ({
   method: 'POST',
   path: '/api/v1/therapy-sessions',
   token: clinician.token,
   body: {
     clientId: pick(clinician.caseload).id,
-    ...nextSlot(),
+    ...nextSlot(fixture),
     modality: 'individual',
     setting: 'in_person',
   },
@@ -198,7 +206,7 @@ export function workloads(
       search(role, false),
       search(role, true),
     ]),
-    { name: 'book session', server: 'api', steps: one(() => book(pick(counselors))) },
+    { name: 'book session', server: 'api', steps: one(() => book(fixture, pick(counselors))) },
     {
       name: 'create trust goal',
       server: 'api',
@@ -294,7 +302,7 @@ export function counselorMix(fixture: Fixture, count: number): Workload {
             token: me.token,
           };
         case 2:
-          return book(me);
+          return book(fixture, me);
         default:
           return checkIn(me);
       }

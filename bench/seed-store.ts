@@ -1,0 +1,86 @@
+/* eslint-disable no-console -- the benchmark's own progress report */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { BenchDatabase } from './postgres';
+
+/**
+ * Raised whenever what the seed writes changes shape (tables, counts, figures), so a kept folder
+ * seeded by an older bench is seeded again rather than measured as if it were today's.
+ */
+export const SEED_FORMAT = 2;
+
+/** What a kept folder's seed was: written only once the seed has completed. */
+export interface SeedMarker {
+  format: number;
+  scale: number;
+  seededAt: string;
+  seedSeconds: number;
+  /** The newest migration applied when seeding: later ones were applied to seeded data. */
+  lastMigration: string | undefined;
+}
+
+const markerPath = (keptDir: string) => join(keptDir, 'seed.json');
+
+export function readSeedMarker(keptDir: string): SeedMarker | undefined {
+  const path = markerPath(keptDir);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as SeedMarker) : undefined;
+}
+
+/**
+ * Whether the kept database can be measured as it is. Anything else (another scale, an older seed
+ * format, a seed that never finished, `--reseed`) empties the database, and the marker goes until
+ * the new seed has completed.
+ */
+export async function reuseOrEmpty(
+  database: BenchDatabase,
+  scale: number,
+  reseed: boolean,
+): Promise<SeedMarker | undefined> {
+  if (!database.keptDir) return undefined;
+  const marker = readSeedMarker(database.keptDir);
+  if (marker && !reseed && marker.format === SEED_FORMAT && marker.scale === scale) {
+    console.log(
+      `Reusing the scale ${scale} seed in ${database.keptDir} of ${marker.seededAt} (seeded in ${marker.seedSeconds.toFixed(0)} s)`,
+    );
+    return marker;
+  }
+  if (marker) {
+    console.log(
+      `${database.keptDir} holds a seed of scale ${marker.scale}, format ${marker.format}: seeding scale ${scale}, format ${SEED_FORMAT} instead`,
+    );
+  }
+  rmSync(markerPath(database.keptDir), { force: true });
+  await database.recreate();
+  return undefined;
+}
+
+export async function lastMigration(ownerUrl: string): Promise<string | undefined> {
+  const db = new Client({ connectionString: ownerUrl });
+  await db.connect();
+  try {
+    const rows = (
+      await db.query<{ name: string }>(
+        'SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1',
+      )
+    ).rows;
+    return rows[0]?.name;
+  } finally {
+    await db.end();
+  }
+}
+
+export function writeSeedMarker(keptDir: string, marker: SeedMarker): void {
+  writeFileSync(markerPath(keptDir), `${JSON.stringify(marker, null, 2)}\n`);
+}
+
+/** Says so when migrations newer than the seed ran on it (the API's start applies them). */
+export async function warnIfMigratedSince(marker: SeedMarker, ownerUrl: string): Promise<void> {
+  const now = await lastMigration(ownerUrl);
+  if (now !== marker.lastMigration) {
+    console.log(
+      `Note: migrations up to ${now} were applied to a seed made at ${marker.lastMigration}; ` +
+        'use --reseed if they change what the seed should hold',
+    );
+  }
+}
