@@ -619,6 +619,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{caseId}/boundary-agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case’s agreements */
+        get: operations["listCaseBoundaryAgreements"];
+        put?: never;
+        /** Draft an agreement among two or more persons of the case */
+        post: operations["createCaseBoundaryAgreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a case’s agreement: its current terms and acknowledgments (with ETag) */
+        get: operations["getCaseBoundaryAgreement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change title or review date of a case’s agreement; new items make a new version (acknowledgments start over) */
+        patch: operations["updateCaseBoundaryAgreement"];
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a case’s agreement through its statuses (active needs every acknowledgment)
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["changeCaseBoundaryAgreementStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/acknowledgments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a person’s acknowledgment of the current version of a case’s agreement */
+        post: operations["acknowledgeCaseBoundaryAgreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The versions of a case’s agreement */
+        get: operations["listCaseBoundaryAgreementVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a case’s agreement, with its acknowledgments */
+        get: operations["getCaseBoundaryAgreementVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Violations of a case’s agreement (filter by item), newest first */
+        get: operations["listCaseBoundaryViolations"];
+        put?: never;
+        /** Log a crossed boundary of a case’s agreement against its item (reported by a person of it) */
+        post: operations["reportCaseBoundaryViolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/violations/{violationId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a violation of a case’s agreement resolved
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["resolveCaseBoundaryViolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients": {
         parameters: {
             query?: never;
@@ -745,6 +890,23 @@ export interface paths {
         post?: never;
         /** Remove a member (an active client keeps its primary counselor) */
         delete: operations["removeCareTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case at a glance: persons and roles, care team, next and last sessions, open goals (latest ratings) and agreements it holds */
+        get: operations["getCaseSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1661,6 +1823,227 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{caseId}/trust-goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case’s goals with their derived figures (entered-in-error ones only on request) */
+        get: operations["listCaseTrustGoals"];
+        put?: never;
+        /** Set a trust-rebuilding goal between two persons of the case (proposed or active) */
+        post: operations["createCaseTrustGoal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a case’s goal with its derived figures per person (with ETag) */
+        get: operations["getCaseTrustGoal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a case’s goal being planned or under way (the parties never change) */
+        patch: operations["updateCaseTrustGoal"];
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the lifecycle and/or achievement status of a case’s goal
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["changeCaseTrustGoalStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a check-in on a case’s goal: each person’s trust rating (0-10), commitments kept and missed, a note, a session of the case */
+        post: operations["recordCaseCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a commitment to a case’s goal, kept by one of its two persons */
+        post: operations["addCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments/{commitmentId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause an active commitment
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["pauseCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments/{commitmentId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused commitment
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["resumeCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments/{commitmentId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a commitment (it stays in the record)
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["endCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a milestone on the way to a case’s goal */
+        post: operations["addCaseGoalMilestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/milestones/{milestoneId}/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a milestone of a case’s goal reached, with a celebration note (once, for good)
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["reachCaseGoalMilestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/setbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a setback on a case’s goal; it never resets progress */
+        post: operations["recordCaseGoalSetback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check-ins, setbacks and reached milestones of a case’s goal in time order, with each person’s rating series */
+        get: operations["getCaseTrustGoalTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake-invitations": {
         parameters: {
             query?: never;
@@ -2330,9 +2713,14 @@ export interface components {
         };
         PartyView: {
             /** @enum {string} */
-            party: "client" | "family_member";
+            party: "client" | "family_member" | "person";
             /** Format: uuid */
             familyMemberId?: string | null;
+            /**
+             * Format: uuid
+             * @description For a person of a case
+             */
+            personId?: string;
         };
         ScheduledSessionView: {
             /** Format: uuid */
@@ -2614,13 +3002,21 @@ export interface components {
             recentSetbacks: components["schemas"]["SummarySetback"][];
         };
         PartyDto: {
-            /** @enum {string} */
-            party: "client" | "family_member";
+            /**
+             * @description `client` and `family_member` for a client’s records; `person` for a case’s
+             * @enum {string}
+             */
+            party: "client" | "family_member" | "person";
             /**
              * Format: uuid
              * @description Required for a family member: one of this client’s
              */
             familyMemberId?: string;
+            /**
+             * Format: uuid
+             * @description Required for a person: a person of the case (its members’ `personId`)
+             */
+            personId?: string;
         };
         BoundaryItemDto: {
             /** @enum {string} */
@@ -2637,7 +3033,7 @@ export interface components {
         CreateAgreementDto: {
             /** @example Evenings and money */
             title: string;
-            /** @description Two or more parties of this client */
+            /** @description Two or more parties: of this client (the client, family members), or for a case’s agreement persons of the case */
             parties: components["schemas"]["PartyDto"][];
             /**
              * Format: uuid
@@ -2671,8 +3067,16 @@ export interface components {
         AgreementView: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            clientId: string;
+            /**
+             * Format: uuid
+             * @description The client whose agreement it is; null for an agreement a case holds
+             */
+            clientId: string | null;
+            /**
+             * Format: uuid
+             * @description The case it belongs to. An agreement a case holds (`clientId` null) is among persons of that case
+             */
+            caseId: string | null;
             title: string;
             /** Format: uuid */
             facilitatorId: string;
@@ -3024,6 +3428,98 @@ export interface components {
              */
             role: "primary_counselor" | "co_therapist" | "supervisor";
         };
+        CaseView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "family" | "couple" | "parent_child" | "individual" | "group";
+            /** @description Often a surname: never shown in calendar feeds */
+            label: string;
+            presentingReason?: string | null;
+            /** Format: date */
+            openedOn: string;
+            /** @enum {string} */
+            status: "open" | "on_hold" | "closed" | "entered_in_error";
+            closeReason?: string | null;
+            /** Format: date */
+            closedOn?: string | null;
+            errorReason?: string | null;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CaseMemberView: {
+            /** Format: uuid */
+            personId: string;
+            /** Format: uuid */
+            clientId?: string | null;
+            firstName: string;
+            lastName?: string | null;
+            /** @enum {string} */
+            role: "identified_client" | "partner" | "parent" | "child" | "sibling" | "grandparent" | "other_relative" | "support_person";
+            /** @enum {string} */
+            participation: "participating" | "invited" | "declined" | "no_contact";
+        };
+        CaseSummaryCareTeamMember: {
+            /** Format: uuid */
+            staffId: string;
+            name: string;
+            /** @enum {string} */
+            role: "primary_counselor" | "co_therapist" | "supervisor";
+        };
+        CaseSummarySession: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startsAt: string;
+            status: string;
+            modality: string;
+            setting: string;
+        };
+        CaseSummaryGoalParty: {
+            party: components["schemas"]["PartyView"];
+            currentRating?: number | null;
+            /** Format: date */
+            ratedOn?: string | null;
+            trendSlope?: number | null;
+        };
+        CaseSummaryGoal: {
+            /** Format: uuid */
+            id: string;
+            strategy: string;
+            lifecycleStatus: string;
+            achievementStatus: string;
+            targetRating: number;
+            checkInCount: number;
+            /** Format: date */
+            lastCheckInOn?: string | null;
+            suggestedAchievementStatus?: string | null;
+            parties: components["schemas"]["CaseSummaryGoalParty"][];
+        };
+        CaseSummaryAgreement: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            status: string;
+            currentVersion: number;
+            parties: components["schemas"]["PartyView"][];
+            /** Format: date */
+            reviewDate?: string | null;
+        };
+        CaseSummaryView: {
+            case: components["schemas"]["CaseView"];
+            members: components["schemas"]["CaseMemberView"][];
+            careTeam: components["schemas"]["CaseSummaryCareTeamMember"][];
+            nextSession?: components["schemas"]["CaseSummarySession"] | null;
+            /** @description The latest session of the case that has started (completed or not) */
+            lastSession?: components["schemas"]["CaseSummarySession"] | null;
+            /** @description Goals the case holds that are proposed, active or on hold */
+            goals: components["schemas"]["CaseSummaryGoal"][];
+            /** @description Agreements the case holds that are proposed, active or under review */
+            agreements: components["schemas"]["CaseSummaryAgreement"][];
+        };
         MemberAttendanceView: {
             /** Format: uuid */
             personId: string;
@@ -3071,28 +3567,6 @@ export interface components {
             /** @description A counselor opening a case without one becomes its primary counselor */
             careTeam?: components["schemas"]["CaseCareTeamEntryDto"][];
         };
-        CaseView: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            type: "family" | "couple" | "parent_child" | "individual" | "group";
-            /** @description Often a surname: never shown in calendar feeds */
-            label: string;
-            presentingReason?: string | null;
-            /** Format: date */
-            openedOn: string;
-            /** @enum {string} */
-            status: "open" | "on_hold" | "closed" | "entered_in_error";
-            closeReason?: string | null;
-            /** Format: date */
-            closedOn?: string | null;
-            errorReason?: string | null;
-            version: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
         CasePage: {
             data: components["schemas"]["CaseView"][];
             nextCursor?: string | null;
@@ -3113,18 +3587,6 @@ export interface components {
              * @description Required when closing
              */
             closedOn?: string;
-        };
-        CaseMemberView: {
-            /** Format: uuid */
-            personId: string;
-            /** Format: uuid */
-            clientId?: string | null;
-            firstName: string;
-            lastName?: string | null;
-            /** @enum {string} */
-            role: "identified_client" | "partner" | "parent" | "child" | "sibling" | "grandparent" | "other_relative" | "support_person";
-            /** @enum {string} */
-            participation: "participating" | "invited" | "declined" | "no_contact";
         };
         CaseMemberList: {
             data: components["schemas"]["CaseMemberView"][];
@@ -3614,7 +4076,7 @@ export interface components {
         };
         CreateTrustGoalDto: {
             /**
-             * @description The two parties: the client and one family member, or two family members of this client
+             * @description The two parties: for a client’s goal, the client and one family member, or two family members of this client; for a case’s goal, two persons of the case (`{ party: person, personId }`)
              * @example [
              *       {
              *         "party": "client"
@@ -3697,9 +4159,14 @@ export interface components {
         };
         PartyFiguresView: {
             /** @enum {string} */
-            party: "client" | "family_member";
+            party: "client" | "family_member" | "person";
             /** Format: uuid */
             familyMemberId?: string | null;
+            /**
+             * Format: uuid
+             * @description For a person of a case
+             */
+            personId?: string;
             currentRating?: number | null;
             /** Format: date */
             ratedOn?: string | null;
@@ -3742,8 +4209,16 @@ export interface components {
         TrustGoalView: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            clientId: string;
+            /**
+             * Format: uuid
+             * @description The client whose goal it is; null for a goal a case holds
+             */
+            clientId: string | null;
+            /**
+             * Format: uuid
+             * @description The case it belongs to. A goal a case holds (`clientId` null) is between persons of that case
+             */
+            caseId: string | null;
             parties: components["schemas"]["PartyView"][];
             /** @enum {string} */
             strategy: "accountability_and_apology" | "open_and_honest_communication" | "consistency_and_reliability" | "healthy_boundaries" | "counseling_or_mediation" | "patience_and_time" | "active_listening" | "expressing_appreciation" | "conflict_resolution" | "quality_time" | "forgiveness" | "self_esteem_and_self_compassion";
@@ -3808,9 +4283,14 @@ export interface components {
         };
         RatingView: {
             /** @enum {string} */
-            party: "client" | "family_member";
+            party: "client" | "family_member" | "person";
             /** Format: uuid */
             familyMemberId?: string | null;
+            /**
+             * Format: uuid
+             * @description For a person of a case
+             */
+            personId?: string;
             rating: number;
         };
         CheckInView: {
@@ -3890,9 +4370,14 @@ export interface components {
         };
         RatingSeriesView: {
             /** @enum {string} */
-            party: "client" | "family_member";
+            party: "client" | "family_member" | "person";
             /** Format: uuid */
             familyMemberId?: string | null;
+            /**
+             * Format: uuid
+             * @description For a person of a case
+             */
+            personId?: string;
             points: components["schemas"]["RatingPointView"][];
         };
         GoalTimelineView: {
@@ -3922,13 +4407,21 @@ export interface components {
             cadence: "daily" | "weekly" | "biweekly" | "monthly" | "once";
         };
         PartyRatingDto: {
-            /** @enum {string} */
-            party: "client" | "family_member";
+            /**
+             * @description `client` and `family_member` for a client’s records; `person` for a case’s
+             * @enum {string}
+             */
+            party: "client" | "family_member" | "person";
             /**
              * Format: uuid
              * @description Required for a family member: one of this client’s
              */
             familyMemberId?: string;
+            /**
+             * Format: uuid
+             * @description Required for a person: a person of the case (its members’ `personId`)
+             */
+            personId?: string;
             rating: number;
         };
         AddCheckInDto: {
@@ -4506,7 +4999,8 @@ export interface components {
          *     | `urn:family-therapy:problem:not-in-session-case` | 422 Unprocessable Entity | The client, or a case attendee, is not a person of the session’s case. |
          *     | `urn:family-therapy:problem:note-incomplete` | 422 Unprocessable Entity | The note is not complete enough to sign: every section written and risk screened (`errors` names what is missing). |
          *     | `urn:family-therapy:problem:parties-not-distinct` | 422 Unprocessable Entity | A goal is between two different parties. |
-         *     | `urn:family-therapy:problem:party-incomplete` | 422 Unprocessable Entity | A family member party needs its `familyMemberId`. |
+         *     | `urn:family-therapy:problem:party-incomplete` | 422 Unprocessable Entity | A family member party needs its `familyMemberId`, a person its `personId`. |
+         *     | `urn:family-therapy:problem:party-not-of-case` | 422 Unprocessable Entity | The parties of a case’s agreement or goal are persons of that case (`{ party: "person" }`). |
          *     | `urn:family-therapy:problem:party-not-of-client` | 422 Unprocessable Entity | Parties are the client or family members of this client. |
          *     | `urn:family-therapy:problem:party-not-of-goal` | 422 Unprocessable Entity | Only the goal’s two parties can be named (as raters or owners), once each. |
          *     | `urn:family-therapy:problem:primary-counselor-outside-caseload` | 422 Unprocessable Entity | An API client restricted to some counselors’ caseloads opens clients with one of those counselors as primary counselor, so that it still reaches them. |
@@ -4514,6 +5008,7 @@ export interface components {
          *     | `urn:family-therapy:problem:recurrence-empty` | 422 Unprocessable Entity | The session series ends before its first session. |
          *     | `urn:family-therapy:problem:recurrence-unbounded` | 422 Unprocessable Entity | A session series needs a count or an end date. |
          *     | `urn:family-therapy:problem:session-not-completed` | 422 Unprocessable Entity | A note is written for a completed session. |
+         *     | `urn:family-therapy:problem:session-not-of-case` | 422 Unprocessable Entity | The session a check-in of a case’s goal refers to is not one of that case’s sessions. |
          *     | `urn:family-therapy:problem:session-not-of-client` | 422 Unprocessable Entity | (psychotherapy-notes) The session a psychotherapy note refers to is not one of this client’s sessions. (trust-goals) The session a check-in refers to is not one of this client’s sessions. |
          *     | `urn:family-therapy:problem:session-not-started` | 422 Unprocessable Entity | A session is completed or marked as a no-show only once it has started. |
          *     | `urn:family-therapy:problem:setback-links` | 422 Unprocessable Entity | The setback’s links (violation, commitment) do not match its kind. |
@@ -8030,7 +8525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Unprocessable Entity: `agreement-needs-parties`, `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `party-incomplete`, `party-not-of-client`, `setter-not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Unprocessable Entity: `agreement-needs-parties`, `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `setter-not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9304,6 +9799,1385 @@ export interface operations {
             };
         };
     };
+    listCaseBoundaryAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementPage"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    createCaseBoundaryAgreement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgreementDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    /** @description The path of the record created */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `already-on-care-team`, `conflict`, `primary-counselor-exists` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `agreement-needs-parties`, `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-clinician`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `setter-not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    getCaseBoundaryAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementView"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    updateCaseBoundaryAgreement: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgreementDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `agreement-retired`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `setter-not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    changeCaseBoundaryAgreementStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeAgreementStatusDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `acknowledgments-missing`, `already-acknowledged`, `conflict`, `invalid-agreement-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AcknowledgmentsMissingProblem"] | components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `agreement-without-items`, `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    acknowledgeCaseBoundaryAgreement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `agreement-not-open-for-acknowledgment`, `already-acknowledged`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `not-a-party`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    listCaseBoundaryAgreementVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementVersionPage"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    getCaseBoundaryAgreementVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                agreementId: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementVersionView"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    listCaseBoundaryViolations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                itemId?: string;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationPage"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    reportCaseBoundaryViolation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportViolationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `agreement-not-in-force`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `invalid-violation`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    resolveCaseBoundaryViolation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                agreementId: string;
+                violationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
     listClients: {
         parameters: {
             query?: {
@@ -10525,6 +12399,104 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `primary-counselor-required`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    getCaseSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSummaryView"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15020,7 +16992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `not-in-session-case`, `party-incomplete`, `party-not-of-client`, `session-not-started`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `not-in-session-case`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `session-not-started`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16736,7 +18708,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `parties-not-distinct`, `party-incomplete`, `party-not-of-client`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `parties-not-distinct`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17398,7 +19370,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-client`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17986,7 +19958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-client`, `party-not-of-goal`, `session-not-of-client`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
+            /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `party-not-of-goal`, `session-not-of-case`, `session-not-of-client`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18443,6 +20415,1962 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `session-not-of-client`, `setback-links`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    listCaseTrustGoals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Without it, every goal but those entered in error */
+                lifecycleStatus?: "proposed" | "active" | "on_hold" | "completed" | "cancelled" | "entered_in_error";
+            };
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustGoalPage"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    createCaseTrustGoal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTrustGoalDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    /** @description The path of the record created */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustGoalView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `parties-not-distinct`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    getCaseTrustGoal: {
+        parameters: {
+            query?: {
+                /** @description N: the trend is fitted to each party’s last N ratings */
+                trendWindow?: number;
+                /** @description Days of the rolling reliability window, ending today */
+                reliabilityWindowDays?: number;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustGoalView"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    updateCaseTrustGoal: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTrustGoalDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustGoalView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    changeCaseTrustGoalStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeGoalStatusDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /** @description The version of the record answered with: send it as `If-Match` to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustGoalView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `completion-outcome-required`, `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `status-reason-required`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    recordCaseCheckIn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCheckInDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `party-not-of-goal`, `session-not-of-case`, `session-not-of-client`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    addCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCommitmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    pauseCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    resumeCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    endCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    addCaseGoalMilestone: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMilestoneDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    reachCaseGoalMilestone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReachMilestoneDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `milestone-already-reached` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    recordCaseGoalSetback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSetbackDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetbackView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `session-not-of-client`, `setback-links`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    getCaseTrustGoalTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalTimelineView"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
