@@ -2773,16 +2773,32 @@ export interface components {
         GoalAttentionView: {
             /** Format: uuid */
             goalId: string;
-            /** Format: uuid */
-            clientId: string;
+            /**
+             * Format: uuid
+             * @description The client holding the goal; null for a goal a case holds
+             */
+            clientId: string | null;
+            /**
+             * Format: uuid
+             * @description The case holding the goal (its client is then null)
+             */
+            caseId: string | null;
             reasons: ("target_date_passed" | "stalled" | "trust_falling" | "low_reliability")[];
         };
         DashboardEventView: {
             kind: string;
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            clientId: string;
+            /**
+             * Format: uuid
+             * @description The client holding the record; null for a record a case holds
+             */
+            clientId: string | null;
+            /**
+             * Format: uuid
+             * @description The case holding the record (its client is then null)
+             */
+            caseId: string | null;
             /** Format: uuid */
             goalId?: string | null;
             /** Format: uuid */
@@ -2848,8 +2864,9 @@ export interface components {
             overdueNotes: number;
             /** @description no-shows / (completed + no-shows), last 30 days */
             noShowRate?: number | null;
+            /** @description Active goals needing attention, of their clients and of their cases */
             goalsNeedingAttention: number;
-            /** @description Unresolved major boundary violations on their clients */
+            /** @description Unresolved major boundary violations on their clients and on the cases whose care team they are on */
             openMajorViolations: number;
         };
         DisabledEndpointView: {
