@@ -210,7 +210,7 @@ export class BoundaryAgreementsController {
     @Param('agreementId', UuidParamPipe) id: string,
     @Body() body: ReportViolationDto,
   ): Promise<ViolationView> {
-    return this.violations.report(actor, clientId, id, body);
+    return this.violations.report(actor, clientHolder(clientId), id, body);
   }
 
   @Get(':agreementId/violations')
@@ -225,7 +225,7 @@ export class BoundaryAgreementsController {
     @Param('agreementId', UuidParamPipe) id: string,
     @Query() query: ListViolationsQueryDto,
   ): Promise<ViolationPage> {
-    return this.violations.list(actor, clientId, id, query);
+    return this.violations.list(actor, clientHolder(clientId), id, query);
   }
 
   @Post(':agreementId/violations/:violationId/resolve')
@@ -238,7 +238,7 @@ export class BoundaryAgreementsController {
     @Param('agreementId', UuidParamPipe) id: string,
     @Param('violationId', UuidParamPipe) violationId: string,
   ): Promise<ViolationView> {
-    return this.violations.resolve(actor, clientId, id, violationId);
+    return this.violations.resolve(actor, clientHolder(clientId), id, violationId);
   }
 }
 

@@ -5,7 +5,8 @@ export interface ViolationRow {
   id: string;
   agreement_id: string;
   item_id: string;
-  reported_by_family_member_id: string | null;
+  /** The reporter's stored id: a person's on a case's agreement, else a family member's (null: the client). */
+  reported_by: string | null;
   occurred_at: Date;
   severity: string;
   description: string;
@@ -17,8 +18,8 @@ export interface ViolationRow {
   setback_ids: string[];
 }
 
-export const VIOLATION_COLUMNS = `v.id, v.agreement_id, v.item_id, v.reported_by_family_member_id, v.occurred_at, v.severity,
+export const VIOLATION_COLUMNS = `v.id, v.agreement_id, v.item_id, coalesce(v.reported_by_person_id, v.reported_by_family_member_id) AS reported_by, v.occurred_at, v.severity,
   v.description, v.response_taken, v.session_id, v.resolved_at, v.created_at,
   coalesce((SELECT array_agg(b.id ORDER BY b.occurred_at) FROM goal_setbacks b
-             WHERE b.practice_id = v.practice_id AND b.client_id = v.client_id AND b.boundary_violation_id = v.id), '{}') AS setback_ids,
+             WHERE b.practice_id = v.practice_id AND b.boundary_violation_id = v.id), '{}') AS setback_ids,
   ${timestampCursorSql('v.occurred_at')} AS cursor_key`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ClientAccessService } from '../access/client-access.service';
+import { RecordHolderAccessService } from '../access/record-holder-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination/cursor';
@@ -12,8 +12,8 @@ import {
   type FieldError,
 } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
-import { toPartyView } from '../parties/party';
-import { clientHolder } from '../parties/record-holder';
+import { partyIdOf, partyViewOf } from '../parties/party';
+import { holderAudit, holderColumns, type RecordHolder } from '../parties/record-holder';
 import { AGREEMENT_ERRORS } from './agreement-errors';
 import {
   ListViolationsQueryDto,
@@ -28,23 +28,19 @@ import { VIOLATION_COLUMNS, type ViolationRow } from './boundary-violation.row';
 export class BoundaryViolationsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly access: ClientAccessService,
+    private readonly access: RecordHolderAccessService,
     private readonly agreements: BoundaryAgreementsService,
     private readonly audit: AuditService,
   ) {}
 
   report(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     dto: ReportViolationDto,
   ): Promise<ViolationView> {
     return this.txHost.withTransaction(async () => {
-      const agreement = await this.agreements.lockForWrite(
-        actor,
-        clientHolder(clientId),
-        agreementId,
-      );
+      const agreement = await this.agreements.lockForWrite(actor, holder, agreementId);
       if (agreement.status !== 'active' && agreement.status !== 'under_review') {
         throw new ConflictProblem(
           AGREEMENT_ERRORS.notInForce,
@@ -55,21 +51,26 @@ export class BoundaryViolationsService {
         );
       }
       const errors: FieldError[] = [];
+      // A case's agreement names persons, a client's the client or family members: a party of the
+      // wrong kind matches none of the agreement's parties.
       const reporter =
-        dto.reportedBy.party === 'client' ? null : (dto.reportedBy.familyMemberId ?? '');
+        (dto.reportedBy.party === 'person') === (holder.kind === 'case')
+          ? partyIdOf(dto.reportedBy)
+          : '';
       if (!agreement.parties.some((party) => party === reporter))
         errors.push({ field: 'reportedBy', message: 'is not a party of this agreement' });
       if (Date.parse(dto.occurredAt) > Date.now() + 60_000)
         errors.push({ field: 'occurredAt', message: 'must not be in the future' });
       const [found] = await this.txHost.tx.query<{ item: boolean; session: boolean }[]>(
         `SELECT EXISTS (SELECT 1 FROM boundary_items WHERE practice_id = $1 AND agreement_id = $2 AND id = $3) AS item,
-                ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM therapy_sessions WHERE practice_id = $1 AND client_id = $4 AND id = $5)) AS session`,
-        [actor.practiceId, agreementId, dto.itemId, clientId, dto.sessionId ?? null],
+                ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM therapy_sessions
+                                              WHERE practice_id = $1 AND ${holder.kind}_id = $4 AND id = $5)) AS session`,
+        [actor.practiceId, agreementId, dto.itemId, holder.id, dto.sessionId ?? null],
       );
       if (!found?.item)
         errors.push({ field: 'itemId', message: 'is not an item of this agreement' });
       if (!found?.session)
-        errors.push({ field: 'sessionId', message: 'is not a session of this client' });
+        errors.push({ field: 'sessionId', message: `is not a session of this ${holder.kind}` });
       if (errors.length > 0)
         throw new UnprocessableProblem(
           AGREEMENT_ERRORS.invalidViolation,
@@ -78,16 +79,18 @@ export class BoundaryViolationsService {
         );
       const [row] = await this.txHost.tx.query<ViolationRow[]>(
         `WITH v AS (
-           INSERT INTO boundary_violations (practice_id, client_id, agreement_id, item_id, reported_by_family_member_id, occurred_at,
-                                            severity, description, response_taken, session_id, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+           INSERT INTO boundary_violations (practice_id, client_id, case_id, agreement_id, item_id, reported_by_family_member_id,
+                                            reported_by_person_id, occurred_at, severity, description, response_taken,
+                                            session_id, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *)
          SELECT ${VIOLATION_COLUMNS} FROM v`,
         [
           actor.practiceId,
-          clientId,
+          ...holderColumns(holder),
           agreementId,
           dto.itemId,
-          reporter,
+          holder.kind === 'client' ? reporter : null,
+          holder.kind === 'case' ? reporter : null,
           dto.occurredAt,
           dto.severity,
           dto.description.trim(),
@@ -100,21 +103,20 @@ export class BoundaryViolationsService {
         action: 'create',
         resourceType: 'boundary_violation',
         resourceId: row!.id,
-        clientId,
-        metadata: { agreementId, severity: dto.severity },
+        ...holderAudit(holder, { agreementId, severity: dto.severity }),
       });
-      return toView(row!);
+      return toView(row!, holder);
     });
   }
 
   async list(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     query: ListViolationsQueryDto,
   ): Promise<Page<ViolationView>> {
-    await this.access.require(actor, clientId, 'readClinical');
-    await this.agreements.load(actor.practiceId, clientHolder(clientId), agreementId);
+    await this.access.require(actor, holder, 'readClinical');
+    await this.agreements.load(actor.practiceId, holder, agreementId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const params = new SqlParams();
     const where = [
@@ -137,20 +139,20 @@ export class BoundaryViolationsService {
       action: 'list',
       resourceType: 'boundary_violation',
       resourceId: agreementId,
-      clientId,
+      ...holderAudit(holder),
     });
     const page = toPage(rows, limit, (row) => [row.cursor_key, row.id]);
-    return { data: page.data.map(toView), nextCursor: page.nextCursor };
+    return { data: page.data.map((row) => toView(row, holder)), nextCursor: page.nextCursor };
   }
 
   resolve(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     agreementId: string,
     violationId: string,
   ): Promise<ViolationView> {
     return this.txHost.withTransaction(async () => {
-      await this.agreements.lockForWrite(actor, clientHolder(clientId), agreementId);
+      await this.agreements.lockForWrite(actor, holder, agreementId);
       const [[row]] = await this.txHost.tx.query<[{ id: string }[], number]>(
         `UPDATE boundary_violations SET resolved_at = coalesce(resolved_at, now()), resolved_by = coalesce(resolved_by, $4),
                 version = version + 1
@@ -162,24 +164,24 @@ export class BoundaryViolationsService {
         action: 'update',
         resourceType: 'boundary_violation',
         resourceId: violationId,
-        clientId,
         changedFields: ['resolvedAt'],
+        ...holderAudit(holder),
       });
       const [updated] = await this.txHost.tx.query<ViolationRow[]>(
         `SELECT ${VIOLATION_COLUMNS} FROM boundary_violations v WHERE v.practice_id = $1 AND v.id = $2`,
         [actor.practiceId, violationId],
       );
-      return toView(updated!);
+      return toView(updated!, holder);
     });
   }
 }
 
-function toView(row: ViolationRow): ViolationView {
+function toView(row: ViolationRow, holder: RecordHolder): ViolationView {
   return {
     id: row.id,
     agreementId: row.agreement_id,
     itemId: row.item_id,
-    reportedBy: toPartyView(row.reported_by_family_member_id),
+    reportedBy: partyViewOf(row.reported_by, holder.kind === 'case'),
     occurredAt: row.occurred_at.toISOString(),
     severity: row.severity,
     description: row.description,

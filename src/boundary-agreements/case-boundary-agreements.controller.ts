@@ -8,6 +8,7 @@ import {
   ParseIntPipe,
   Patch,
   Post,
+  Query,
   Res,
 } from '@nestjs/common';
 import {
@@ -34,8 +35,13 @@ import {
   AgreementView,
   ChangeAgreementStatusDto,
   CreateAgreementDto,
+  ListViolationsQueryDto,
+  ReportViolationDto,
   UpdateAgreementDto,
+  ViolationPage,
+  ViolationView,
 } from './boundary-agreement.dto';
+import { BoundaryViolationsService } from './boundary-violations.service';
 import { BoundaryAgreementsService } from './boundary-agreements.service';
 
 /**
@@ -49,6 +55,7 @@ export class CaseBoundaryAgreementsController {
   constructor(
     private readonly agreements: BoundaryAgreementsService,
     private readonly lifecycle: AgreementLifecycleService,
+    private readonly violations: BoundaryViolationsService,
   ) {}
 
   @Post()
@@ -195,5 +202,52 @@ export class CaseBoundaryAgreementsController {
     @Param('number', ParseIntPipe) number: number,
   ): Promise<AgreementVersionView> {
     return this.agreements.getVersion(actor, caseHolder(caseId), id, number);
+  }
+
+  @Post(':agreementId/violations')
+  @ApiOperation({
+    operationId: 'reportCaseBoundaryViolation',
+    summary:
+      'Log a crossed boundary of a case’s agreement against its item (reported by a person of it)',
+  })
+  @ApiCreatedResponse({ type: ViolationView })
+  report(
+    @CurrentActor() actor: StaffActor,
+    @Param('caseId', UuidParamPipe) caseId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Body() body: ReportViolationDto,
+  ): Promise<ViolationView> {
+    return this.violations.report(actor, caseHolder(caseId), id, body);
+  }
+
+  @Get(':agreementId/violations')
+  @ApiOperation({
+    operationId: 'listCaseBoundaryViolations',
+    summary: 'Violations of a case’s agreement (filter by item), newest first',
+  })
+  @ApiOkResponse({ type: ViolationPage })
+  violationsOf(
+    @CurrentActor() actor: StaffActor,
+    @Param('caseId', UuidParamPipe) caseId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Query() query: ListViolationsQueryDto,
+  ): Promise<ViolationPage> {
+    return this.violations.list(actor, caseHolder(caseId), id, query);
+  }
+
+  @Post(':agreementId/violations/:violationId/resolve')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'resolveCaseBoundaryViolation',
+    summary: 'Mark a violation of a case’s agreement resolved',
+  })
+  @ApiOkResponse({ type: ViolationView })
+  resolve(
+    @CurrentActor() actor: StaffActor,
+    @Param('caseId', UuidParamPipe) caseId: string,
+    @Param('agreementId', UuidParamPipe) id: string,
+    @Param('violationId', UuidParamPipe) violationId: string,
+  ): Promise<ViolationView> {
+    return this.violations.resolve(actor, caseHolder(caseId), id, violationId);
   }
 }

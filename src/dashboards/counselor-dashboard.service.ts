@@ -96,6 +96,7 @@ export class CounselorDashboardService {
       goalsNeedingAttention: goals.map((row) => ({
         goalId: row.id,
         clientId: row.client_id,
+        caseId: row.case_id,
         reasons: row.reasons,
       })),
       celebrate: celebrations.map(toEvent),
@@ -142,9 +143,21 @@ export class CounselorDashboardService {
     };
   }
 
-  /** The dashboard discloses what it shows of each client: one read event listing them all. */
+  /**
+   * The dashboard discloses what it shows of each client: one read event listing them all, and
+   * the cases whose own records it shows.
+   */
   private async auditShown(view: DashboardView, subjectId: string): Promise<void> {
-    const clients = new Set<string>([
+    const held = [
+      ...view.goalsNeedingAttention,
+      ...view.celebrate,
+      ...view.setbacks,
+      ...view.boundaries.recentViolations,
+      ...view.boundaries.awaitingAcknowledgment,
+      ...view.boundaries.dueForReview,
+    ];
+    const cases = [...new Set(held.flatMap((r) => (r.caseId ? [r.caseId] : [])))].sort();
+    const clients = new Set<string | null>([
       ...view.schedule.map((s) => s.clientId),
       ...view.notes.toWrite.map((n) => n.clientId),
       ...view.notes.awaitingMyCosignature.map((n) => n.clientId),
@@ -157,11 +170,13 @@ export class CounselorDashboardService {
       ...view.boundaries.dueForReview.map((e) => e.clientId),
       ...view.emergencyAccess.map((e) => e.clientId),
     ]);
+    clients.delete(null);
     await this.audit.record({
       action: 'read',
       resourceType: 'dashboard',
       resourceId: subjectId,
-      clientIds: [...clients].sort(),
+      clientIds: [...(clients as Set<string>)].sort(),
+      ...(cases.length > 0 ? { metadata: { caseIds: cases } } : {}),
     });
   }
 }
@@ -170,7 +185,8 @@ function toEvent(row: Row): DashboardEventView {
   return {
     kind: (row.kind as string | undefined) ?? 'setback',
     id: String(row.id),
-    clientId: String(row.client_id),
+    clientId: (row.client_id as string | null) ?? null,
+    caseId: (row.case_id as string | null) ?? null,
     goalId: (row.goal_id as string | undefined) ?? null,
     agreementId: (row.agreement_id as string | undefined) ?? null,
     title: (row.title as string | undefined) ?? null,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CaseAccessService } from '../access/case-access.service';
 import { ClientAccessService } from '../access/client-access.service';
 import type { ClientNeed } from '../access/client-access';
 import { SqlParams } from '../common/sql/sql-params';
@@ -22,6 +23,11 @@ const CLIENT_NUMBER = `'C-' || lpad(c.client_number::text, 6, '0')`;
 
 interface SectionScopes {
   listed: (need: ClientNeed) => string;
+  /**
+   * The cases (alias `k`) whose held records the subject's dashboard shows: those of the subject's
+   * case care teams as a case list finds them AND, when someone else is looking, what the viewer reaches.
+   */
+  cases: (need: ClientNeed) => string;
   scope: (need: ClientNeed) => string;
   viewer: (need: ClientNeed) => string;
 }
@@ -39,6 +45,7 @@ export class DashboardQueries {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
+    private readonly caseAccess: CaseAccessService,
   ) {}
 
   /**
@@ -64,7 +71,12 @@ export class DashboardQueries {
       `(${this.access.listScope(ctx.subject, params, need, 'ids')}) AND ${viewer(need)}`;
     const scope = (need: ClientNeed) =>
       `(${this.access.scope(ctx.subject, params, need, 'ids')}) AND ${viewer(need)}`;
-    const sql = build(params, { listed, scope, viewer });
+    const cases = (need: ClientNeed) =>
+      `(${this.caseAccess.listScope(ctx.subject, params, need)})` +
+      (ctx.viewer.id === ctx.subject.id
+        ? ''
+        : ` AND (${this.caseAccess.listScope(ctx.viewer, params, need)})`);
+    const sql = build(params, { listed, scope, viewer, cases });
     return queryPrepared<T>(this.txHost.tx, sql, params.values);
   }
 
@@ -152,14 +164,25 @@ export class DashboardQueries {
 
   /** The caseload's active goals that need attention, with the reasons (see goal-attention.ts). */
   goalsNeedingAttention(ctx: DashboardContext) {
-    return this.run<{ id: string; client_id: string; reasons: AttentionReason[] }>(
-      (p, { listed }) => `
-        SELECT g.id, g.client_id, a.reasons
+    return this.run<{
+      id: string;
+      client_id: string | null;
+      case_id: string | null;
+      reasons: AttentionReason[];
+    }>(
+      (p, { listed, cases }) => `
+        SELECT g.id, g.client_id, NULL::uuid AS case_id, a.reasons, c.client_number, g.created_at
           FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
           ${goalAttentionJoin(p, ctx, 'a')}
          WHERE ${listed('readClinical')} AND g.lifecycle_status = 'active'
            AND cardinality(a.reasons) > 0
-         ORDER BY c.client_number, g.created_at, g.id`,
+        UNION ALL
+        SELECT g.id, NULL, g.case_id, a.reasons, NULL, g.created_at
+          FROM trust_goals g JOIN cases k ON k.practice_id = g.practice_id AND k.id = g.case_id
+          ${goalAttentionJoin(p, ctx, 'a')}
+         WHERE ${cases('readClinical')} AND g.client_id IS NULL AND g.lifecycle_status = 'active'
+           AND cardinality(a.reasons) > 0
+         ORDER BY client_number NULLS LAST, created_at, id`,
       ctx,
     );
   }
@@ -167,14 +190,24 @@ export class DashboardQueries {
   /** Milestones reached and goals achieved in the last 14 days. */
   celebrations(ctx: DashboardContext) {
     return this.run(
-      (p, { scope }) => `
-        SELECT 'milestone' AS kind, m.id, m.goal_id, m.client_id, m.title, m.reached_at AS at, ${CLIENT_NUMBER} AS client_number
+      (p, { scope, cases }) => `
+        SELECT 'milestone' AS kind, m.id, m.goal_id, m.client_id, NULL::uuid AS case_id, m.title, m.reached_at AS at, ${CLIENT_NUMBER} AS client_number
           FROM goal_milestones m JOIN clients c ON c.practice_id = m.practice_id AND c.id = m.client_id
          WHERE ${scope('readClinical')} AND m.reached_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
         UNION ALL
-        SELECT 'goal_achieved', g.id, g.id, g.client_id, g.description, g.achievement_set_at, ${CLIENT_NUMBER}
+        SELECT 'milestone', m.id, m.goal_id, NULL, m.case_id, m.title, m.reached_at, NULL
+          FROM goal_milestones m JOIN cases k ON k.practice_id = m.practice_id AND k.id = m.case_id
+         WHERE ${cases('readClinical')} AND m.client_id IS NULL
+           AND m.reached_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
+        UNION ALL
+        SELECT 'goal_achieved', g.id, g.id, g.client_id, NULL, g.description, g.achievement_set_at, ${CLIENT_NUMBER}
           FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
          WHERE ${scope('readClinical')} AND g.achievement_status IN ('achieved', 'sustaining')
+           AND g.achievement_set_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
+        UNION ALL
+        SELECT 'goal_achieved', g.id, g.id, NULL, g.case_id, g.description, g.achievement_set_at, NULL
+          FROM trust_goals g JOIN cases k ON k.practice_id = g.practice_id AND k.id = g.case_id
+         WHERE ${cases('readClinical')} AND g.client_id IS NULL AND g.achievement_status IN ('achieved', 'sustaining')
            AND g.achievement_set_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
          ORDER BY at DESC`,
       ctx,
@@ -183,39 +216,60 @@ export class DashboardQueries {
 
   setbacks(ctx: DashboardContext) {
     return this.run(
-      (p, { scope }) => `
-        SELECT b.id, b.goal_id, b.client_id, b.kind, b.severity, b.occurred_at, ${CLIENT_NUMBER} AS client_number
+      (p, { scope, cases }) => `
+        SELECT b.id, b.goal_id, b.client_id, NULL::uuid AS case_id, b.kind, b.severity, b.occurred_at, ${CLIENT_NUMBER} AS client_number
           FROM goal_setbacks b JOIN clients c ON c.practice_id = b.practice_id AND c.id = b.client_id
          WHERE ${scope('readClinical')} AND b.occurred_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
-         ORDER BY b.occurred_at DESC`,
+        UNION ALL
+        SELECT b.id, b.goal_id, NULL, b.case_id, b.kind, b.severity, b.occurred_at, NULL
+          FROM goal_setbacks b JOIN cases k ON k.practice_id = b.practice_id AND k.id = b.case_id
+         WHERE ${cases('readClinical')} AND b.client_id IS NULL
+           AND b.occurred_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
+         ORDER BY occurred_at DESC`,
       ctx,
     );
   }
 
   /** Violations of the last 14 days, agreements awaiting acknowledgment, and agreements due for review. */
   boundaries(ctx: DashboardContext) {
-    return this.run(
-      (p, { scope }) => `
-        SELECT 'violation' AS kind, v.id, v.agreement_id, v.client_id, v.severity, v.occurred_at AS at, NULL::date AS review_date
+    return this.run((p, { scope, cases }) => {
+      const since = `${p.add(ctx.now)}::timestamptz - interval '14 days'`;
+      const reviewBy = `${p.add(ctx.today)}::date + ${p.add(ctx.reviewNoticeDays)}::int`;
+      // A party yet to acknowledge the current version (a case's parties are persons).
+      const unacknowledged = `EXISTS (SELECT 1 FROM boundary_agreement_parties bp WHERE bp.practice_id = a.practice_id AND bp.agreement_id = a.id
+                         AND NOT EXISTS (SELECT 1 FROM boundary_acknowledgments ak
+                                          WHERE ak.practice_id = a.practice_id AND ak.agreement_id = a.id
+                                            AND ak.version_number = a.current_version
+                                            AND coalesce(ak.person_id, ak.family_member_id) IS NOT DISTINCT FROM
+                                                coalesce(bp.person_id, bp.family_member_id)))`;
+      return `
+        SELECT 'violation' AS kind, v.id, v.agreement_id, v.client_id, NULL::uuid AS case_id, v.severity, v.occurred_at AS at, NULL::date AS review_date
           FROM boundary_violations v JOIN clients c ON c.practice_id = v.practice_id AND c.id = v.client_id
-         WHERE ${scope('readClinical')} AND v.occurred_at >= ${p.add(ctx.now)}::timestamptz - interval '14 days'
+         WHERE ${scope('readClinical')} AND v.occurred_at >= ${since}
         UNION ALL
-        SELECT 'awaiting_acknowledgment', a.id, a.id, a.client_id, NULL, a.updated_at, a.review_date
-          FROM boundary_agreements a JOIN clients c ON c.practice_id = a.practice_id AND c.id = a.client_id
-         WHERE ${scope('readClinical')} AND a.status IN ('proposed', 'under_review')
-           AND EXISTS (SELECT 1 FROM boundary_agreement_parties bp WHERE bp.practice_id = a.practice_id AND bp.agreement_id = a.id
-                         AND NOT EXISTS (SELECT 1 FROM boundary_acknowledgments k
-                                          WHERE k.practice_id = a.practice_id AND k.agreement_id = a.id
-                                            AND k.version_number = a.current_version
-                                            AND k.family_member_id IS NOT DISTINCT FROM bp.family_member_id))
+        SELECT 'violation', v.id, v.agreement_id, NULL, v.case_id, v.severity, v.occurred_at, NULL
+          FROM boundary_violations v JOIN cases k ON k.practice_id = v.practice_id AND k.id = v.case_id
+         WHERE ${cases('readClinical')} AND v.client_id IS NULL AND v.occurred_at >= ${since}
         UNION ALL
-        SELECT 'review_due', a.id, a.id, a.client_id, NULL, NULL, a.review_date
+        SELECT 'awaiting_acknowledgment', a.id, a.id, a.client_id, NULL, NULL, a.updated_at, a.review_date
           FROM boundary_agreements a JOIN clients c ON c.practice_id = a.practice_id AND c.id = a.client_id
-         WHERE ${scope('readClinical')} AND a.status IN ('active', 'under_review')
-           AND a.review_date <= ${p.add(ctx.today)}::date + ${p.add(ctx.reviewNoticeDays)}::int
-         ORDER BY 1, 6 DESC NULLS LAST, 7`,
-      ctx,
-    );
+         WHERE ${scope('readClinical')} AND a.status IN ('proposed', 'under_review') AND ${unacknowledged}
+        UNION ALL
+        SELECT 'awaiting_acknowledgment', a.id, a.id, NULL, a.case_id, NULL, a.updated_at, a.review_date
+          FROM boundary_agreements a JOIN cases k ON k.practice_id = a.practice_id AND k.id = a.case_id
+         WHERE ${cases('readClinical')} AND a.client_id IS NULL AND a.status IN ('proposed', 'under_review')
+           AND ${unacknowledged}
+        UNION ALL
+        SELECT 'review_due', a.id, a.id, a.client_id, NULL, NULL, NULL, a.review_date
+          FROM boundary_agreements a JOIN clients c ON c.practice_id = a.practice_id AND c.id = a.client_id
+         WHERE ${scope('readClinical')} AND a.status IN ('active', 'under_review') AND a.review_date <= ${reviewBy}
+        UNION ALL
+        SELECT 'review_due', a.id, a.id, NULL, a.case_id, NULL, NULL, a.review_date
+          FROM boundary_agreements a JOIN cases k ON k.practice_id = a.practice_id AND k.id = a.case_id
+         WHERE ${cases('readClinical')} AND a.client_id IS NULL AND a.status IN ('active', 'under_review')
+           AND a.review_date <= ${reviewBy}
+         ORDER BY 1, 7 DESC NULLS LAST, 8`;
+    }, ctx);
   }
 
   /** Emergency grants of the last 30 days, on clients of the subject's care teams, to people outside those teams. */

@@ -69,7 +69,20 @@ export class NotesSectionView {
 
 export class GoalAttentionView {
   @ApiProperty({ format: 'uuid' }) goalId!: string;
-  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The client holding the goal; null for a goal a case holds',
+  })
+  clientId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The case holding the goal (its client is then null)',
+  })
+  caseId!: string | null;
   @ApiProperty({
     enum: ['target_date_passed', 'stalled', 'trust_falling', 'low_reliability'],
     isArray: true,
@@ -80,7 +93,20 @@ export class GoalAttentionView {
 export class DashboardEventView {
   @ApiProperty() kind!: string;
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The client holding the record; null for a record a case holds',
+  })
+  clientId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The case holding the record (its client is then null)',
+  })
+  caseId!: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) goalId?: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) agreementId?:
     string | null;

@@ -31,8 +31,14 @@ export class TeamMemberView {
     description: 'no-shows / (completed + no-shows), last 30 days',
   })
   noShowRate!: number | null;
-  @ApiProperty() goalsNeedingAttention!: number;
-  @ApiProperty({ description: 'Unresolved major boundary violations on their clients' })
+  @ApiProperty({
+    description: 'Active goals needing attention, of their clients and of their cases',
+  })
+  goalsNeedingAttention!: number;
+  @ApiProperty({
+    description:
+      'Unresolved major boundary violations on their clients and on the cases whose care team they are on',
+  })
   openMajorViolations!: number;
 }
 
@@ -49,6 +55,10 @@ export class TeamDashboardView {
 }
 
 /** A supervisor's supervisees, or (for an admin) every clinician of the practice, side by side. */
+/** The cases whose care team member `s` is (a case's own goals and agreements count for its team). */
+const CASE_TEAM = `SELECT t.case_id FROM case_care_team_members t
+                    WHERE t.practice_id = s.practice_id AND t.staff_id = s.id AND t.removed_at IS NULL`;
+
 @Injectable()
 export class TeamDashboardService {
   constructor(
@@ -112,11 +122,20 @@ export class TeamDashboardService {
                 WHERE g.practice_id = s.practice_id AND g.lifecycle_status = 'active'
                   AND g.client_id IN (SELECT m.client_id FROM care_team_members m
                                        WHERE m.practice_id = s.practice_id AND m.staff_id = s.id AND m.removed_at IS NULL)
-                  AND cardinality(a.reasons) > 0) AS "goalsNeedingAttention",
+                  AND cardinality(a.reasons) > 0)
+              + (SELECT count(*)::int FROM trust_goals g
+                   JOIN cases k ON k.practice_id = g.practice_id AND k.id = g.case_id AND k.status <> 'entered_in_error'
+                   ${attention}
+                  WHERE g.practice_id = s.practice_id AND g.client_id IS NULL AND g.lifecycle_status = 'active'
+                    AND g.case_id IN (${CASE_TEAM})
+                    AND cardinality(a.reasons) > 0) AS "goalsNeedingAttention",
               (SELECT count(*)::int FROM boundary_violations v
                 WHERE v.practice_id = s.practice_id AND v.severity = 'major' AND v.resolved_at IS NULL
                   AND v.client_id IN (SELECT m.client_id FROM care_team_members m
                                        WHERE m.practice_id = s.practice_id AND m.staff_id = s.id AND m.removed_at IS NULL))
+              + (SELECT count(*)::int FROM boundary_violations v
+                  WHERE v.practice_id = s.practice_id AND v.severity = 'major' AND v.resolved_at IS NULL
+                    AND v.client_id IS NULL AND v.case_id IN (${CASE_TEAM}))
                 AS "openMajorViolations"
          FROM staff s
         WHERE s.practice_id = ${practice} AND s.active AND ${team}

@@ -31,3 +31,13 @@ export function holderAudit(
 export function holderIds(holder: RecordHolder): Record<string, string> {
   return holder.kind === 'client' ? { clientId: holder.id } : { caseId: holder.id };
 }
+
+/** The `client_id`, `case_id` pair of a record under the holder (exactly one is set). */
+export function holderColumns(holder: RecordHolder): [string | null, string | null] {
+  return holder.kind === 'client' ? [holder.id, null] : [null, holder.id];
+}
+
+/** What an idempotency key's request fingerprint names of the holder. */
+export function holderScope(holder: RecordHolder): { clientId: string } | { caseId: string } {
+  return holder.kind === 'client' ? { clientId: holder.id } : { caseId: holder.id };
+}

@@ -1,6 +1,7 @@
 import { makeClient, openCase } from './demo-case';
 import { CLIENT, goalWithCheckIns, held, member, newClient, schedule } from './demo-story';
 import type { CheckIn, StoryContext } from './demo-story';
+import { seedOkaforCaseRecords } from './demo-story-okafor-case';
 
 /** Maya's and Grace's ratings and the Sunday call kept or missed, one week apart. */
 const WEEKS: [maya: number, grace: number, kept: number, note?: string][] = [
@@ -80,6 +81,11 @@ export async function seedRecoveryStory({ cast, cal }: StoryContext): Promise<vo
   const [mayaPerson, gracePerson, chidiPerson] = okafors.persons as [string, string, string];
   // Grace came as Maya's mother and is now in treatment herself: her own chart, the same person.
   await makeClient(jordan, okafors.id, gracePerson, '1968-04-09');
+  await seedOkaforCaseRecords(jordan, cal, okafors.id, {
+    maya: mayaPerson,
+    grace: gracePerson,
+    chidi: chidiPerson,
+  });
   const family = {
     clientId: maya.id,
     caseId: okafors.id,

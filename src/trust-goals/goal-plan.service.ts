@@ -22,7 +22,12 @@ import {
   MilestoneNotFoundError,
   MilestoneReachedError,
 } from './goal-errors';
-import { clientHolder } from '../parties/record-holder';
+import {
+  holderAudit,
+  holderColumns,
+  holderScope,
+  type RecordHolder,
+} from '../parties/record-holder';
 import { assertGoalParties, assertNotFuture, resolveParty } from './goal-parties';
 import { assertCommitmentTransition, assertGoalState, PLANNABLE, UNDER_WAY } from './goal-status';
 import type { CommitmentStatus } from './goal-vocabulary';
@@ -56,34 +61,29 @@ export class GoalPlanService {
 
   addCommitment(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     dto: AddCommitmentDto,
     key?: string,
   ): Promise<Created<CommitmentView>> {
     return this.txHost.withTransaction(() =>
-      this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
-        const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
+      this.idempotency.run(actor, key, { ...holderScope(holder), goalId, ...dto }, async () => {
+        const goal = await this.goals.lockForWrite(actor, holder, goalId);
         assertGoalState(goal.lifecycle_status, PLANNABLE, 'take new commitments');
-        await resolveParty(
-          this.txHost.tx,
-          actor.practiceId,
-          clientHolder(clientId),
-          dto.owner,
-          'owner',
-        );
+        await resolveParty(this.txHost.tx, actor.practiceId, holder, dto.owner, 'owner');
         const [owner] = assertGoalParties(goal, [{ party: dto.owner, field: 'owner' }]);
         const [row] = await this.txHost.tx.query<{ item: CommitmentJson }[]>(
           `WITH c AS (
-             INSERT INTO goal_commitments (practice_id, client_id, goal_id, owner_family_member_id, description, cadence,
-                                           created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)
+             INSERT INTO goal_commitments (practice_id, client_id, case_id, goal_id, owner_family_member_id,
+                                           owner_person_id, description, cadence, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *)
            SELECT ${commitmentJson('c')} AS item FROM c`,
           [
             actor.practiceId,
-            clientId,
+            ...holderColumns(holder),
             goalId,
-            owner ?? null,
+            holder.kind === 'client' ? (owner ?? null) : null,
+            holder.kind === 'case' ? owner : null,
             dto.description.trim(),
             dto.cadence,
             actor.id,
@@ -94,11 +94,10 @@ export class GoalPlanService {
           action: 'create',
           resourceType: 'goal_commitment',
           resourceId: row!.item.id,
-          clientId,
           changedFields: providedFields(dto),
-          metadata: { goalId },
+          ...holderAudit(holder, { goalId }),
         });
-        return { body: toCommitmentView(row!.item) };
+        return { body: toCommitmentView(row!.item, holder.kind === 'case') };
       }),
     );
   }
@@ -106,13 +105,13 @@ export class GoalPlanService {
   /** Pause (`paused`), resume (`active`) or end (`ended`) a commitment of a goal still open. */
   setCommitmentStatus(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     commitmentId: string,
     to: CommitmentStatus,
   ): Promise<CommitmentView> {
     return this.txHost.withTransaction(async () => {
-      const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
+      const goal = await this.goals.lockForWrite(actor, holder, goalId);
       assertGoalState(goal.lifecycle_status, PLANNABLE, 'change its commitments');
       const [current] = await this.txHost.tx.query<{ status: CommitmentStatus }[]>(
         `SELECT status FROM goal_commitments WHERE practice_id = $1 AND goal_id = $2 AND id = $3 FOR UPDATE`,
@@ -133,33 +132,33 @@ export class GoalPlanService {
         action: 'status_change',
         resourceType: 'goal_commitment',
         resourceId: commitmentId,
-        clientId,
         changedFields: ['status'],
-        metadata: { goalId, from: current.status, to },
+        ...holderAudit(holder, { goalId, from: current.status, to }),
       });
-      return toCommitmentView(row!.item);
+      return toCommitmentView(row!.item, holder.kind === 'case');
     });
   }
 
   addMilestone(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     dto: AddMilestoneDto,
     key?: string,
   ): Promise<Created<MilestoneView>> {
     return this.txHost.withTransaction(() =>
-      this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
-        const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
+      this.idempotency.run(actor, key, { ...holderScope(holder), goalId, ...dto }, async () => {
+        const goal = await this.goals.lockForWrite(actor, holder, goalId);
         assertGoalState(goal.lifecycle_status, PLANNABLE, 'take new milestones');
         const [row] = await this.txHost.tx.query<{ item: MilestoneJson }[]>(
           `WITH m AS (
-             INSERT INTO goal_milestones (practice_id, client_id, goal_id, title, description, target_date, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)
+             INSERT INTO goal_milestones (practice_id, client_id, case_id, goal_id, title, description, target_date,
+                                          created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
            SELECT ${milestoneJson('m')} AS item FROM m`,
           [
             actor.practiceId,
-            clientId,
+            ...holderColumns(holder),
             goalId,
             dto.title.trim(),
             dto.description?.trim() ?? null,
@@ -172,9 +171,8 @@ export class GoalPlanService {
           action: 'create',
           resourceType: 'goal_milestone',
           resourceId: row!.item.id,
-          clientId,
           changedFields: providedFields(dto),
-          metadata: { goalId },
+          ...holderAudit(holder, { goalId }),
         });
         return { body: toMilestoneView(row!.item) };
       }),
@@ -187,13 +185,13 @@ export class GoalPlanService {
    */
   reachMilestone(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     milestoneId: string,
     dto: ReachMilestoneDto,
   ): Promise<MilestoneView> {
     return this.txHost.withTransaction(async () => {
-      const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
+      const goal = await this.goals.lockForWrite(actor, holder, goalId);
       if (dto.reachedAt) assertNotFuture(dto.reachedAt, 'reachedAt');
       const [current] = await this.txHost.tx.query<{ reached_at: Date | null }[]>(
         `SELECT reached_at FROM goal_milestones WHERE practice_id = $1 AND goal_id = $2 AND id = $3 FOR UPDATE`,
@@ -223,9 +221,13 @@ export class GoalPlanService {
         action: 'status_change',
         resourceType: 'goal_milestone',
         resourceId: milestoneId,
-        clientId,
         changedFields: ['reachedAt', ...(dto.celebrationNote ? ['celebrationNote'] : [])],
-        metadata: { goalId, from: 'pending', to: 'reached', event: 'milestone_reached' },
+        ...holderAudit(holder, {
+          goalId,
+          from: 'pending',
+          to: 'reached',
+          event: 'milestone_reached',
+        }),
       });
       return toMilestoneView(row!.item);
     });

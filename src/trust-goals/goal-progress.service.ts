@@ -12,7 +12,13 @@ import { describeConstraint } from '../common/problem/database-errors';
 import { UnprocessableProblem, type FieldError } from '../common/problem/problem';
 import { providedFields } from '../common/validation/transforms';
 import { resolveParties } from '../parties/party';
-import { clientHolder, holderAudit, holderIds, type RecordHolder } from '../parties/record-holder';
+import {
+  holderAudit,
+  holderColumns,
+  holderIds,
+  holderScope,
+  type RecordHolder,
+} from '../parties/record-holder';
 import { AddCheckInDto, AddSetbackDto, CheckInView, SetbackView } from './dto/goal-records.dto';
 import { GOAL_ERRORS } from './goal-errors';
 import { assertGoalParties, assertNotFuture } from './goal-parties';
@@ -41,6 +47,11 @@ describeConstraint('ck_goal_check_in_ratings_party', {
 describeConstraint('fk_goal_setbacks_boundary_violation', {
   problem: GOAL_ERRORS.violationNotOfClient,
   detail: 'The boundary violation is not one logged for this client.',
+  field: 'boundaryViolationId',
+});
+describeConstraint('fk_goal_setbacks_case_boundary_violation', {
+  problem: GOAL_ERRORS.violationNotOfClient,
+  detail: 'The boundary violation is not one logged for this case.',
   field: 'boundaryViolationId',
 });
 describeConstraint('fk_goal_setbacks_commitment', {
@@ -73,9 +84,8 @@ export class GoalProgressService {
     dto: AddCheckInDto,
     key?: string,
   ): Promise<Created<CheckInView>> {
-    const scope = holder.kind === 'client' ? { clientId: holder.id } : { caseId: holder.id };
     return this.txHost.withTransaction(() =>
-      this.idempotency.run(actor, key, { ...scope, goalId, ...dto }, async () => {
+      this.idempotency.run(actor, key, { ...holderScope(holder), goalId, ...dto }, async () => {
         const goal = await this.goals.lockForWrite(actor, holder, goalId);
         assertGoalState(goal.lifecycle_status, UNDER_WAY, 'take a check-in');
         assertNotFuture(dto.occurredAt, 'occurredAt');
@@ -146,26 +156,26 @@ export class GoalProgressService {
   /** Relapse, broken commitment, boundary violation (linked), escalated conflict, discovered lie… */
   addSetback(
     actor: StaffActor,
-    clientId: string,
+    holder: RecordHolder,
     goalId: string,
     dto: AddSetbackDto,
     key?: string,
   ): Promise<Created<SetbackView>> {
     return this.txHost.withTransaction(() =>
-      this.idempotency.run(actor, key, { clientId, goalId, ...dto }, async () => {
-        const goal = await this.goals.lockForWrite(actor, clientHolder(clientId), goalId);
+      this.idempotency.run(actor, key, { ...holderScope(holder), goalId, ...dto }, async () => {
+        const goal = await this.goals.lockForWrite(actor, holder, goalId);
         assertGoalState(goal.lifecycle_status, UNDER_WAY, 'record a setback');
         assertNotFuture(dto.occurredAt, 'occurredAt');
         assertLinks(dto);
         const [row] = await this.txHost.tx.query<{ item: SetbackJson }[]>(
           `WITH s AS (
-             INSERT INTO goal_setbacks (practice_id, client_id, goal_id, kind, severity, occurred_at, description,
+             INSERT INTO goal_setbacks (practice_id, client_id, case_id, goal_id, kind, severity, occurred_at, description,
                                         response_plan, boundary_violation_id, commitment_id, recorded_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *)
            SELECT ${setbackJson('s', 'p.time_zone')} AS item FROM s JOIN practices p ON p.id = s.practice_id`,
           [
             actor.practiceId,
-            clientId,
+            ...holderColumns(holder),
             goalId,
             dto.kind,
             dto.severity,
@@ -184,9 +194,8 @@ export class GoalProgressService {
           action: 'create',
           resourceType: 'goal_setback',
           resourceId: row!.item.id,
-          clientId,
           changedFields: providedFields(dto),
-          metadata: { goalId },
+          ...holderAudit(holder, { goalId }),
         });
         return { body: toSetbackView(row!.item) };
       }),

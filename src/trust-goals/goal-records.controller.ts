@@ -55,7 +55,10 @@ export class GoalRecordsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommitmentView> {
-    return replayed(response, await this.plan.addCommitment(actor, clientId, goalId, body, key));
+    return replayed(
+      response,
+      await this.plan.addCommitment(actor, clientHolder(clientId), goalId, body, key),
+    );
   }
 
   @Post('commitments/:commitmentId/pause')
@@ -68,7 +71,13 @@ export class GoalRecordsController {
     @Param('goalId', UuidParamPipe) goalId: string,
     @Param('commitmentId', UuidParamPipe) commitmentId: string,
   ): Promise<CommitmentView> {
-    return this.plan.setCommitmentStatus(actor, clientId, goalId, commitmentId, 'paused');
+    return this.plan.setCommitmentStatus(
+      actor,
+      clientHolder(clientId),
+      goalId,
+      commitmentId,
+      'paused',
+    );
   }
 
   @Post('commitments/:commitmentId/resume')
@@ -81,7 +90,13 @@ export class GoalRecordsController {
     @Param('goalId', UuidParamPipe) goalId: string,
     @Param('commitmentId', UuidParamPipe) commitmentId: string,
   ): Promise<CommitmentView> {
-    return this.plan.setCommitmentStatus(actor, clientId, goalId, commitmentId, 'active');
+    return this.plan.setCommitmentStatus(
+      actor,
+      clientHolder(clientId),
+      goalId,
+      commitmentId,
+      'active',
+    );
   }
 
   @Post('commitments/:commitmentId/end')
@@ -97,7 +112,13 @@ export class GoalRecordsController {
     @Param('goalId', UuidParamPipe) goalId: string,
     @Param('commitmentId', UuidParamPipe) commitmentId: string,
   ): Promise<CommitmentView> {
-    return this.plan.setCommitmentStatus(actor, clientId, goalId, commitmentId, 'ended');
+    return this.plan.setCommitmentStatus(
+      actor,
+      clientHolder(clientId),
+      goalId,
+      commitmentId,
+      'ended',
+    );
   }
 
   @Post('check-ins')
@@ -140,7 +161,10 @@ export class GoalRecordsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<MilestoneView> {
-    return replayed(response, await this.plan.addMilestone(actor, clientId, goalId, body, key));
+    return replayed(
+      response,
+      await this.plan.addMilestone(actor, clientHolder(clientId), goalId, body, key),
+    );
   }
 
   @Post('milestones/:milestoneId/reach')
@@ -157,7 +181,7 @@ export class GoalRecordsController {
     @Param('milestoneId', UuidParamPipe) milestoneId: string,
     @Body() body: ReachMilestoneDto,
   ): Promise<MilestoneView> {
-    return this.plan.reachMilestone(actor, clientId, goalId, milestoneId, body);
+    return this.plan.reachMilestone(actor, clientHolder(clientId), goalId, milestoneId, body);
   }
 
   @Post('setbacks')
@@ -177,7 +201,10 @@ export class GoalRecordsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SetbackView> {
-    return replayed(response, await this.progress.addSetback(actor, clientId, goalId, body, key));
+    return replayed(
+      response,
+      await this.progress.addSetback(actor, clientHolder(clientId), goalId, body, key),
+    );
   }
 }
 

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ClientAccessService } from '../access/client-access.service';
+import { RecordHolderAccessService } from '../access/record-holder-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { StaffActor } from '../common/actor/actor';
-import { toPartyView } from '../parties/party';
+import { partyViewOf } from '../parties/party';
+import { holderAudit, holderSql, type RecordHolder } from '../parties/record-holder';
 import { GoalTimelineView, TIMELINE_EVENT_TYPES, TimelineEventView } from './dto/goal-timeline.dto';
 import { GoalNotFoundError } from './goal-errors';
 import {
   checkInJson,
   GOAL_COLUMNS,
   goalParties,
+  byPerson,
   milestoneJson,
   setbackJson,
   toCheckInView,
@@ -24,12 +26,16 @@ import {
 export class GoalTimelineService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly access: ClientAccessService,
+    private readonly access: RecordHolderAccessService,
     private readonly audit: AuditService,
   ) {}
 
-  async timeline(actor: StaffActor, clientId: string, goalId: string): Promise<GoalTimelineView> {
-    await this.access.require(actor, clientId, 'readClinical');
+  async timeline(
+    actor: StaffActor,
+    holder: RecordHolder,
+    goalId: string,
+  ): Promise<GoalTimelineView> {
+    await this.access.require(actor, holder, 'readClinical');
     const [goal] = await this.txHost.tx.query<TimelineRow[]>(
       `SELECT ${GOAL_COLUMNS},
               coalesce((SELECT json_agg(${checkInJson('ci', 'p.time_zone')} ORDER BY ci.occurred_at, ci.created_at, ci.id)
@@ -44,23 +50,23 @@ export class GoalTimelineService {
                           FROM goal_milestones m WHERE m.practice_id = g.practice_id AND m.goal_id = g.id),
                        '[]'::json) AS milestones
          FROM trust_goals g JOIN practices p ON p.id = g.practice_id
-        WHERE g.practice_id = $1 AND g.client_id = $2 AND g.id = $3`,
-      [actor.practiceId, clientId, goalId],
+        WHERE g.practice_id = $1 AND ${holderSql(holder, 'g', '$2')} AND g.id = $3`,
+      [actor.practiceId, holder.id, goalId],
     );
     if (!goal) throw new GoalNotFoundError();
     await this.audit.record({
       action: 'read',
       resourceType: 'trust_goal',
       resourceId: goalId,
-      clientId,
-      metadata: { view: 'timeline' },
+      ...holderAudit(holder, { view: 'timeline' }),
     });
     return toTimeline(goal);
   }
 }
 
 function toTimeline(goal: TimelineRow): GoalTimelineView {
-  const checkIns = goal.check_ins.map((checkIn) => toCheckInView(checkIn));
+  const personal = byPerson(goal);
+  const checkIns = goal.check_ins.map((checkIn) => toCheckInView(checkIn, personal));
   const reached = goal.milestones.filter((m) => m.reachedAt !== null && m.reachedOn !== null);
   const events: TimelineEventView[] = [
     ...checkIns.map((checkIn) => ({
@@ -102,10 +108,10 @@ function toTimeline(goal: TimelineRow): GoalTimelineView {
     targetDate: goal.target_date,
     events,
     ratingSeries: goalParties(goal).map((party) => ({
-      ...toPartyView(party),
+      ...partyViewOf(party, personal),
       points: checkIns.flatMap((checkIn) =>
         checkIn.ratings
-          .filter((r) => r.familyMemberId === party)
+          .filter((r) => (personal ? r.personId : r.familyMemberId) === party)
           .map((r) => ({
             checkInId: checkIn.id,
             at: checkIn.occurredAt,

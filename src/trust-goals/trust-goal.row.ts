@@ -1,4 +1,4 @@
-import { partyViewOf, toPartyView, type PartyId } from '../parties/party';
+import { partyViewOf, type PartyId } from '../parties/party';
 import type {
   CheckInView,
   CommitmentView,
@@ -77,8 +77,9 @@ export interface CommitmentJson {
   createdAt: string;
 }
 
+/** `ownerFamilyMemberId` is the owner's stored id: a person's id on a case's goal. */
 export const commitmentJson = (c: string): string => `json_build_object('id', ${c}.id,
-  'goalId', ${c}.goal_id, 'ownerFamilyMemberId', ${c}.owner_family_member_id, 'description', ${c}.description,
+  'goalId', ${c}.goal_id, 'ownerFamilyMemberId', coalesce(${c}.owner_person_id, ${c}.owner_family_member_id), 'description', ${c}.description,
   'cadence', ${c}.cadence, 'status', ${c}.status, 'statusChangedAt', ${c}.status_changed_at,
   'endedAt', ${c}.ended_at, 'createdAt', ${c}.created_at)`;
 
@@ -203,7 +204,7 @@ export function toGoalView(
     startDate: row.start_date,
     targetDate: row.target_date,
     priority: row.priority,
-    commitments: row.commitments.map(toCommitmentView),
+    commitments: row.commitments.map((c) => toCommitmentView(c, byPerson(row))),
     milestones: row.milestones.map(toMilestoneView),
     derived: toFiguresView(row, figures, trendWindow),
     createdBy: row.created_by,
@@ -238,11 +239,12 @@ function toFiguresView(
   };
 }
 
-export function toCommitmentView(json: CommitmentJson): CommitmentView {
+/** `personal`: the commitment is one of a case's goal, whose parties are persons. */
+export function toCommitmentView(json: CommitmentJson, personal = false): CommitmentView {
   return {
     id: json.id,
     goalId: json.goalId,
-    owner: toPartyView(json.ownerFamilyMemberId),
+    owner: partyViewOf(json.ownerFamilyMemberId, personal),
     description: json.description,
     cadence: json.cadence,
     status: json.status,

@@ -167,6 +167,6 @@ export class TrustGoalsController {
     @Param('clientId', UuidParamPipe) clientId: string,
     @Param('goalId', UuidParamPipe) goalId: string,
   ): Promise<GoalTimelineView> {
-    return this.timelines.timeline(actor, clientId, goalId);
+    return this.timelines.timeline(actor, clientHolder(clientId), goalId);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { CaseGoalRecordsController } from './case-goal-records.controller';
 import { CaseTrustGoalsController } from './case-trust-goals.controller';
 import { GoalPlanService } from './goal-plan.service';
 import { GoalProgressService } from './goal-progress.service';
@@ -11,7 +12,12 @@ import { TrustGoalsService } from './trust-goals.service';
 
 @Module({
   imports: [ClientsModule],
-  controllers: [TrustGoalsController, GoalRecordsController, CaseTrustGoalsController],
+  controllers: [
+    TrustGoalsController,
+    GoalRecordsController,
+    CaseTrustGoalsController,
+    CaseGoalRecordsController,
+  ],
   providers: [
     TrustGoalsService,
     TrustGoalsQueryService,

@@ -165,6 +165,36 @@ describe('demo practice', () => {
       ]);
     });
 
+    it('the Okafor family case holds its own agreement among Maya, Grace and Chidi, and a goal with check-ins', async () => {
+      const { data: cases } = await opens('counselor', '/cases');
+      const okafors = cases.find((k: { label: string }) => k.label === 'Okafor family')
+        .id as string;
+      const { data: people } = await opens('counselor', `/cases/${okafors}/members`);
+      const nameOf = new Map<string, string>(
+        people.map((m: { personId: string; firstName: string }) => [m.personId, m.firstName]),
+      );
+      const names = (parties: { personId: string }[]) =>
+        parties.map((p) => nameOf.get(p.personId)).sort();
+      const { data: agreements } = await opens(
+        'counselor',
+        `/cases/${okafors}/boundary-agreements`,
+      );
+      expect(agreements).toHaveLength(1);
+      expect(agreements[0]).toMatchObject({ clientId: null, caseId: okafors, status: 'active' });
+      expect(names(agreements[0].parties)).toEqual(['Chidi', 'Grace', 'Maya']);
+      // Sam, co-therapist on the case, reaches the case's goal and its timeline.
+      const { data: goals } = await opens('trainee', `/cases/${okafors}/trust-goals`);
+      expect(goals).toHaveLength(1);
+      expect(names(goals[0].parties)).toEqual(['Chidi', 'Maya']);
+      const timeline = await opens(
+        'trainee',
+        `/cases/${okafors}/trust-goals/${goals[0].id as string}/timeline`,
+      );
+      expect(timeline.events.filter((e: { type: string }) => e.type === 'check_in')).toHaveLength(
+        4,
+      );
+    });
+
     it('a joint family session’s signed note is one note in both Maya’s and Grace’s charts', async () => {
       const okafor = async (first: string) => {
         const { data } = await opens('counselor', `/clients?search=${first}`);

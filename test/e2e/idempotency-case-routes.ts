@@ -122,4 +122,76 @@ export const CASE_RECORD_ROUTES: Record<
       other: { occurredAt: '2026-11-30T18:00:00Z', ratings: rating(6) },
     };
   },
+  'POST /cases/:caseId/trust-goals/:goalId/commitments': async (f) => {
+    const goal = await caseGoal(f);
+    const body = { owner: goal.parties[0], cadence: 'weekly' };
+    return {
+      path: `${goal.path}/commitments`,
+      auth: f.auth.counselor,
+      body: { ...body, description: 'Call every Sunday' },
+      other: { ...body, description: 'Call every Monday' },
+    };
+  },
+  'POST /cases/:caseId/trust-goals/:goalId/milestones': async (f) => ({
+    path: `${(await caseGoal(f)).path}/milestones`,
+    auth: f.auth.counselor,
+    body: { title: 'Four Sunday calls in a row' },
+    other: { title: 'Five Sunday calls in a row' },
+  }),
+  'POST /cases/:caseId/trust-goals/:goalId/setbacks': async (f) => {
+    const body = {
+      kind: 'relapse',
+      occurredAt: '2026-11-28T22:00:00Z',
+      description: 'Missed the Sunday call.',
+      responsePlan: 'Daily meetings for 30 days.',
+    };
+    return {
+      path: `${(await caseGoal(f)).path}/setbacks`,
+      auth: f.auth.counselor,
+      body: { ...body, severity: 'major' },
+      other: { ...body, severity: 'minor' },
+    };
+  },
+  'POST /cases/:caseId/boundary-agreements/:agreementId/violations': async (f) => {
+    const held = await caseOfTwo(f);
+    const app = f.testApp.app;
+    const created = await http(app)
+      .post(`${held.path}/boundary-agreements`)
+      .set('Authorization', f.auth.counselor)
+      .send({
+        title: 'Evenings',
+        parties: held.parties,
+        items: [{ ...ITEM, setBy: held.parties[0] }],
+      })
+      .expect(201);
+    const url = `${held.path}/boundary-agreements/${created.body.id}`;
+    await http(app)
+      .post(`${url}/status`)
+      .set('Authorization', f.auth.counselor)
+      .send({ status: 'proposed' })
+      .expect(200);
+    for (const party of held.parties) {
+      await http(app)
+        .post(`${url}/acknowledgments`)
+        .set('Authorization', f.auth.counselor)
+        .send({ party, method: 'in_session' })
+        .expect(201);
+    }
+    await http(app)
+      .post(`${url}/status`)
+      .set('Authorization', f.auth.counselor)
+      .send({ status: 'active' })
+      .expect(200);
+    return {
+      path: `${url}/violations`,
+      auth: f.auth.counselor,
+      body: {
+        itemId: created.body.items[0].id,
+        reportedBy: held.parties[1],
+        occurredAt: '2026-11-30T21:30:00Z',
+        severity: 'minor',
+        description: 'Called late after a hard day.',
+      },
+    };
+  },
 };

@@ -726,6 +726,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Violations of a case’s agreement (filter by item), newest first */
+        get: operations["listCaseBoundaryViolations"];
+        put?: never;
+        /** Log a crossed boundary of a case’s agreement against its item (reported by a person of it) */
+        post: operations["reportCaseBoundaryViolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/boundary-agreements/{agreementId}/violations/{violationId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a violation of a case’s agreement resolved
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["resolveCaseBoundaryViolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients": {
         parameters: {
             query?: never;
@@ -1858,6 +1896,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a commitment to a case’s goal, kept by one of its two persons */
+        post: operations["addCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments/{commitmentId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause an active commitment
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["pauseCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments/{commitmentId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused commitment
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["resumeCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/commitments/{commitmentId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a commitment (it stays in the record)
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["endCaseGoalCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a milestone on the way to a case’s goal */
+        post: operations["addCaseGoalMilestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/milestones/{milestoneId}/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a milestone of a case’s goal reached, with a celebration note (once, for good)
+         * @description Does not take `Idempotency-Key`: it acts on a record that exists, whose state decides what a repeat does.
+         */
+        post: operations["reachCaseGoalMilestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/setbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a setback on a case’s goal; it never resets progress */
+        post: operations["recordCaseGoalSetback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{caseId}/trust-goals/{goalId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check-ins, setbacks and reached milestones of a case’s goal in time order, with each person’s rating series */
+        get: operations["getCaseTrustGoalTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake-invitations": {
         parameters: {
             query?: never;
@@ -2587,16 +2773,32 @@ export interface components {
         GoalAttentionView: {
             /** Format: uuid */
             goalId: string;
-            /** Format: uuid */
-            clientId: string;
+            /**
+             * Format: uuid
+             * @description The client holding the goal; null for a goal a case holds
+             */
+            clientId: string | null;
+            /**
+             * Format: uuid
+             * @description The case holding the goal (its client is then null)
+             */
+            caseId: string | null;
             reasons: ("target_date_passed" | "stalled" | "trust_falling" | "low_reliability")[];
         };
         DashboardEventView: {
             kind: string;
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            clientId: string;
+            /**
+             * Format: uuid
+             * @description The client holding the record; null for a record a case holds
+             */
+            clientId: string | null;
+            /**
+             * Format: uuid
+             * @description The case holding the record (its client is then null)
+             */
+            caseId: string | null;
             /** Format: uuid */
             goalId?: string | null;
             /** Format: uuid */
@@ -2662,8 +2864,9 @@ export interface components {
             overdueNotes: number;
             /** @description no-shows / (completed + no-shows), last 30 days */
             noShowRate?: number | null;
+            /** @description Active goals needing attention, of their clients and of their cases */
             goalsNeedingAttention: number;
-            /** @description Unresolved major boundary violations on their clients */
+            /** @description Unresolved major boundary violations on their clients and on the cases whose care team they are on */
             openMajorViolations: number;
         };
         DisabledEndpointView: {
@@ -10564,6 +10767,390 @@ export interface operations {
             };
             /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    listCaseBoundaryViolations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                itemId?: string;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationPage"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    reportCaseBoundaryViolation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportViolationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `agreement-not-in-force`, `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-value`, `invalid-violation`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    resolveCaseBoundaryViolation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                agreementId: string;
+                violationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViolationView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-value`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20659,6 +21246,1148 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `party-not-of-goal`, `session-not-of-case`, `session-not-of-client`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    addCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCommitmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-incomplete`, `party-not-of-case`, `party-not-of-client`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    pauseCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    resumeCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    endCaseGoalCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `invalid-status-transition` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"] | components["schemas"]["StatusTransitionProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    addCaseGoalMilestone: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMilestoneDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `idempotency-key-reused`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    reachCaseGoalMilestone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReachMilestoneDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MilestoneView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way`, `milestone-already-reached` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `constraint-violation`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `unknown-reference` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    recordCaseGoalSetback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation (1-200 letters, digits or `._:-`, kept 24 hours): the same key with the same request replays the first answer (201, same body, `Idempotency-Replayed: true`); with another request it answers 422 `idempotency-key-reused`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSetbackDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answer is the replay of an earlier request with the same key */
+                    "Idempotency-Replayed"?: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetbackView"];
+                };
+            };
+            /** @description Bad Request: `malformed-json`, `request-aborted`, `request-size-invalid`, `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict: `conflict`, `goal-not-under-way` (the problem types are described on `ProblemDetailsSchema`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"] | components["schemas"]["StatusStateProblem"];
+                };
+            };
+            /** @description Precondition Failed: `precondition-failed` (the problem types are described on `ProblemDetailsSchema`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Payload Too Large: `payload-too-large` (the problem types are described on `ProblemDetailsSchema`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported-charset`, `unsupported-encoding`, `unsupported-media-type` (the problem types are described on `ProblemDetailsSchema`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unprocessable Entity: `commitment-not-of-goal`, `constraint-violation`, `idempotency-key-reused`, `in-the-future`, `invalid-goal-dates`, `invalid-value`, `party-not-of-goal`, `session-not-of-client`, `setback-links`, `unknown-reference`, `violation-not-of-client` (the problem types are described on `ProblemDetailsSchema`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Too Many Requests: `rate-limited` (the problem types are described on `ProblemDetailsSchema`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Internal Server Error: `internal-error` (the problem types are described on `ProblemDetailsSchema`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Service Unavailable: `service-unavailable` (the problem types are described on `ProblemDetailsSchema`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    getCaseTrustGoalTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalTimelineView"];
+                };
+            };
+            /** @description Bad Request: `validation-error` (the problem types are described on `ProblemDetailsSchema`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Unauthorized: `unauthenticated` (the problem types are described on `ProblemDetailsSchema`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send an access token or API key */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Forbidden: `insufficient-scope`, `ip-not-allowed` (the problem types are described on `ProblemDetailsSchema`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InsufficientScopeProblem"] | components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not Found: `not-found` (the problem types are described on `ProblemDetailsSchema`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
