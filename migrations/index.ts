@@ -22,6 +22,7 @@ import { CreateFamilyCases1763714100000 } from './1763714100000-create-family-ca
 import { LetCasesHoldAgreementsAndGoals1763714200000 } from './1763714200000-let-cases-hold-agreements-and-goals';
 import { KeepIntegrationRecordsBounded1763714400000 } from './1763714400000-keep-integration-records-bounded';
 import { StoreRecentCommitmentTotals1763714550000 } from './1763714550000-store-recent-commitment-totals';
+import { FollowCasesInChangeLog1763714650000 } from './1763714650000-follow-cases-in-change-log';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -52,4 +53,5 @@ export const migrations = [
   LetCasesHoldAgreementsAndGoals1763714200000,
   KeepIntegrationRecordsBounded1763714400000,
   StoreRecentCommitmentTotals1763714550000,
+  FollowCasesInChangeLog1763714650000,
 ];
