@@ -163,6 +163,8 @@ export class ClientCreationService {
             practiceId: actor.practiceId,
             clientId: client.id,
           });
+          if (caseId)
+            await this.webhooks.emit('case.opened', { practiceId: actor.practiceId, caseId });
           const body: CreatedClientView = toClientView(client);
           if (dto.familyMembers) body.familyMembers = memberRows.map(toFamilyMemberView);
           if (caseId) body.caseId = caseId;
