@@ -113,6 +113,38 @@ describe('webhooks: case events', () => {
     expect(events.every((event) => JSON.stringify(event).includes(caseId))).toBe(true);
   });
 
+  it('reports a client created with their case as client.created and case.opened', async () => {
+    const { admin, counselor, practice } = await createTeam(testApp.dataSource);
+    await subscribe(admin, ['client.created', 'case.opened']);
+    const created = await http()
+      .post('/api/v1/clients')
+      .set('Authorization', bearer(await tokenFor(testApp.app, counselor)))
+      .send({
+        firstName: 'Maya',
+        lastName: LABEL,
+        dateOfBirth: '1988-03-02',
+        case: { type: 'family' },
+      })
+      .expect(201);
+    const { id: clientId, caseId } = created.body as { id: string; caseId: string };
+    const received = await receiver.waitFor(2);
+    const bodies = received.map((hook) => JSON.parse(hook.body) as { type: string; data: object });
+    expect(bodies.map((body) => body.type).sort()).toEqual(['case.opened', 'client.created']);
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'case.opened',
+          data: { practiceId: practice.id, caseId },
+        }),
+        expect.objectContaining({
+          type: 'client.created',
+          data: { practiceId: practice.id, clientId },
+        }),
+      ]),
+    );
+    expect(received.map((hook) => hook.body).join()).not.toContain(LABEL);
+  });
+
   it('emits nothing, and logs no change, for a case opening that rolls back', async () => {
     const { admin, practice } = await createTeam(testApp.dataSource);
     await subscribe(admin, ['case.opened']);
