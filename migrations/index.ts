@@ -23,6 +23,7 @@ import { LetCasesHoldAgreementsAndGoals1763714200000 } from './1763714200000-let
 import { KeepIntegrationRecordsBounded1763714400000 } from './1763714400000-keep-integration-records-bounded';
 import { StoreRecentCommitmentTotals1763714550000 } from './1763714550000-store-recent-commitment-totals';
 import { LetCasesHoldGoalAndAgreementRecords1763714600000 } from './1763714600000-let-cases-hold-goal-and-agreement-records';
+import { FollowCasesInChangeLog1763714650000 } from './1763714650000-follow-cases-in-change-log';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -54,4 +55,5 @@ export const migrations = [
   KeepIntegrationRecordsBounded1763714400000,
   StoreRecentCommitmentTotals1763714550000,
   LetCasesHoldGoalAndAgreementRecords1763714600000,
+  FollowCasesInChangeLog1763714650000,
 ];

@@ -109,9 +109,17 @@ export class CaseAccessService {
 
   /** The cases `require` would allow for `need`, over alias `k`, less those entered in error. */
   listScope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
+    return `k.status <> 'entered_in_error' AND ${this.scope(actor, params, need)}`;
+  }
+
+  /**
+   * {@link listScope} with the cases entered in error: for the change feed, the one list that still
+   * names them, by id only, as tombstones.
+   */
+  scope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
     const clinical = need === 'readClinical' || need === 'writeClinical';
     const practice = params.add(actor.practiceId);
-    const base = `k.practice_id = ${practice} AND k.status <> 'entered_in_error'`;
+    const base = `k.practice_id = ${practice}`;
     switch (actor.role) {
       case 'counselor':
       case 'supervisor': {

@@ -10,6 +10,7 @@ import { rowsOfManager } from '../common/sql/query-rows';
 import { CareTeamService } from '../clients/care-team.service';
 import { toClientView, type ClientView } from '../clients/client.row';
 import { insertClient } from '../clients/client-writes';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { CASE_ERRORS } from './cases-errors';
 import { AddCaseMemberDto, CaseMemberView, PromoteMemberDto } from './dto/case-member.dto';
 
@@ -54,6 +55,7 @@ export class CaseMembersService {
     private readonly clients: ClientAccessService,
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async list(actor: StaffActor, caseId: string): Promise<CaseMemberView[]> {
@@ -91,6 +93,11 @@ export class CaseMembersService {
         resourceType: 'case_member',
         resourceId: personId,
         metadata: { caseId, role: dto.role },
+      });
+      await this.webhooks.emit('case.member_added', {
+        practiceId: actor.practiceId,
+        caseId,
+        personId,
       });
       return this.one(actor.practiceId, caseId, personId);
     });

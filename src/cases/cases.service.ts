@@ -15,6 +15,7 @@ import { UnprocessableProblem } from '../common/problem/problem';
 import { SqlParams } from '../common/sql/sql-params';
 import { providedFields } from '../common/validation/transforms';
 import { CareTeamService } from '../clients/care-team.service';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { CASE_COLUMNS, toCaseView, type CaseRow, type CaseView } from './case.row';
 import { assertCaseTransition } from './case-status';
 import { CASE_ERRORS } from './cases-errors';
@@ -35,6 +36,7 @@ export class CasesService {
     private readonly access: CaseAccessService,
     private readonly careTeam: CareTeamService,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   create(actor: StaffActor, dto: CreateCaseDto): Promise<Versioned<CaseView>> {
@@ -76,6 +78,7 @@ export class CasesService {
         resourceId: row!.id,
         changedFields: providedFields(dto),
       });
+      await this.webhooks.emit('case.opened', caseIds(actor, row!.id));
       return versioned(row!);
     });
   }
@@ -166,6 +169,7 @@ export class CasesService {
         resourceId: caseId,
         changedFields,
       });
+      await this.webhooks.emit('case.updated', caseIds(actor, caseId));
       return versioned(row);
     });
   }
@@ -209,6 +213,7 @@ export class CasesService {
         resourceId: caseId,
         metadata: { from: kase.status, to: dto.status },
       });
+      await this.webhooks.emit('case.status_changed', caseIds(actor, caseId));
       return versioned(row);
     });
   }
@@ -236,6 +241,7 @@ export class CasesService {
         resourceId: caseId,
         metadata: { from: kase.status, to: 'entered_in_error' },
       });
+      await this.webhooks.emit('case.entered_in_error', caseIds(actor, caseId));
       return versioned(row);
     });
   }
@@ -257,6 +263,11 @@ export class CasesService {
     if (!row) throw new PreconditionFailedProblem();
     return row;
   }
+}
+
+/** A case event names the case, never its label (usually the family's surname). */
+function caseIds(actor: StaffActor, caseId: string) {
+  return { practiceId: actor.practiceId, caseId };
 }
 
 function versioned(row: CaseRow): Versioned<CaseView> {

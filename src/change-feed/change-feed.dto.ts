@@ -8,6 +8,7 @@ export const CHANGE_RESOURCE_TYPES = [
   'family_member',
   'therapy_session',
   'session_note',
+  'case',
 ] as const;
 export type ChangeResourceType = (typeof CHANGE_RESOURCE_TYPES)[number];
 
@@ -16,7 +17,7 @@ export class ChangeFeedQueryDto extends PageQueryDto {
     enum: CHANGE_RESOURCE_TYPES,
     isArray: true,
     description:
-      'Repeated (`types=client&types=session`) or comma-separated (`types=client,session`); all four when left out',
+      'Repeated (`types=client&types=session`) or comma-separated (`types=client,session`); all when left out. `case` is for staff callers: an API key sees no cases (it cannot read them), so asking for `case` alone with a key answers an empty page.',
   })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
@@ -31,11 +32,25 @@ export class ChangeView {
   @ApiProperty({ enum: CHANGE_RESOURCE_TYPES }) resourceType!: ChangeResourceType;
   @ApiProperty({ format: 'uuid', description: 'Read the record itself at its usual address' })
   id!: string;
-  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The client the record belongs to; null for a case (a case may hold several)',
+  })
+  clientId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'For a `case` entry, the case (same as `id`); null otherwise. A change of its members is a change of the case.',
+  })
+  caseId!: string | null;
   @ApiProperty({
     enum: ['upserted', 'deleted'],
     description:
-      '`deleted` is a tombstone: the record (or its client) was marked entered-in-error; drop it.',
+      '`deleted` is a tombstone: the record (or its client, or the case) was marked entered-in-error; drop it.',
   })
   change!: 'upserted' | 'deleted';
   @ApiProperty({ format: 'date-time' }) changedAt!: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CaseAccessService } from '../access/case-access.service';
 import { ClientAccessService } from '../access/client-access.service';
 import { AuditService } from '../audit/audit.service';
 import type { ApiScope, Caller } from '../common/actor/actor';
@@ -21,7 +22,8 @@ interface ChangeRow {
   tx_id: string;
   resource_type: ChangeResourceType;
   resource_id: string;
-  client_id: string;
+  client_id: string | null;
+  case_id: string | null;
   deleted: boolean;
   changed_at: Date;
 }
@@ -30,8 +32,8 @@ interface ChangeRow {
 const ORIGIN = ['0', '0'];
 
 /**
- * The change feed: what changed among the clients, family members, sessions and notes the caller
- * reaches, in commit-safe order.
+ * The change feed: what changed among the clients, family members, sessions, notes and cases the
+ * caller reaches, in commit-safe order.
  *
  * Entries come from the `change_log` triggers, each with its writing transaction's id. A page only
  * holds entries whose transaction id is below the snapshot horizon (the oldest transaction still
@@ -40,11 +42,17 @@ const ORIGIN = ['0', '0'];
  * cursor never passes an entry that could still appear: no change is missed between pages, however
  * writes interleave. The price is latency: an open transaction holds the feed back until it ends.
  */
-const SCOPE_OF_TYPE: Record<(typeof CHANGE_RESOURCE_TYPES)[number], ApiScope> = {
+/**
+ * The scope an API key needs to see each type, as it needs it to read the records; `null` for cases,
+ * whose routes no API key may call (an API key asking for them gets an empty page, like a key asking
+ * for notes without `notes:read`).
+ */
+const SCOPE_OF_TYPE: Record<ChangeResourceType, ApiScope | null> = {
   client: 'clients:read',
   family_member: 'clients:read',
   therapy_session: 'sessions:read',
   session_note: 'notes:read',
+  case: null,
 };
 
 @Injectable()
@@ -52,6 +60,7 @@ export class ChangeFeedService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
+    private readonly caseAccess: CaseAccessService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
@@ -60,7 +69,10 @@ export class ChangeFeedService {
     const params = new SqlParams();
     // An API key sees only the kinds of record its scopes let it read elsewhere.
     const types = (query.types?.length ? query.types : [...CHANGE_RESOURCE_TYPES]).filter(
-      (type) => actor.kind === 'staff' || actor.scopes.includes(SCOPE_OF_TYPE[type]),
+      (type) => {
+        const scope = SCOPE_OF_TYPE[type];
+        return actor.kind === 'staff' || (scope !== null && actor.scopes.includes(scope));
+      },
     );
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const [txId, entryId] = query.cursor ? decodeCursor(query.cursor, 2) : ORIGIN;
@@ -73,16 +85,20 @@ export class ChangeFeedService {
     // so a copy can drop them; `scope` is the list rule without that exclusion.
     const demographics = this.access.scope(actor, params, 'read');
     const clinical = this.access.scope(actor, params, 'readClinical');
+    // Who may read the case itself (GET /cases/:id) sees its changes.
+    const cases = actor.kind === 'staff' ? this.caseAccess.scope(actor, params, 'read') : 'false';
     const rows = await this.txHost.tx.query<ChangeRow[]>(
       `SELECT l.id::text AS id, l.tx_id::text AS tx_id, l.resource_type, l.resource_id, l.client_id,
-              c.status = 'entered_in_error' AS deleted, l.changed_at
+              l.case_id, coalesce(c.status, k.status) = 'entered_in_error' AS deleted, l.changed_at
          FROM change_log l
-         JOIN clients c ON c.practice_id = l.practice_id AND c.id = l.client_id
+         LEFT JOIN clients c ON c.practice_id = l.practice_id AND c.id = l.client_id
+         LEFT JOIN cases k ON k.practice_id = l.practice_id AND k.id = l.case_id
         WHERE l.practice_id = ${params.add(actor.practiceId)}
           AND l.resource_type = ANY (${params.add(types)}::text[])
           AND l.tx_id < pg_snapshot_xmin(pg_current_snapshot())
           AND (l.tx_id, l.id) > (${params.add(String(txId))}::xid8, ${params.add(String(entryId))}::bigint)
-          AND CASE WHEN l.resource_type IN ('client', 'family_member') THEN ${demographics}
+          AND CASE WHEN l.resource_type = 'case' THEN ${cases}
+                   WHEN l.resource_type IN ('client', 'family_member') THEN ${demographics}
                    ELSE ${clinical} END
         ORDER BY l.tx_id, l.id
         LIMIT ${params.add(limit + 1)}`,
@@ -96,13 +112,22 @@ export class ChangeFeedService {
     const last = page[page.length - 1];
     await this.audit.recordListed(
       'change_feed',
-      page.map((row) => row.client_id),
+      page.flatMap((row) => (row.client_id ? [row.client_id] : [])),
+    );
+    await this.audit.recordMany(
+      [...new Set(page.flatMap((row) => (row.case_id ? [row.case_id] : [])))].map((caseId) => ({
+        action: 'list' as const,
+        resourceType: 'case',
+        resourceId: caseId,
+        metadata: { via: 'change_feed' },
+      })),
     );
     return {
       data: page.map((row) => ({
         resourceType: row.resource_type,
         id: row.resource_id,
         clientId: row.client_id,
+        caseId: row.case_id,
         change: row.deleted ? ('deleted' as const) : ('upserted' as const),
         changedAt: row.changed_at.toISOString(),
       })),

@@ -159,10 +159,13 @@ export class ClientCreationService {
             });
           }
           await this.audit.recordMany(events);
-          await this.webhooks.emit('client.created', {
-            practiceId: actor.practiceId,
-            clientId: client.id,
-          });
+          // One statement for both events: this path's statement count is measured.
+          await this.webhooks.emitAll([
+            { type: 'client.created', ids: { practiceId: actor.practiceId, clientId: client.id } },
+            ...(caseId
+              ? [{ type: 'case.opened' as const, ids: { practiceId: actor.practiceId, caseId } }]
+              : []),
+          ]);
           const body: CreatedClientView = toClientView(client);
           if (dto.familyMembers) body.familyMembers = memberRows.map(toFamilyMemberView);
           if (caseId) body.caseId = caseId;

@@ -42,4 +42,39 @@ export class WebhookOutbox {
       [first.practiceId, type, JSON.stringify(payloads)],
     );
   }
+
+  /**
+   * Events of several types, all of one practice, in one statement: for a use case on a measured
+   * path that reports more than one thing (a client created with their case).
+   */
+  async emitAll(
+    events: readonly { type: WebhookEventType; ids: WebhookEventIds }[],
+  ): Promise<void> {
+    const [first] = events;
+    if (!first) return;
+    const timestamp = new Date().toISOString();
+    const input = events.map(({ type, ids }) => ({
+      type,
+      payload: { type, timestamp, data: ids },
+    }));
+    await queryPrepared(
+      this.txHost.tx,
+      `WITH input AS (
+         SELECT e.ord, e.item ->> 'type' AS type, e.item -> 'payload' AS payload
+           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e (item, ord)
+       ), subscribed AS (
+         SELECT e.practice_id, e.id, e.event_types FROM webhook_endpoints e
+          WHERE e.practice_id = $1 AND e.enabled AND e.event_types && ARRAY(SELECT type FROM input)
+       ), event AS (
+         INSERT INTO webhook_events (practice_id, type, payload)
+         SELECT $1, i.type, i.payload FROM input i
+          WHERE EXISTS (SELECT 1 FROM subscribed s WHERE i.type = ANY (s.event_types))
+          ORDER BY i.ord
+         RETURNING practice_id, id, type
+       )
+       INSERT INTO webhook_deliveries (practice_id, event_id, endpoint_id)
+       SELECT s.practice_id, event.id, s.id FROM subscribed s JOIN event ON event.type = ANY (s.event_types)`,
+      [first.ids.practiceId, JSON.stringify(input)],
+    );
+  }
 }

@@ -2288,8 +2288,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What changed among the clients, family members, sessions and notes you reach
-         * @description Start without a cursor, then always send the last `nextCursor`. Entries are ids (read the record at its usual address); a record changed several times may appear several times. Ordered by commit, so paging while others write never misses a change. Each page is audited like a list. An API key needs `clients:read`; it sees sessions only with `sessions:read` and notes only with `notes:read`. Entries are kept `CHANGE_FEED_RETENTION_DAYS` (90 by default): a cursor behind what was purged answers 410 `change-feed-cursor-expired`, and the integrator resyncs (reads the lists, then follows the feed from a fresh start) rather than silently missing changes.
+         * What changed among the clients, family members, sessions, notes and cases you reach
+         * @description Start without a cursor, then always send the last `nextCursor`. Entries are ids (read the record at its usual address); a record changed several times may appear several times. Ordered by commit, so paging while others write never misses a change. Each page is audited like a list. An API key needs `clients:read`; it sees sessions only with `sessions:read` and notes only with `notes:read`, and never cases (no API key may read them). A staff member sees the changes of a case (opening, edits, status, members) when they may read the case. Entries are kept `CHANGE_FEED_RETENTION_DAYS` (90 by default): a cursor behind what was purged answers 410 `change-feed-cursor-expired`, and the integrator resyncs (reads the lists, then follows the feed from a fresh start) rather than silently missing changes.
          */
         get: operations["listChanges"];
         put?: never;
@@ -4781,7 +4781,7 @@ export interface components {
              * @example https://practice-software.example/hooks/family-therapy
              */
             url: string;
-            eventTypes: ("client.created" | "client.updated" | "client.status_changed" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
+            eventTypes: ("client.created" | "client.updated" | "client.status_changed" | "case.opened" | "case.updated" | "case.status_changed" | "case.entered_in_error" | "case.member_added" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
             /** @description Never put client details here */
             description?: string;
         };
@@ -4790,7 +4790,7 @@ export interface components {
             id: string;
             url: string;
             description?: string | null;
-            eventTypes: ("client.created" | "client.updated" | "client.status_changed" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
+            eventTypes: ("client.created" | "client.updated" | "client.status_changed" | "case.opened" | "case.updated" | "case.status_changed" | "case.entered_in_error" | "case.member_added" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
             enabled: boolean;
             /** Format: date-time */
             disabledAt?: string | null;
@@ -4816,7 +4816,7 @@ export interface components {
             id: string;
             url: string;
             description?: string | null;
-            eventTypes: ("client.created" | "client.updated" | "client.status_changed" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
+            eventTypes: ("client.created" | "client.updated" | "client.status_changed" | "case.opened" | "case.updated" | "case.status_changed" | "case.entered_in_error" | "case.member_added" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
             enabled: boolean;
             /** Format: date-time */
             disabledAt?: string | null;
@@ -4838,7 +4838,7 @@ export interface components {
         };
         UpdateWebhookEndpointDto: {
             url?: string;
-            eventTypes?: ("client.created" | "client.updated" | "client.status_changed" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
+            eventTypes?: ("client.created" | "client.updated" | "client.status_changed" | "case.opened" | "case.updated" | "case.status_changed" | "case.entered_in_error" | "case.member_added" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted")[];
             description?: string;
             /** @description false disables the endpoint; true re-enables one (also one disabled after repeated failures) and resets its failure count. */
             enabled?: boolean;
@@ -4852,7 +4852,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "client.created" | "client.updated" | "client.status_changed" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted";
+            eventType: "client.created" | "client.updated" | "client.status_changed" | "case.opened" | "case.updated" | "case.status_changed" | "case.entered_in_error" | "case.member_added" | "session.scheduled" | "session.rescheduled" | "session.cancelled" | "session.completed" | "note.signed" | "note.cosigned" | "goal.status_changed" | "checkin.recorded" | "intake.submitted" | "intake.accepted";
             /** @enum {string} */
             status: "pending" | "delivering" | "succeeded" | "failed";
             attempts: number;
@@ -4875,16 +4875,24 @@ export interface components {
         };
         ChangeView: {
             /** @enum {string} */
-            resourceType: "client" | "family_member" | "therapy_session" | "session_note";
+            resourceType: "client" | "family_member" | "therapy_session" | "session_note" | "case";
             /**
              * Format: uuid
              * @description Read the record itself at its usual address
              */
             id: string;
-            /** Format: uuid */
-            clientId: string;
             /**
-             * @description `deleted` is a tombstone: the record (or its client) was marked entered-in-error; drop it.
+             * Format: uuid
+             * @description The client the record belongs to; null for a case (a case may hold several)
+             */
+            clientId: string | null;
+            /**
+             * Format: uuid
+             * @description For a `case` entry, the case (same as `id`); null otherwise. A change of its members is a change of the case.
+             */
+            caseId: string | null;
+            /**
+             * @description `deleted` is a tombstone: the record (or its client, or the case) was marked entered-in-error; drop it.
              * @enum {string}
              */
             change: "upserted" | "deleted";
@@ -24555,8 +24563,8 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description Repeated (`types=client&types=session`) or comma-separated (`types=client,session`); all four when left out */
-                types?: ("client" | "family_member" | "therapy_session" | "session_note")[];
+                /** @description Repeated (`types=client&types=session`) or comma-separated (`types=client,session`); all when left out. `case` is for staff callers: an API key sees no cases (it cannot read them), so asking for `case` alone with a key answers an empty page. */
+                types?: ("client" | "family_member" | "therapy_session" | "session_note" | "case")[];
             };
             header?: never;
             path?: never;
