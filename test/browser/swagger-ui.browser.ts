@@ -47,6 +47,11 @@ describe('Swagger UI in a browser', () => {
     await page.waitForSelector('.opblock', { timeout: 15_000 });
     expect(failedLoads).toEqual([]);
 
+    // With this many operations Swagger UI renders only those near the viewport (its operations
+    // list is virtualized); scrolling through the page must bring every one of them into view.
+    const documented = await documentedOperations(baseUrl);
+    expect(await operationsSeenWhileScrolling(page)).toEqual(documented);
+
     const login = await tryItOut(page, 'post', '/api/v1/auth/login');
     const body = await login.$('textarea.body-param__text');
     await body!.evaluate((element) => (element as unknown as { select(): void }).select());
@@ -66,13 +71,66 @@ describe('Swagger UI in a browser', () => {
   });
 });
 
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/** Every operation of the served document, as `METHOD path`, sorted. */
+async function documentedOperations(baseUrl: string): Promise<string[]> {
+  const response = await fetch(`${baseUrl.replace(HOST, '127.0.0.1')}/docs-json`);
+  const document = (await response.json()) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(document.paths)
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => HTTP_METHODS.has(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    )
+    .sort();
+}
+
+/** Scrolls from the top of the page to its end, collecting every operation rendered on the way. */
+async function operationsSeenWhileScrolling(page: Page): Promise<string[]> {
+  const seen = new Set<string>();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (;;) {
+    const { operations, atEnd } = await page.evaluate(async () => {
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const rendered = [...document.querySelectorAll('.opblock')].map((block) => {
+        const method = block.querySelector('.opblock-summary-method')?.textContent ?? '';
+        const path = block.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? '';
+        return `${method.toUpperCase()} ${path}`;
+      });
+      const end = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
+      window.scrollBy(0, window.innerHeight / 2);
+      return { operations: rendered, atEnd: end };
+    });
+    operations.forEach((operation) => seen.add(operation));
+    if (atEnd) return [...seen].sort();
+  }
+}
+
+/** Scrolls down from the top until `selector` is rendered, as a reader looking for it would. */
+async function scrollTo(page: Page, selector: string): Promise<ElementHandle> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (;;) {
+    const found = await page.$(selector);
+    if (found) return found;
+    const atEnd = await page.evaluate(async () => {
+      const end = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
+      window.scrollBy(0, window.innerHeight / 2);
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return end;
+    });
+    if (atEnd) throw new Error(`${selector} is not on the page`);
+  }
+}
+
 /** Opens an operation and presses "Try it out"; returns the operation's block. */
 async function tryItOut(page: Page, method: string, path: string): Promise<ElementHandle> {
-  const summary = await page.waitForSelector(
+  const summary = await scrollTo(
+    page,
     `.opblock-${method} .opblock-summary-path[data-path="${path}"]`,
   );
-  await summary!.click();
-  const block = await summary!.evaluateHandle((element) => element.closest('.opblock'));
+  await summary.click();
+  const block = await summary.evaluateHandle((element) => element.closest('.opblock'));
   const operation = block.asElement() as ElementHandle;
   const button = await operation.waitForSelector('.try-out__btn');
   await button!.click();
