@@ -2,6 +2,7 @@ import { ProxyProviderManager } from 'nestjs-cls/dist/src/lib/proxy-provider/pro
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../src/auth/api-key.strategy';
 import { JwtAccessStrategy } from '../../src/auth/jwt-access.strategy';
+import { IdempotencyInterceptor } from '../../src/common/idempotency/idempotency.interceptor';
 import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
@@ -121,6 +122,33 @@ describe('the request pipeline on a read', () => {
     } finally {
       apiKeys.mockRestore();
       jwts.mockRestore();
+    }
+  });
+
+  it('runs no interceptor on a read; the idempotency interceptor wraps POSTs only', async () => {
+    const db = testApp.dataSource;
+    const team = await createTeam(db);
+    const client = await createClient(db, {
+      practiceId: team.practice.id,
+      primaryCounselorId: team.counselor.id,
+    });
+    const auth = bearer(await tokenFor(testApp.app, team.counselor));
+    const intercept = jest.spyOn(testApp.app.get(IdempotencyInterceptor), 'intercept');
+    try {
+      await request(testApp.app.getHttpServer())
+        .get(`/api/v1/clients/${client.id}`)
+        .set('Authorization', auth)
+        .expect(200);
+      // Nest builds no Observable pipeline for a handler without interceptors.
+      expect(intercept).not.toHaveBeenCalled();
+      await request(testApp.app.getHttpServer())
+        .post(`/api/v1/clients/${client.id}/family-members`)
+        .set('Authorization', auth)
+        .send({ firstName: 'Ada', lastName: 'Lowe', relationship: 'sibling' })
+        .expect(201);
+      expect(intercept).toHaveBeenCalledTimes(1);
+    } finally {
+      intercept.mockRestore();
     }
   });
 });

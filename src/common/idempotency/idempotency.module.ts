@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
+import { IdempotentPostRoutes } from './idempotent-post-routes';
 
 /** `Idempotency-Key` on every creating POST (the interceptor), and the service it runs on. */
 @Global()
 @Module({
-  providers: [IdempotencyService, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [IdempotencyService, IdempotencyInterceptor, IdempotentPostRoutes],
   exports: [IdempotencyService],
 })
 export class IdempotencyModule {}
