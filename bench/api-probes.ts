@@ -1,5 +1,5 @@
 import type { Fixture } from './fixture';
-import { DEEP_PAGE, searchers, searchPath, type SearchPages } from './workloads';
+import { DEEP_PAGE, SEARCH_PAGE_SIZE, searchers, searchPath, type SearchPages } from './workloads';
 
 interface OpenApi {
   paths: Record<
@@ -36,7 +36,8 @@ export async function oneCallCreatePath(port: number): Promise<string | undefine
 
 /**
  * Walks each searcher's result pages once, to hand the page-50 workloads a cursor. A caseload too
- * small for 50 pages gives its last page instead, which the workload's name then shows.
+ * small for 50 pages gives its deepest full page instead, which the workload's name then shows: a
+ * short last page shows (and audits) fewer clients, so it is not the same work as page 1.
  */
 export async function findSearchPages(port: number, fixture: Fixture): Promise<SearchPages> {
   const pages = {} as SearchPages;
@@ -45,18 +46,23 @@ export async function findSearchPages(port: number, fixture: Fixture): Promise<S
     { token: string },
   ][]) {
     let cursor: string | undefined;
-    let page = 1;
-    for (; page < DEEP_PAGE; page += 1) {
+    let deepest: SearchPages[keyof SearchPages] = { cursor: undefined, page: 1 };
+    for (let page = 1; page <= DEEP_PAGE; page += 1) {
       const response = await fetch(`http://127.0.0.1:${port}${searchPath(cursor)}`, {
         headers: { authorization: `Bearer ${person.token}` },
       });
       if (!response.ok)
         throw new Error(`search as ${role} answered ${response.status}: ${await response.text()}`);
-      const next = ((await response.json()) as { nextCursor: string | null }).nextCursor;
-      if (!next) break;
-      cursor = next;
+      const { data, nextCursor } = (await response.json()) as {
+        data: unknown[];
+        nextCursor: string | null;
+      };
+      if (data.length < SEARCH_PAGE_SIZE) break;
+      deepest = { cursor, page };
+      if (!nextCursor) break;
+      cursor = nextCursor;
     }
-    pages[role] = { cursor, page };
+    pages[role] = deepest;
   }
   return pages;
 }

@@ -140,14 +140,17 @@ function createWithFamily(fixture: Fixture, oneCallPath: string | undefined): Wo
 /** The deepest page the search workloads read, where the caller's list reaches that far. */
 export const DEEP_PAGE = 50;
 
-/** The searches' page-50 cursors, walked once before measuring (see `searchCursors`). */
+/** The searches' page-50 cursors, walked once before measuring (see `findSearchPages`). */
 export type SearchPages = Record<
   'admin' | 'supervisor' | 'counselor',
   { cursor?: string; page: number }
 >;
 
+/** Clients per search page. */
+export const SEARCH_PAGE_SIZE = 20;
+
 export function searchPath(cursor?: string): string {
-  const query = new URLSearchParams({ search: SEARCH_TERM, limit: '20' });
+  const query = new URLSearchParams({ search: SEARCH_TERM, limit: String(SEARCH_PAGE_SIZE) });
   if (cursor) query.set('cursor', cursor);
   return `/api/v1/clients?${query.toString()}`;
 }
@@ -170,12 +173,12 @@ export function workloads(
   const supervisors = withCaseload(fixture.supervisors);
   const who = searchers(fixture);
   const search = (role: keyof SearchPages, deep: boolean): Workload => ({
-    // A caseload too short for page 50 reads its last page, and the name says so.
+    // A caseload too short for page 50 reads its deepest full page, and the name says so.
     name: !deep
       ? `search "${SEARCH_TERM}" p1 (${role})`
       : pages[role].page === DEEP_PAGE
         ? `search "${SEARCH_TERM}" p${DEEP_PAGE} (${role})`
-        : `search "${SEARCH_TERM}" p${DEEP_PAGE}: last is p${pages[role].page} (${role})`,
+        : `search "${SEARCH_TERM}" p${DEEP_PAGE}: deepest full is p${pages[role].page} (${role})`,
     server: 'api',
     steps: one(() => ({
       method: 'GET',
