@@ -1,5 +1,5 @@
 import { withEtag } from '../common/http/etag';
-import { ApiEtagHeader } from '../common/http/response-headers.decorators';
+import { ApiEtagHeader, ApiIfMatch } from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -16,7 +16,6 @@ import {
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -105,9 +104,8 @@ export class BoundaryAgreementsController {
     summary:
       'Change title or review date; new items make a new version (acknowledgments start over)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: AgreementView })
-  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -129,9 +127,8 @@ export class BoundaryAgreementsController {
     summary:
       'draft → proposed → active → under_review → active | retired (active needs every acknowledgment)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: AgreementView })
-  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

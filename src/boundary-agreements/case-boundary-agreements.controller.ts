@@ -14,7 +14,6 @@ import {
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -23,7 +22,11 @@ import type { Response } from 'express';
 import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import { withEtag } from '../common/http/etag';
-import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
+import {
+  ApiEtagHeader,
+  ApiLocationHeader,
+  ApiIfMatch,
+} from '../common/http/response-headers.decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { caseHolder } from '../parties/record-holder';
 import { AgreementLifecycleService } from './agreement-lifecycle.service';
@@ -112,9 +115,8 @@ export class CaseBoundaryAgreementsController {
     summary:
       'Change title or review date of a case’s agreement; new items make a new version (acknowledgments start over)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: AgreementView })
-  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('caseId', UuidParamPipe) caseId: string,
@@ -135,9 +137,8 @@ export class CaseBoundaryAgreementsController {
     operationId: 'changeCaseBoundaryAgreementStatus',
     summary: 'Move a case’s agreement through its statuses (active needs every acknowledgment)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: AgreementView })
-  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('caseId', UuidParamPipe) caseId: string,

@@ -1,5 +1,5 @@
 import { withEtag } from '../common/http/etag';
-import { ApiEtagHeader } from '../common/http/response-headers.decorators';
+import { ApiEtagHeader, ApiIfMatch } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -80,9 +80,8 @@ export class FamilyMembersController {
     operationId: 'updateFamilyMember',
     summary: 'Update: participation, consent, emergency contact, deceased, no contact…',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: FamilyMemberView })
-  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

@@ -1,10 +1,9 @@
 import { withEtag } from '../common/http/etag';
-import { ApiEtagHeader } from '../common/http/response-headers.decorators';
+import { ApiEtagHeader, ApiIfMatch } from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -69,9 +68,8 @@ export class SessionNotesController {
     operationId: 'updateSessionNote',
     summary: 'Save the draft (author only, until signed)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: SessionNoteView })
-  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('sessionId', UuidParamPipe) sessionId: string,

@@ -1,11 +1,14 @@
 import { withEtag } from '../common/http/etag';
-import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
+import {
+  ApiEtagHeader,
+  ApiLocationHeader,
+  ApiIfMatch,
+} from '../common/http/response-headers.decorators';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -109,9 +112,8 @@ export class TherapySessionsController {
   @Scope('sessions:write')
   @HttpCode(200)
   @ApiOperation({ operationId: 'rescheduleTherapySession', summary: 'Move a scheduled session' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: TherapySessionView })
-  @ApiEtagHeader()
   async reschedule(
     @CurrentCaller() actor: Caller,
     @Param('sessionId', UuidParamPipe) id: string,

@@ -23,7 +23,11 @@ import type { Response } from 'express';
 import type { StaffActor } from '../common/actor/actor';
 import { CurrentActor } from '../common/actor/decorators';
 import { withEtag } from '../common/http/etag';
-import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
+import {
+  ApiEtagHeader,
+  ApiLocationHeader,
+  ApiIfMatch,
+} from '../common/http/response-headers.decorators';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { IdempotencyInService } from '../common/idempotency/idempotency.decorators';
 import { caseHolder } from '../parties/record-holder';
@@ -115,9 +119,8 @@ export class CaseTrustGoalsController {
     operationId: 'updateCaseTrustGoal',
     summary: 'Edit a case’s goal being planned or under way (the parties never change)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: TrustGoalView })
-  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('caseId', UuidParamPipe) caseId: string,
@@ -138,10 +141,9 @@ export class CaseTrustGoalsController {
     operationId: 'changeCaseTrustGoalStatus',
     summary: 'Change the lifecycle and/or achievement status of a case’s goal',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: TrustGoalView })
   @ApiConflictResponse({ description: 'A transition the rules do not allow' })
-  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('caseId', UuidParamPipe) caseId: string,

@@ -1,5 +1,9 @@
 import { withEtag } from '../common/http/etag';
-import { ApiEtagHeader, ApiLocationHeader } from '../common/http/response-headers.decorators';
+import {
+  ApiEtagHeader,
+  ApiLocationHeader,
+  ApiIfMatch,
+} from '../common/http/response-headers.decorators';
 import {
   Body,
   Controller,
@@ -113,9 +117,8 @@ export class TrustGoalsController {
     operationId: 'updateTrustGoal',
     summary: 'Edit a goal being planned or under way (the parties never change)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: TrustGoalView })
-  @ApiEtagHeader()
   async update(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,
@@ -137,10 +140,9 @@ export class TrustGoalsController {
     summary:
       'Change the lifecycle status and/or set the achievement status (409 names the current, requested and allowed statuses)',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiIfMatch()
   @ApiOkResponse({ type: TrustGoalView })
   @ApiConflictResponse({ description: 'A transition the rules do not allow' })
-  @ApiEtagHeader()
   async changeStatus(
     @CurrentActor() actor: StaffActor,
     @Param('clientId', UuidParamPipe) clientId: string,

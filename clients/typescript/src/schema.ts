@@ -8701,6 +8701,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -8853,6 +8854,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -10174,6 +10176,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -10326,6 +10329,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -14941,6 +14945,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -16473,6 +16478,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -17726,6 +17732,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -18889,6 +18896,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -19041,6 +19049,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -20845,6 +20854,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
@@ -20997,6 +21007,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description ETag from a previous read; 412 if the record changed */
                 "If-Match"?: string;
             };
             path: {
