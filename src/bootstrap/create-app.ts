@@ -12,6 +12,7 @@ import { AppValidationPipe } from '../common/validation/validation.pipe';
 import { AppMetrics } from '../metrics/app-metrics';
 import { httpMetricsMiddleware } from '../metrics/http-metrics';
 import { setupOpenApi } from './openapi';
+import { dropPassThroughEnhancers } from './pass-through-enhancers';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -32,6 +33,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
     abortOnError: false,
   });
   const { config, logger } = options;
+  dropPassThroughEnhancers(app);
 
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');

@@ -1,6 +1,8 @@
+import { ApplicationConfig } from '@nestjs/core';
 import { ProxyProviderManager } from 'nestjs-cls/dist/src/lib/proxy-provider/proxy-provider-manager';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../src/auth/api-key.strategy';
+import { AuthGuard } from '../../src/auth/auth.guard';
 import { JwtAccessStrategy } from '../../src/auth/jwt-access.strategy';
 import { IdempotencyInterceptor } from '../../src/common/idempotency/idempotency.interceptor';
 import { createClient } from '../factories/client.factory';
@@ -123,6 +125,15 @@ describe('the request pipeline on a read', () => {
       apiKeys.mockRestore();
       jwts.mockRestore();
     }
+  });
+
+  it('has no global interceptor and one global guard, the authentication guard', () => {
+    // nestjs-cls's pass-through guard and interceptor are dropped (see dropPassThroughEnhancers).
+    const config = testApp.app.get(ApplicationConfig);
+    expect(config.getGlobalInterceptors()).toEqual([]);
+    const guards = config.getGlobalGuards();
+    expect(guards).toHaveLength(1);
+    expect(guards[0]).toBeInstanceOf(AuthGuard);
   });
 
   it('runs no interceptor on a read; the idempotency interceptor wraps POSTs only', async () => {
