@@ -24,6 +24,7 @@ import { KeepIntegrationRecordsBounded1763714400000 } from './1763714400000-keep
 import { StoreRecentCommitmentTotals1763714550000 } from './1763714550000-store-recent-commitment-totals';
 import { LetCasesHoldGoalAndAgreementRecords1763714600000 } from './1763714600000-let-cases-hold-goal-and-agreement-records';
 import { FollowCasesInChangeLog1763714650000 } from './1763714650000-follow-cases-in-change-log';
+import { TimeOrderedAuditEventIds1763714800000 } from './1763714800000-time-ordered-audit-event-ids';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -56,4 +57,5 @@ export const migrations = [
   StoreRecentCommitmentTotals1763714550000,
   LetCasesHoldGoalAndAgreementRecords1763714600000,
   FollowCasesInChangeLog1763714650000,
+  TimeOrderedAuditEventIds1763714800000,
 ];

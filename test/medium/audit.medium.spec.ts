@@ -103,6 +103,25 @@ describe(AuditService.name, () => {
     });
   });
 
+  describe('event ids', () => {
+    it('are time-ordered (UUID version 7), so each insert appends to the id indexes', async () => {
+      await h.as(actor, () => audit().record(read('ordered-1')));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await h.as(actor, () => audit().record(read('ordered-2')));
+
+      const [first] = await h.auditEvents(practiceId, 'ordered-1');
+      const [second] = await h.auditEvents(practiceId, 'ordered-2');
+      // Version nibble 7 and the RFC 9562 variant (10xx).
+      for (const { id } of [first!, second!])
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+      // The first 48 bits are Unix milliseconds: now, and later for the later event.
+      const millis = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+      expect(Math.abs(millis(first!.id) - Date.now())).toBeLessThan(60_000);
+      expect(millis(second!.id)).toBeGreaterThan(millis(first!.id));
+      expect(second!.id > first!.id).toBe(true);
+    });
+  });
+
   describe('recordMany', () => {
     it('writes every event in one statement, and nothing for none', async () => {
       const ids = Array.from({ length: 30 }, (_, i) => `many-${i}`);
