@@ -28,6 +28,15 @@ type AuthenticatedRequest = Request & { actor?: Caller };
 
 const AUTHENTICATE_OPTIONS: passport.AuthenticateOptions = { session: false };
 
+/** What a route's decorators ask of its callers, read once per route. */
+interface RouteRules {
+  isPublic: boolean;
+  roles: StaffRole[] | undefined;
+  hiddenFromApiClients: boolean;
+  staffAuthorOnly: boolean;
+  scope: ApiScope | undefined;
+}
+
 /**
  * Default-deny: every route needs a staff access token or an API key (the two passport strategies)
  * unless it is marked `@Public()`. Staff are then held to `@Roles(...)`; an API client to the route's
@@ -43,9 +52,15 @@ export class AuthGuard implements CanActivate {
     private readonly rateLimit: ActorRateLimiter,
   ) {}
 
+  /**
+   * Decorator metadata never changes after start: looked up once per route, not per request. By
+   * class, then handler: an inherited handler may serve classes whose own decorators differ.
+   */
+  private readonly rulesByRoute = new WeakMap<object, WeakMap<object, RouteRules>>();
+
   async canActivate(execution: ExecutionContext): Promise<boolean> {
-    const targets = [execution.getHandler(), execution.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const rules = this.rulesOf(execution);
+    if (rules.isPublic) return true;
 
     const http = execution.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
@@ -56,13 +71,10 @@ export class AuthGuard implements CanActivate {
     this.rateLimit.hit(actor.id, response);
 
     if (actor.kind === 'api_client') {
-      await this.permitApiClient(actor, request, targets);
+      await this.permitApiClient(actor, request, rules);
       return true;
     }
-    const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(
-      REQUIRED_ROLES,
-      targets,
-    );
+    const { roles } = rules;
     if (roles && !roles.includes(actor.role)) {
       await this.deny(request, { requiredRoles: roles.join(',') });
       throw new ForbiddenProblem();
@@ -99,20 +111,40 @@ export class AuthGuard implements CanActivate {
     });
   }
 
+  private rulesOf(execution: ExecutionContext): RouteRules {
+    const [handler, controller] = [execution.getHandler(), execution.getClass()];
+    let ofController = this.rulesByRoute.get(controller);
+    if (!ofController) this.rulesByRoute.set(controller, (ofController = new WeakMap()));
+    let rules = ofController.get(handler);
+    if (!rules) {
+      const targets = [handler, controller];
+      const read = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, targets);
+      rules = {
+        isPublic: read<boolean | undefined>(IS_PUBLIC) === true,
+        roles: read<StaffRole[] | undefined>(REQUIRED_ROLES),
+        hiddenFromApiClients: read<boolean | undefined>(HIDDEN_FROM_API_CLIENTS) === true,
+        staffAuthorOnly: read<boolean | undefined>(STAFF_AUTHOR_ONLY) === true,
+        scope: read<ApiScope | undefined>(REQUIRED_SCOPE),
+      };
+      ofController.set(handler, rules);
+    }
+    return rules;
+  }
+
   private async permitApiClient(
     actor: ApiClientActor,
     request: Request,
-    targets: Parameters<Reflector['getAllAndOverride']>[1],
+    rules: RouteRules,
   ): Promise<void> {
-    if (this.reflector.getAllAndOverride<boolean>(HIDDEN_FROM_API_CLIENTS, targets)) {
+    if (rules.hiddenFromApiClients) {
       await this.deny(request, { hiddenFromApiClients: true });
       throw new NotFoundProblem('The record');
     }
-    if (this.reflector.getAllAndOverride<boolean>(STAFF_AUTHOR_ONLY, targets)) {
+    if (rules.staffAuthorOnly) {
       await this.deny(request, { staffAuthorRequired: true });
       throw new StaffAuthorRequiredProblem();
     }
-    const scope = this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, targets);
+    const { scope } = rules;
     if (!scope || !actor.scopes.includes(scope)) {
       await this.deny(request, { requiredScope: scope ?? null });
       throw new InsufficientScopeProblem(scope ?? null);

@@ -2,9 +2,9 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Application, NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from '../app.module';
 import { requestIdMiddleware } from '../common/http/request-id';
+import { securityHeaders } from '../common/http/security-headers';
 import { httpLogger } from '../common/logging/http-logger';
 import { NestPinoLogger } from '../common/logging/nest-logger';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
@@ -44,7 +44,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
     (app.getHttpAdapter().getInstance() as Application).get('/metrics', metrics.handler);
   app.use(requestIdMiddleware);
   app.use(httpLogger(logger));
-  app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_DIRECTIVES } }));
+  app.use(securityHeaders({ contentSecurityPolicy: { directives: CONTENT_SECURITY_DIRECTIVES } }));
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: [
