@@ -24,6 +24,7 @@ import { KeepIntegrationRecordsBounded1763714400000 } from './1763714400000-keep
 import { StoreRecentCommitmentTotals1763714550000 } from './1763714550000-store-recent-commitment-totals';
 import { LetCasesHoldGoalAndAgreementRecords1763714600000 } from './1763714600000-let-cases-hold-goal-and-agreement-records';
 import { FollowCasesInChangeLog1763714650000 } from './1763714650000-follow-cases-in-change-log';
+import { CoverDashboardReads1763714700000 } from './1763714700000-cover-dashboard-reads';
 import { TimeOrderedAuditEventIds1763714800000 } from './1763714800000-time-ordered-audit-event-ids';
 
 /**
@@ -57,5 +58,6 @@ export const migrations = [
   StoreRecentCommitmentTotals1763714550000,
   LetCasesHoldGoalAndAgreementRecords1763714600000,
   FollowCasesInChangeLog1763714650000,
+  CoverDashboardReads1763714700000,
   TimeOrderedAuditEventIds1763714800000,
 ];

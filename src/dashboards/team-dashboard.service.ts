@@ -95,19 +95,32 @@ export class TeamDashboardService {
       },
       'a',
     );
+    // A session has a counselor and perhaps a co-therapist, never the same person: counted apart,
+    // each is a range of its own index (the counselor's covers the status) instead of a bitmap
+    // of both read back from the table. Each day bound is computed once (an InitPlan).
+    const weekFrom = `(SELECT (${week}::date)::timestamp AT TIME ZONE ${tz})`;
+    const weekTo = `(SELECT (${week}::date + 7)::timestamp AT TIME ZONE ${tz})`;
     // Each figure is a subquery per member over that member's own index range, so the statement
-    // costs the same per member whatever the practice's size.
+    // costs the same per member whatever the practice's size. The members are found first, by the
+    // supervisor index: ordered by name straight from the staff table, PostgreSQL walked the whole
+    // practice's staff by the name index to keep the two dozen of one supervisor (issue 19).
     const members = await queryPrepared<TeamMemberView>(
       this.txHost.tx,
-      `SELECT s.id AS "counselorId", s.first_name || ' ' || s.last_name AS name, s.role,
+      `WITH members AS MATERIALIZED (
+         SELECT s.practice_id, s.id, s.first_name, s.last_name, s.role FROM staff s
+          WHERE s.practice_id = ${practice} AND s.active AND ${team})
+       SELECT s.id AS "counselorId", s.first_name || ' ' || s.last_name AS name, s.role,
               (SELECT count(DISTINCT m.client_id)::int FROM care_team_members m
                  JOIN clients c ON c.practice_id = m.practice_id AND c.id = m.client_id AND c.status = 'active'
                 WHERE m.practice_id = s.practice_id AND m.staff_id = s.id AND m.removed_at IS NULL) AS "activeCaseload",
               (SELECT count(*)::int FROM therapy_sessions t
-                WHERE t.practice_id = s.practice_id AND (t.counselor_id = s.id OR t.co_therapist_id = s.id)
+                WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id
                   AND t.status NOT IN ('cancelled', 'late_cancel')
-                  AND t.starts_at >= (${week}::date)::timestamp AT TIME ZONE ${tz}
-                  AND t.starts_at < (${week}::date + 7)::timestamp AT TIME ZONE ${tz}) AS "sessionsThisWeek",
+                  AND t.starts_at >= ${weekFrom} AND t.starts_at < ${weekTo})
+              + (SELECT count(*)::int FROM therapy_sessions t
+                  WHERE t.practice_id = s.practice_id AND t.co_therapist_id = s.id
+                    AND t.status NOT IN ('cancelled', 'late_cancel')
+                    AND t.starts_at >= ${weekFrom} AND t.starts_at < ${weekTo}) AS "sessionsThisWeek",
               (SELECT count(*)::int FROM therapy_sessions t
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id AND t.status = 'completed'
                   AND t.note_status IN ('none', 'draft', 'returned')
@@ -137,8 +150,7 @@ export class TeamDashboardService {
                   WHERE v.practice_id = s.practice_id AND v.severity = 'major' AND v.resolved_at IS NULL
                     AND v.client_id IS NULL AND v.case_id IN (${CASE_TEAM}))
                 AS "openMajorViolations"
-         FROM staff s
-        WHERE s.practice_id = ${practice} AND s.active AND ${team}
+         FROM members s
         ORDER BY s.last_name, s.first_name, s.id`,
       m.values,
     );

@@ -1,0 +1,152 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { createTeam } from '../factories/staff.factory';
+import { bearer, tokenFor } from '../setup/auth';
+import { adminQuery } from '../setup/database-roles';
+import { startTestApp, type TestApp } from '../setup/test-app';
+import { isolatedDatabaseUrl } from '../setup/test-database';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Actual Loops'?: number;
+  'Actual Rows'?: number;
+  'Rows Removed by Filter'?: number;
+  'Heap Fetches'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Every statement (text and values) sent while `work` runs, caught on its way to PostgreSQL. */
+async function statementsOf(
+  work: () => Promise<unknown>,
+): Promise<{ sql: string; values: unknown[] }[]> {
+  const original = Client.prototype.query;
+  const caught: { sql: string; values: unknown[] }[] = [];
+  Client.prototype.query = function (this: Client, ...args: unknown[]) {
+    const [text, values] = args as [string | { text?: string; values?: unknown[] }, unknown[]];
+    if (typeof text === 'string') caught.push({ sql: text, values: values ?? [] });
+    else caught.push({ sql: text?.text ?? '', values: text?.values ?? [] });
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof Client.prototype.query;
+  try {
+    await work();
+  } finally {
+    Client.prototype.query = original;
+  }
+  return caught;
+}
+
+/** The nodes of a plan that ran (a branch with no rows to probe never executes). */
+function ran(node: PlanNode): PlanNode[] {
+  const children = (node.Plans ?? []).flatMap(ran);
+  return (node['Actual Loops'] ?? 0) > 0 ? [node, ...children] : children;
+}
+
+/**
+ * What keeps the dashboards' cost with the caseload rather than the practice (issue 19): a
+ * caseload's clients and goals are scattered over the practice's tables, one heap page each, so
+ * they are read from covering indexes instead (index-only: at ten times the practice those pages
+ * no longer stay cached), and the team dashboard finds a supervisor's supervisees by index rather
+ * than walking the practice's staff.
+ */
+describe('dashboards: what their plans read', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    // A database of its own: statistics skewed by other files' rows would move the plans.
+    testApp = await startTestApp({ databaseUrl: await isolatedDatabaseUrl('dashboards_plan') });
+  });
+  afterAll(() => testApp.close());
+
+  it('reads clients and goals index-only and finds the supervisees by index', async () => {
+    const db = testApp.dataSource;
+    const team = await createTeam(db);
+    const practiceId = team.practice.id;
+    // 2,400 other clinicians in teams of 24 and 4,000 other clients: the practice outgrows the
+    // caseload, and a supervisor's team is one in a hundred.
+    const others = (role: string, which: string, supervisor: string) =>
+      db.query(
+        `INSERT INTO staff (practice_id, email, first_name, last_name, role, supervisor_id, password_hash, password_changed_at)
+         SELECT $1, 'other' || n || '@test.example', 'Other', 'Other' || n, '${role}', ${supervisor}, s.password_hash, now()
+           FROM generate_series(0, 2399) n, staff s WHERE s.id = $2 AND ${which}`,
+        [practiceId, team.counselor.id],
+      );
+    await others('supervisor', 'n % 25 = 0', 'NULL');
+    await others(
+      'counselor',
+      'n % 25 <> 0',
+      `(SELECT b.id FROM staff b WHERE b.practice_id = $1 AND b.last_name = 'Other' || (n - n % 25))`,
+    );
+    await db.query(
+      `WITH c AS (
+         INSERT INTO clients (practice_id, client_number, first_name, last_name, date_of_birth, status)
+         SELECT $1, n, 'First' || n, 'Last' || n, '1990-01-01', 'active' FROM generate_series(1, 4200) n
+         RETURNING id, client_number)
+       INSERT INTO care_team_members (practice_id, client_id, staff_id, role)
+       SELECT $1, c.id, CASE WHEN c.client_number <= 100 THEN $2::uuid WHEN c.client_number <= 200 THEN $3::uuid
+                             ELSE (SELECT s.id FROM staff s WHERE s.practice_id = $1 AND s.last_name = 'Other' || (c.client_number % 2400)) END,
+              'primary_counselor'
+         FROM c`,
+      [practiceId, team.counselor.id, team.trainee.id],
+    );
+    await db.query(
+      `WITH f AS (
+         INSERT INTO family_members (practice_id, client_id, first_name, relationship)
+         SELECT practice_id, id, 'M', 'mother' FROM clients WHERE practice_id = $1 RETURNING practice_id, client_id, id)
+       INSERT INTO trust_goals (practice_id, client_id, strategy, description, lifecycle_status, baseline_rating,
+                                target_rating, start_date, party_b_family_member_id)
+       SELECT practice_id, client_id, 'patience_and_time', 'g', 'active', 2, 8, current_date - 30, id FROM f`,
+      [practiceId],
+    );
+    // As after autovacuum: the pages all-visible, the statistics current.
+    await adminQuery(db, 'VACUUM ANALYZE');
+
+    const auth = bearer(await tokenFor(testApp.app, team.supervisor));
+    const get = (path: string) =>
+      request(testApp.app.getHttpServer()).get(path).set('Authorization', auth).expect(200);
+    const dashboard = await statementsOf(() => get('/api/v1/dashboard'));
+    const teamView = await statementsOf(() => get('/api/v1/dashboard/team'));
+    const plan = async (statements: { sql: string; values: unknown[] }[], marker: RegExp) => {
+      const found = statements.find((s) => marker.test(s.sql));
+      if (!found) throw new Error(`no statement matches ${marker}`);
+      const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+        `EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${found.sql}`,
+        found.values,
+      );
+      return ran(row!['QUERY PLAN'][0].Plan);
+    };
+    // The reads of clients and goals that found rows (the goals a case holds have their own small
+    // index, probed once per member here and empty).
+    const onTables = (nodes: PlanNode[]) =>
+      nodes.filter(
+        (n) =>
+          ['clients', 'trust_goals'].includes(n['Relation Name'] ?? '') &&
+          (n['Actual Rows'] ?? 0) > 0,
+      );
+
+    for (const nodes of [
+      await plan(dashboard, /SELECT c\.status, count\(\*\)/),
+      await plan(dashboard, /a\.reasons/),
+      await plan(teamView, /AS "activeCaseload"/),
+    ]) {
+      const reads = onTables(nodes);
+      expect(reads.length).toBeGreaterThan(0);
+      for (const node of reads) {
+        expect({ index: node['Index Name'], type: node['Node Type'] }).toEqual({
+          index: expect.stringMatching(/_(dashboard|attention)$/),
+          type: 'Index Only Scan',
+        });
+        expect(node['Heap Fetches']).toBe(0);
+      }
+    }
+
+    const staff = (await plan(teamView, /AS "activeCaseload"/)).filter(
+      (n) => n['Relation Name'] === 'staff',
+    );
+    expect(staff).toHaveLength(1);
+    // The two supervisees, not the practice's 2,400-odd staff filtered down to them.
+    expect(staff[0]!['Actual Rows']).toBe(2);
+    expect(staff[0]!['Rows Removed by Filter'] ?? 0).toBeLessThanOrEqual(2);
+  });
+});
