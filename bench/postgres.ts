@@ -39,6 +39,7 @@ const APP = 'bench_app';
 export async function startBenchDatabase(
   adminUrl: string | undefined,
   keptDir?: string,
+  sharedBuffersMb?: number,
 ): Promise<BenchDatabase> {
   if (adminUrl) return prepare(adminUrl, `bench_${randomBytes(4).toString('hex')}`, undefined);
   let folder: string;
@@ -64,7 +65,10 @@ export async function startBenchDatabase(
     persistent: keptDir !== undefined,
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ...(sharedBuffersMb ? ['-c', `shared_buffers=${sharedBuffersMb}MB`] : []),
+    ],
     onLog: () => undefined,
     onError: () => undefined,
   });

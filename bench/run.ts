@@ -31,7 +31,11 @@ import { counselorMix, workloads, type Workload } from './workloads';
 async function main(): Promise<void> {
   const options = benchOptions(process.argv.slice(2));
   if (options.build) buildApi();
-  const database = await startBenchDatabase(options.adminUrl, options.dataDir);
+  const database = await startBenchDatabase(
+    options.adminUrl,
+    options.dataDir,
+    options.sharedBuffersMb,
+  );
   const dataFolder = mkdtempSync(join(tmpdir(), 'family-therapy-bench-api-'));
   const secret = randomBytes(32).toString('hex');
   const servers: ServerProcess[] = [];
@@ -215,7 +219,9 @@ function report(
   console.log(
     `\n${at.slice(0, 10)}, ${machine}; scale ${options.scale} (${fixture.counts.clients} clients, ` +
       `${fixture.counts.staff} staff); ${options.connections} connections, ${options.warmupSeconds} s warm-up + ` +
-      `${options.measureSeconds} s, median of ${options.rounds} interleaved rounds\n`,
+      `${options.measureSeconds} s, median of ${options.rounds} interleaved rounds` +
+      (options.adminUrl ? '' : `; PostgreSQL shared_buffers ${options.sharedBuffersMb} MB`) +
+      '\n',
   );
   console.log(table(rows));
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
