@@ -31,7 +31,10 @@ export async function loadFixture(ownerUrl: string, secret: string): Promise<Fix
   try {
     const staff = (
       await db.query<{ id: string; practice_id: string; role: string; token_version: number }>(
-        `SELECT id, practice_id, role, token_version FROM staff ORDER BY email`,
+        // In the order the seed made them (bench-clinician0, 1, 2, …), so that the first clinicians
+        // are the same people, with the same share of the data, at every scale.
+        `SELECT id, practice_id, role, token_version FROM staff
+          ORDER BY (substring(email FROM 'bench-clinician(\\d+)@'))::int NULLS FIRST, email`,
       )
     ).rows;
     const rows = (

@@ -13,7 +13,7 @@ export const PER_SCALE = { clinicians: 250, clients: 25_000 };
 /** Per client, at any scale: the history that dashboards and summaries read through. */
 const SESSIONS_PER_CLIENT = 8;
 /** One clinician in 25 supervises the next 24: a supervisor's caseload is ~2,500 clients. */
-const SUPERVISOR_EVERY = 25;
+export const SUPERVISOR_EVERY = 25;
 
 export interface SeedSize {
   clinicians: number;

@@ -1,6 +1,6 @@
 import type { Clinician, Fixture } from './fixture';
 import type { BenchRequest, Context, Steps } from './measure';
-import { SEARCH_TERM } from './seed';
+import { SEARCH_TERM, SUPERVISOR_EVERY, seedSize } from './seed';
 
 export interface Workload extends Steps {
   name: string;
@@ -250,8 +250,14 @@ export function workloads(
 /**
  * The reads whose cost should follow the caseload, not the practice's history, each by a single
  * caller: the latency one user waits for, which is what compares across BENCH_SCALE (issue 19).
+ * The callers are drawn from the clinicians a scale-1 practice has (the first 240 counselors and
+ * 10 supervisors the seed made) at every scale: so many callers touch as much data at scale 10 as
+ * at scale 1, and what differs is the history around it, not how much of it a run reads cold.
  */
-function lone(counselors: Clinician[], supervisors: Clinician[]): Workload[] {
+function lone(allCounselors: Clinician[], allSupervisors: Clinician[]): Workload[] {
+  const scaleOne = seedSize(1).clinicians;
+  const supervisors = allSupervisors.slice(0, Math.ceil(scaleOne / SUPERVISOR_EVERY));
+  const counselors = allCounselors.slice(0, scaleOne - supervisors.length);
   const get = (name: string, request: () => BenchRequest): Workload => ({
     name: `${name} (lone)`,
     server: 'api',
