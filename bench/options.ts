@@ -92,7 +92,8 @@ export function benchOptions(
   };
 }
 
-/** A quarter of the machine's memory, within 128 MB and 8 GB. */
+/** A quarter of the memory this process may use (a container's limit, else the machine's), within 128 MB and 8 GB. */
 function defaultSharedBuffersMb(): number {
-  return Math.min(8192, Math.max(128, Math.floor(totalmem() / 4 / 2 ** 20)));
+  const memory = Math.min(totalmem(), process.constrainedMemory?.() || Infinity);
+  return Math.min(8192, Math.max(128, Math.floor(memory / 4 / 2 ** 20)));
 }

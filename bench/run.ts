@@ -220,7 +220,9 @@ function report(
     `\n${at.slice(0, 10)}, ${machine}; scale ${options.scale} (${fixture.counts.clients} clients, ` +
       `${fixture.counts.staff} staff); ${options.connections} connections, ${options.warmupSeconds} s warm-up + ` +
       `${options.measureSeconds} s, median of ${options.rounds} interleaved rounds` +
-      (options.adminUrl ? '' : `; PostgreSQL shared_buffers ${options.sharedBuffersMb} MB`) +
+      (options.adminUrl
+        ? ''
+        : `; PostgreSQL shared_buffers ${options.sharedBuffersMb ? `${options.sharedBuffersMb} MB` : 'its default'}`) +
       '\n',
   );
   console.log(table(rows));

@@ -1,4 +1,6 @@
-import { ApplicationConfig } from '@nestjs/core';
+import { RequestMethod } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { ApplicationConfig, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { ProxyProviderManager } from 'nestjs-cls/dist/src/lib/proxy-provider/proxy-provider-manager';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../src/auth/api-key.strategy';
@@ -160,6 +162,36 @@ describe('the request pipeline on a read', () => {
       expect(intercept).toHaveBeenCalledTimes(1);
     } finally {
       intercept.mockRestore();
+    }
+  });
+
+  it('gives every POST handler exactly one idempotency interceptor, the newest app’s', async () => {
+    const postHandlers = (app: TestApp['app']) => {
+      const scanner = new MetadataScanner();
+      return [...app.get(ModulesContainer).values()].flatMap((module) =>
+        [...module.controllers.values()].flatMap(({ metatype }) => {
+          const prototype = (metatype as { prototype: Record<string, object> }).prototype;
+          return scanner
+            .getAllMethodNames(prototype)
+            .map((name) => prototype[name]!)
+            .filter(
+              (handler) => Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST,
+            );
+        }),
+      );
+    };
+    // A second app in the same process shares the controllers' handlers and their metadata.
+    const second = await startTestApp();
+    try {
+      const handlers = postHandlers(second.app);
+      expect(handlers.length).toBeGreaterThan(50);
+      const mine = second.app.get(IdempotencyInterceptor);
+      for (const handler of handlers) {
+        const attached = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+        expect(attached.filter((one) => one instanceof IdempotencyInterceptor)).toEqual([mine]);
+      }
+    } finally {
+      await second.close();
     }
   });
 });

@@ -30,4 +30,11 @@ describe(securityHeaders.name, () => {
     expect(ours['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(ours).not.toHaveProperty('x-powered-by');
   });
+
+  it('refuses a directive computed per response, which it would freeze at start', () => {
+    const nonce = () => "'nonce-abc'";
+    expect(() =>
+      securityHeaders({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'", nonce] } } }),
+    ).toThrow('only static directives');
+  });
 });

@@ -6,9 +6,14 @@ import helmet, { type HelmetOptions } from 'helmet';
  * Helmet's headers, worked out once by running helmet against a recording response at start, then
  * set on every response in one pass. With static options (no per-request nonce) they depend on
  * nothing in the request, and helmet's chain of a dozen middleware functions per request was pure
- * overhead. Fails at start if helmet ever calls back with an error or needs the request.
+ * overhead. Fails at start if a directive is a function, or helmet calls back with an error.
  */
 export function securityHeaders(options: HelmetOptions): RequestHandler {
+  const csp = options.contentSecurityPolicy;
+  const directives = typeof csp === 'object' ? Object.values(csp.directives ?? {}) : [];
+  // A directive computed per response (a nonce) would be computed once here and then frozen.
+  if (directives.flat().some((value) => typeof value === 'function'))
+    throw new Error('securityHeaders takes only static directives');
   const headers: [string, string][] = [];
   const removed: string[] = [];
   const recorder = {

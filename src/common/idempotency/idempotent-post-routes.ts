@@ -22,9 +22,12 @@ export class IdempotentPostRoutes {
         for (const name of scanner.getAllMethodNames(prototype)) {
           const handler = prototype[name] as object;
           if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
-          const attached = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
-          if (attached.includes(interceptor)) continue;
-          Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...attached], handler);
+          // The metadata is the handler's, shared by every app of the process (tests start
+          // several): an earlier app's interceptor is replaced, never run as well.
+          const others = (
+            (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[]
+          ).filter((attached) => !(attached instanceof IdempotencyInterceptor));
+          Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...others], handler);
         }
       }
     }
