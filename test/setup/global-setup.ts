@@ -10,6 +10,8 @@ import { freePort } from './free-port';
 
 declare global {
   var __TEST_EMBEDDED_PG__: EmbeddedDatabase | undefined;
+  /** The embedded server's temp folder, removed by the teardown. */
+  var __TEST_EMBEDDED_PG_FOLDER__: string | undefined;
 }
 
 /**
@@ -32,6 +34,7 @@ export default async function globalSetup(): Promise<void> {
       database: 'postgres',
     });
     globalThis.__TEST_EMBEDDED_PG__ = server;
+    globalThis.__TEST_EMBEDDED_PG_FOLDER__ = folder;
     adminUrl = server.adminUrl;
   }
   await ensureTestRoles(adminUrl);
