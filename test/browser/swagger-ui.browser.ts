@@ -87,41 +87,50 @@ async function documentedOperations(baseUrl: string): Promise<string[]> {
     .sort();
 }
 
-/** Scrolls from the top of the page to its end, collecting every operation rendered on the way. */
-async function operationsSeenWhileScrolling(page: Page): Promise<string[]> {
-  const seen = new Set<string>();
+/**
+ * Scrolls from the top of the page down, half a window at a time, and at each stop (once the page
+ * has drawn it: Swagger UI renders only the operations near the viewport) asks `look`, until it
+ * answers something or the page ends.
+ */
+async function scrollDown<T>(page: Page, look: () => Promise<T | null>): Promise<T | null> {
   await page.evaluate(() => window.scrollTo(0, 0));
   for (;;) {
-    const { operations, atEnd } = await page.evaluate(async () => {
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-      const rendered = [...document.querySelectorAll('.opblock')].map((block) => {
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
+    const found = await look();
+    if (found !== null) return found;
+    const atEnd = await page.evaluate(() => {
+      const end = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
+      window.scrollBy(0, window.innerHeight / 2);
+      return end;
+    });
+    if (atEnd) return null;
+  }
+}
+
+/** Every operation rendered somewhere between the top of the page and its end, sorted. */
+async function operationsSeenWhileScrolling(page: Page): Promise<string[]> {
+  const seen = new Set<string>();
+  await scrollDown(page, async () => {
+    const rendered = await page.$$eval('.opblock', (blocks) =>
+      blocks.map((block) => {
         const method = block.querySelector('.opblock-summary-method')?.textContent ?? '';
         const path = block.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? '';
         return `${method.toUpperCase()} ${path}`;
-      });
-      const end = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
-      window.scrollBy(0, window.innerHeight / 2);
-      return { operations: rendered, atEnd: end };
-    });
-    operations.forEach((operation) => seen.add(operation));
-    if (atEnd) return [...seen].sort();
-  }
+      }),
+    );
+    rendered.forEach((operation) => seen.add(operation));
+    return null;
+  });
+  return [...seen].sort();
 }
 
 /** Scrolls down from the top until `selector` is rendered, as a reader looking for it would. */
 async function scrollTo(page: Page, selector: string): Promise<ElementHandle> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  for (;;) {
-    const found = await page.$(selector);
-    if (found) return found;
-    const atEnd = await page.evaluate(async () => {
-      const end = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
-      window.scrollBy(0, window.innerHeight / 2);
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-      return end;
-    });
-    if (atEnd) throw new Error(`${selector} is not on the page`);
-  }
+  const found = await scrollDown(page, () => page.$(selector));
+  if (!found) throw new Error(`${selector} is not on the page`);
+  return found;
 }
 
 /** Opens an operation and presses "Try it out"; returns the operation's block. */
