@@ -1,12 +1,12 @@
-import { RequestMethod } from '@nestjs/common';
-import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
-import { ApplicationConfig, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { ProxyProviderManager } from 'nestjs-cls/dist/src/lib/proxy-provider/proxy-provider-manager';
 import request from 'supertest';
 import { ApiKeyStrategy } from '../../src/auth/api-key.strategy';
 import { AuthGuard } from '../../src/auth/auth.guard';
 import { JwtAccessStrategy } from '../../src/auth/jwt-access.strategy';
 import { IdempotencyInterceptor } from '../../src/common/idempotency/idempotency.interceptor';
+import { postHandlers } from '../../src/common/idempotency/idempotent-post-routes';
 import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
@@ -166,24 +166,10 @@ describe('the request pipeline on a read', () => {
   });
 
   it('gives every POST handler exactly one idempotency interceptor, the newest app’s', async () => {
-    const postHandlers = (app: TestApp['app']) => {
-      const scanner = new MetadataScanner();
-      return [...app.get(ModulesContainer).values()].flatMap((module) =>
-        [...module.controllers.values()].flatMap(({ metatype }) => {
-          const prototype = (metatype as { prototype: Record<string, object> }).prototype;
-          return scanner
-            .getAllMethodNames(prototype)
-            .map((name) => prototype[name]!)
-            .filter(
-              (handler) => Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST,
-            );
-        }),
-      );
-    };
     // A second app in the same process shares the controllers' handlers and their metadata.
     const second = await startTestApp();
     try {
-      const handlers = postHandlers(second.app);
+      const handlers = postHandlers(second.app.get(ModulesContainer));
       expect(handlers.length).toBeGreaterThan(50);
       const mine = second.app.get(IdempotencyInterceptor);
       for (const handler of handlers) {
