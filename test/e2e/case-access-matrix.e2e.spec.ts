@@ -92,9 +92,13 @@ describe('case access: relationship × (case, shared session note, individual ch
       .send({ reason: 'crisis call about the family, team away' })
       .expect(201);
 
+    // Each session two hours before the previous one: a random offset let two overlap now and
+    // then, and the second booking was refused 409.
+    let booked = 0;
     const completedSession = async (body: object, attendance: object): Promise<string> => {
       const at = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-      const offset = Object.keys(urls).length + Math.random() * 100;
+      booked += 1;
+      const offset = 2 * booked;
       const created = await http()
         .post('/api/v1/therapy-sessions')
         .set('Authorization', own)
