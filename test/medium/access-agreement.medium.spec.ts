@@ -186,20 +186,31 @@ describe('client access: the single-record decision and the list predicate agree
     const disagreements: string[] = [];
     const unexpected: string[] = [];
     let cells = 0;
-    const roleChecks = ROLE_CASES.map(async (roleCase) => {
-      const side = roleCase === 'admin with clinical access' ? 'on' : 'off';
-      const actor = asActor(
-        await createStaff(ds, { practiceId: practices[side].id, role: ROLE[roleCase] }),
-      );
-      const clients = new Map<string, TestClient>();
-      await Promise.all(
-        RELATIONSHIPS.flatMap((relationship) =>
-          STATUSES.map(async (status) =>
-            clients.set(`${relationship}|${status}`, await clientFor(actor, relationship, status)),
+    // Every role's clients are written before any list runs: an admin lists the whole practice, so
+    // a client another role case marks entered in error between two of its queries would change
+    // what the second one shows.
+    const worlds = await Promise.all(
+      ROLE_CASES.map(async (roleCase) => {
+        const side = roleCase === 'admin with clinical access' ? 'on' : 'off';
+        const actor = asActor(
+          await createStaff(ds, { practiceId: practices[side].id, role: ROLE[roleCase] }),
+        );
+        const clients = new Map<string, TestClient>();
+        await Promise.all(
+          RELATIONSHIPS.flatMap((relationship) =>
+            STATUSES.map(async (status) =>
+              clients.set(
+                `${relationship}|${status}`,
+                await clientFor(actor, relationship, status),
+              ),
+            ),
           ),
-        ),
-      );
+        );
+        return { roleCase, actor, clients };
+      }),
+    );
 
+    const roleChecks = worlds.map(async ({ roleCase, actor, clients }) => {
       const checks = NEEDS.map(async (need) => {
         const shown = await listed(actor, need);
         const decisions = RELATIONSHIPS.flatMap((relationship, r) =>
