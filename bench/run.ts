@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       );
       seedSeconds = (Date.now() - seedStarted) / 1000;
       if (database.keptDir) {
+        await database.saveSeed();
         writeSeedMarker(database.keptDir, {
           format: SEED_FORMAT,
           scale: options.scale,
@@ -84,6 +85,14 @@ async function main(): Promise<void> {
       fixture.counts,
     );
     if (options.seedOnly) return;
+    // On the private server only: a provided one may lack the extension, and is the caller's to tune.
+    if (database.dataDir) {
+      const started = Date.now();
+      const blocks = await database.prewarm();
+      console.log(
+        `Prewarmed ${((blocks * 8) / 1024).toFixed(0)} MB into shared_buffers in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
+    }
 
     const profileDir = join(dataFolder, 'profile');
     const apiArgs = options.profile

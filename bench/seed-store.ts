@@ -6,9 +6,10 @@ import type { BenchDatabase } from './postgres';
 
 /**
  * Raised whenever what the seed writes changes shape (tables, counts, figures), so a kept folder
- * seeded by an older bench is seeded again rather than measured as if it were today's.
+ * seeded by an older bench is seeded again rather than measured as if it were today's. Format 3:
+ * the seed is kept as a template and every run measures a fresh copy of it.
  */
-export const SEED_FORMAT = 2;
+export const SEED_FORMAT = 3;
 
 /** What a kept folder's seed was: written only once the seed has completed. */
 export interface SeedMarker {
@@ -28,9 +29,11 @@ export function readSeedMarker(keptDir: string): SeedMarker | undefined {
 }
 
 /**
- * Whether the kept database can be measured as it is. Anything else (another scale, an older seed
- * format, a seed that never finished, `--reseed`) empties the database, and the marker goes until
- * the new seed has completed.
+ * Whether the kept seed can be measured: if so, the database becomes a fresh copy of it, so no run
+ * measures what an earlier run's writes added (at scale 1 a few full runs had nearly doubled the
+ * clients, and with them the caseloads the dashboards read). Anything else (another scale, an
+ * older seed format, a seed that never finished, `--reseed`) empties the database, and the marker
+ * goes until the new seed has completed.
  */
 export async function reuseOrEmpty(
   database: BenchDatabase,
@@ -39,7 +42,13 @@ export async function reuseOrEmpty(
 ): Promise<SeedMarker | undefined> {
   if (!database.keptDir) return undefined;
   const marker = readSeedMarker(database.keptDir);
-  if (marker && !reseed && marker.format === SEED_FORMAT && marker.scale === scale) {
+  if (
+    marker &&
+    !reseed &&
+    marker.format === SEED_FORMAT &&
+    marker.scale === scale &&
+    (await database.restoreSeed())
+  ) {
     console.log(
       `Reusing the scale ${scale} seed in ${database.keptDir} of ${marker.seededAt} (seeded in ${marker.seedSeconds.toFixed(0)} s)`,
     );
