@@ -86,11 +86,13 @@ async function main(): Promise<void> {
     );
     if (options.seedOnly) return;
     // On the private server only: a provided one may lack the extension, and is the caller's to tune.
+    let hugePages: string | undefined;
     if (database.dataDir) {
       const started = Date.now();
-      const blocks = await database.prewarm();
+      const warm = await database.prewarm();
+      hugePages = warm.hugePages;
       console.log(
-        `Prewarmed ${((blocks * 8) / 1024).toFixed(0)} MB into shared_buffers in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        `Prewarmed ${((warm.blocks * 8) / 1024).toFixed(0)} MB into shared_buffers in ${((Date.now() - started) / 1000).toFixed(0)} s (huge pages ${hugePages})`,
       );
     }
 
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
       [...[...runs].map(([name, list]) => summarize(name, list)), ...(mix ? [mix] : [])],
       new Map(chosen.filter((w) => w.floorOf).map((w) => [w.name, w.floorOf!])),
     );
-    report(options, fixture, oneCall, pages, rows, seedSeconds);
+    report(options, fixture, oneCall, pages, rows, seedSeconds, hugePages);
   } finally {
     for (const server of servers.reverse()) await server.stop();
     await database.stop();
@@ -222,6 +224,7 @@ function report(
   pages: Awaited<ReturnType<typeof findSearchPages>>,
   rows: ReportRow[],
   seedSeconds: number,
+  hugePages: string | undefined,
 ): void {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const at = new Date().toISOString();
@@ -231,7 +234,7 @@ function report(
       `${options.measureSeconds} s, median of ${options.rounds} interleaved rounds` +
       (options.adminUrl
         ? ''
-        : `; PostgreSQL shared_buffers ${options.sharedBuffersMb ? `${options.sharedBuffersMb} MB` : 'its default'}`) +
+        : `; PostgreSQL shared_buffers ${options.sharedBuffersMb ? `${options.sharedBuffersMb} MB` : 'its default'}, prewarmed, huge pages ${hugePages ?? 'unknown'}`) +
       '\n',
   );
   console.log(table(rows));
@@ -246,6 +249,7 @@ function report(
         options,
         counts: fixture.counts,
         seedSeconds,
+        hugePages: hugePages ?? null,
         oneCallCreate: oneCall ?? null,
         searchPages: pages,
         rows,
