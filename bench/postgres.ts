@@ -84,8 +84,8 @@ export async function startBenchDatabase(
       ...(sharedBuffersMb ? ['-c', `shared_buffers=${sharedBuffersMb}MB`] : []),
       // Huge pages when the system has some reserved (`vm.nr_hugepages`; see the README), as
       // production servers with large buffers use them. With 4 kB pages every connection maps each
-      // buffer it touches for the first time, which at scale 10 (gigabytes of warm buffers) costs
-      // a dashboard more than the reading it does.
+      // buffer it touches for the first time, which at scale 10 (gigabytes of warm buffers) cost
+      // a counselor's dashboard about a quarter of its time.
       ...['-c', 'huge_pages=try'],
     ],
     onLog: () => undefined,
