@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { createClient } from '../factories/client.factory';
-import { createStaff, createTeam } from '../factories/staff.factory';
+import { openOkaforCase } from '../factories/family-case.factory';
+import { createStaff } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { countQueries } from '../setup/query-counter';
 import { startTestApp, type TestApp } from '../setup/test-app';
@@ -31,59 +31,23 @@ describe('dashboards: records a case holds', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    const team = await createTeam(testApp.dataSource);
-    const practiceId = team.practice.id;
-    const coTherapist = await createStaff(testApp.dataSource, { practiceId, role: 'counselor' });
+    const family = await openOkaforCase(testApp);
+    ({ asPrimary, asCoTherapist, caseId } = family);
+    const { team, mother, person } = family;
+    coTherapistId = family.coTherapist.id;
+    asAdmin = bearer(await tokenFor(testApp.app, team.admin));
+    // The mother's own counselor is on her chart's care team, not on the family case's.
     const mothersCounselor = await createStaff(testApp.dataSource, {
-      practiceId,
+      practiceId: team.practice.id,
       role: 'counselor',
     });
-    coTherapistId = coTherapist.id;
     mothersCounselorId = mothersCounselor.id;
-    asPrimary = bearer(await tokenFor(testApp.app, team.counselor));
-    asCoTherapist = bearer(await tokenFor(testApp.app, coTherapist));
     asMothersCounselor = bearer(await tokenFor(testApp.app, mothersCounselor));
-    asAdmin = bearer(await tokenFor(testApp.app, team.admin));
-    const daughter = await createClient(testApp.dataSource, {
-      practiceId,
-      primaryCounselorId: team.counselor.id,
-      firstName: 'Maya',
-    });
-    // The mother's own counselor is on her chart's care team, not on the family case's.
-    const mother = await createClient(testApp.dataSource, {
-      practiceId,
-      primaryCounselorId: team.counselor.id,
-      firstName: 'Grace',
-    });
     await testApp.dataSource.query(
       `INSERT INTO care_team_members (practice_id, client_id, staff_id, role) VALUES ($1, $2, $3, 'co_therapist')`,
-      [practiceId, mother.id, mothersCounselor.id],
+      [team.practice.id, mother.id, mothersCounselor.id],
     );
-    const opened = await http()
-      .post('/api/v1/cases')
-      .set('Authorization', asPrimary)
-      .send({
-        type: 'family',
-        label: 'Okafor family',
-        careTeam: [{ staffId: coTherapist.id, role: 'co_therapist' }],
-      })
-      .expect(201);
-    caseId = (opened.body as { id: string }).id;
-    for (const member of [
-      { clientId: daughter.id, role: 'identified_client' },
-      { clientId: mother.id, role: 'parent' },
-    ]) {
-      await http()
-        .post(`/api/v1/cases/${caseId}/members`)
-        .set('Authorization', asPrimary)
-        .send(member)
-        .expect(201);
-    }
-    const persons = await testApp.dataSource.query<{ person_id: string }[]>(
-      `SELECT person_id FROM clients WHERE id = ANY ($1) ORDER BY first_name DESC`,
-      [[daughter.id, mother.id]],
-    );
-    parties = persons.map((p) => ({ party: 'person', personId: p.person_id }));
+    parties = ['Maya', 'Grace'].map((name) => ({ party: 'person', personId: person[name] }));
 
     // Started two months ago and never checked in: stalled.
     const goal = await http()

@@ -1,7 +1,5 @@
 import request from 'supertest';
-import { addFamilyMember, createClient } from '../factories/client.factory';
-import { createStaff, createTeam } from '../factories/staff.factory';
-import { bearer, tokenFor } from '../setup/auth';
+import { openOkaforCase } from '../factories/family-case.factory';
 import { countQueries } from '../setup/query-counter';
 import { startTestApp, type TestApp } from '../setup/test-app';
 
@@ -35,60 +33,14 @@ describe('cases: agreements and goals a case holds', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    const team = await createTeam(testApp.dataSource);
-    const practiceId = team.practice.id;
-    const coTherapist = await createStaff(testApp.dataSource, { practiceId, role: 'counselor' });
-    const outsider = await createStaff(testApp.dataSource, { practiceId, role: 'counselor' });
-    asPrimary = bearer(await tokenFor(testApp.app, team.counselor));
-    asCoTherapist = bearer(await tokenFor(testApp.app, coTherapist));
-    asOutsider = bearer(await tokenFor(testApp.app, outsider));
-
-    const daughter = await createClient(testApp.dataSource, {
-      practiceId,
-      primaryCounselorId: team.counselor.id,
-      firstName: 'Maya',
-    });
-    const mother = await createClient(testApp.dataSource, {
-      practiceId,
-      primaryCounselorId: team.counselor.id,
-      firstName: 'Grace',
-    });
-    motherId = mother.id;
-    daughterId = daughter.id;
-    const father = await addFamilyMember(testApp.dataSource, daughter, 'father', 'Emeka');
-    // In the daughter's chart but never added to the case.
-    await addFamilyMember(testApp.dataSource, daughter, 'grandparent', 'Ada');
-
-    const opened = await http()
-      .post('/api/v1/cases')
-      .set('Authorization', asPrimary)
-      .send({
-        type: 'family',
-        label: 'Okafor family',
-        careTeam: [{ staffId: coTherapist.id, role: 'co_therapist' }],
-      })
-      .expect(201);
-    caseId = (opened.body as { id: string }).id;
-    const members = `/api/v1/cases/${caseId}/members`;
-    for (const member of [
-      { clientId: daughter.id, role: 'identified_client' },
-      { clientId: mother.id, role: 'parent' },
-      { familyMemberId: father, role: 'parent' },
-    ]) {
-      await http().post(members).set('Authorization', asPrimary).send(member).expect(201);
-    }
-    const listed = await http().get(members).set('Authorization', asPrimary).expect(200);
-    person = Object.fromEntries(
-      (listed.body as { data: { personId: string; firstName: string }[] }).data.map((m) => [
-        m.firstName,
-        m.personId,
-      ]),
-    );
-    const [ada] = await testApp.dataSource.query<{ person_id: string }[]>(
-      `SELECT person_id FROM family_members WHERE client_id = $1 AND first_name = 'Ada'`,
-      [daughter.id],
-    );
-    person.Ada = ada!.person_id;
+    const family = await openOkaforCase(testApp, [
+      { relationship: 'father', firstName: 'Emeka', caseRole: 'parent' },
+      // In the daughter's chart but never added to the case.
+      { relationship: 'grandparent', firstName: 'Ada' },
+    ]);
+    ({ asPrimary, asCoTherapist, asOutsider, caseId, person } = family);
+    motherId = family.mother.id;
+    daughterId = family.daughter.id;
   });
   afterAll(() => testApp.close());
 
