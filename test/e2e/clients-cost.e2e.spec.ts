@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import request from 'supertest';
 import { createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { adminQuery } from '../setup/database-roles';
-import { countQueries } from '../setup/query-counter';
+import { catchStatements, countQueries, type SentStatement } from '../setup/query-counter';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
 
@@ -16,26 +15,13 @@ interface PlanNode {
 }
 
 /** The statement (text and values) the list sends, caught on its way to PostgreSQL. */
-async function listStatement(
-  work: () => Promise<unknown>,
-): Promise<{ sql: string; values: unknown[] }> {
-  const original = Client.prototype.query;
-  let caught: { sql: string; values: unknown[] } | undefined;
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const [text, values] = args as [string | { text?: string; values?: unknown[] }, unknown[]];
-    const sql = typeof text === 'string' ? text : (text?.text ?? '');
-    if (/ORDER BY c\.last_name, c\.first_name, c\.id LIMIT/.test(sql)) {
-      caught = { sql, values: typeof text === 'string' ? values : (text.values ?? []) };
-    }
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof Client.prototype.query;
-  try {
-    await work();
-  } finally {
-    Client.prototype.query = original;
-  }
-  if (!caught) throw new Error('the list statement was not sent');
-  return caught;
+async function listStatement(work: () => Promise<unknown>): Promise<SentStatement> {
+  const { sent } = await catchStatements(work);
+  const caught = sent.filter((s) =>
+    /ORDER BY c\.last_name, c\.first_name, c\.id LIMIT/.test(s.sql),
+  );
+  if (!caught.length) throw new Error('the list statement was not sent');
+  return caught.at(-1)!;
 }
 
 /** The most rows any node of the plan produced, over all its loops. */

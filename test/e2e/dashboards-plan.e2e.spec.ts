@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import request from 'supertest';
 import { createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { adminQuery } from '../setup/database-roles';
+import { catchStatements } from '../setup/query-counter';
 import { startTestApp, type TestApp } from '../setup/test-app';
 import { isolatedDatabaseUrl } from '../setup/test-database';
 
@@ -15,26 +15,6 @@ interface PlanNode {
   'Rows Removed by Filter'?: number;
   'Heap Fetches'?: number;
   Plans?: PlanNode[];
-}
-
-/** Every statement (text and values) sent while `work` runs, caught on its way to PostgreSQL. */
-async function statementsOf(
-  work: () => Promise<unknown>,
-): Promise<{ sql: string; values: unknown[] }[]> {
-  const original = Client.prototype.query;
-  const caught: { sql: string; values: unknown[] }[] = [];
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const [text, values] = args as [string | { text?: string; values?: unknown[] }, unknown[]];
-    if (typeof text === 'string') caught.push({ sql: text, values: values ?? [] });
-    else caught.push({ sql: text?.text ?? '', values: text?.values ?? [] });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof Client.prototype.query;
-  try {
-    await work();
-  } finally {
-    Client.prototype.query = original;
-  }
-  return caught;
 }
 
 /** The nodes of a plan that ran (a branch with no rows to probe never executes). */
@@ -105,8 +85,8 @@ describe('dashboards: what their plans read', () => {
     const auth = bearer(await tokenFor(testApp.app, team.supervisor));
     const get = (path: string) =>
       request(testApp.app.getHttpServer()).get(path).set('Authorization', auth).expect(200);
-    const dashboard = await statementsOf(() => get('/api/v1/dashboard'));
-    const teamView = await statementsOf(() => get('/api/v1/dashboard/team'));
+    const { sent: dashboard } = await catchStatements(() => get('/api/v1/dashboard'));
+    const { sent: teamView } = await catchStatements(() => get('/api/v1/dashboard/team'));
     const plan = async (statements: { sql: string; values: unknown[] }[], marker: RegExp) => {
       const found = statements.find((s) => marker.test(s.sql));
       if (!found) throw new Error(`no statement matches ${marker}`);
