@@ -118,9 +118,7 @@ async function prepare(
 ): Promise<BenchDatabase> {
   const ownerPassword = randomBytes(16).toString('hex');
   const appPassword = randomBytes(16).toString('hex');
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
+  await withClient(adminUrl, async (admin) => {
     for (const [role, password] of [
       [OWNER, ownerPassword],
       [APP, appPassword],
@@ -134,9 +132,7 @@ async function prepare(
     const kept = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]))
       .rowCount;
     if (!kept) await admin.query(`CREATE DATABASE ${name} OWNER ${OWNER}`);
-  } finally {
-    await admin.end();
-  }
+  });
   // The template a kept folder's seed is saved as (see `saveSeed`).
   const seed = `${name}_seed`;
   const at = (role: string, password: string) => {
@@ -153,7 +149,7 @@ async function prepare(
     dataDir,
     keptDir: undefined,
     recreate: () =>
-      asAdmin(adminUrl, async (admin) => {
+      withClient(adminUrl, async (admin) => {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.query(`DROP DATABASE IF EXISTS ${seed}`);
         await admin.query(`CREATE DATABASE ${name} OWNER ${OWNER}`);
@@ -161,14 +157,14 @@ async function prepare(
     // FILE_COPY copies the template's files (a checkpoint, then a file copy) rather than writing
     // every block to the WAL as the default strategy does: seconds, not minutes, at scale 10.
     saveSeed: () =>
-      asAdmin(adminUrl, async (admin) => {
+      withClient(adminUrl, async (admin) => {
         await admin.query(`DROP DATABASE IF EXISTS ${seed}`);
         await admin.query(
           `CREATE DATABASE ${seed} TEMPLATE ${name} STRATEGY FILE_COPY OWNER ${OWNER}`,
         );
       }),
     restoreSeed: () =>
-      asAdmin(adminUrl, async (admin) => {
+      withClient(adminUrl, async (admin) => {
         const saved = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [seed]);
         if (!saved.rowCount) return false;
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -180,7 +176,7 @@ async function prepare(
     prewarm: () => {
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;
-      return asAdmin(url.toString(), async (admin) => {
+      return withClient(url.toString(), async (admin) => {
         await admin.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
         const { rows } = await admin.query<{ blocks: string | null }>(
           `SELECT sum(pg_prewarm(c.oid))::bigint AS blocks
@@ -195,14 +191,15 @@ async function prepare(
       });
     },
     stop: () =>
-      asAdmin(adminUrl, async (admin) => {
+      withClient(adminUrl, async (admin) => {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.query(`DROP DATABASE IF EXISTS ${seed}`);
       }),
   };
 }
 
-async function asAdmin<T>(url: string, work: (admin: Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a connection of its own to `url`, closed afterwards. */
+export async function withClient<T>(url: string, work: (admin: Client) => Promise<T>): Promise<T> {
   const admin = new Client({ connectionString: url });
   await admin.connect();
   try {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { startBenchDatabase, type BenchDatabase } from './postgres';
+import type { Client } from 'pg';
+import { startBenchDatabase, withClient, type BenchDatabase } from './postgres';
 import { readSeedMarker, reuseOrEmpty, SEED_FORMAT, writeSeedMarker } from './seed-store';
 
 /** The benchmark's kept seed: every run measures a fresh copy, never what earlier runs wrote. */
@@ -22,15 +22,8 @@ describe('the kept benchmark seed', () => {
     rmSync(keptDir, { recursive: true, force: true });
   });
 
-  const asOwner = async <T>(work: (db: Client) => Promise<T>): Promise<T> => {
-    const db = new Client({ connectionString: database.ownerUrl });
-    await db.connect();
-    try {
-      return await work(db);
-    } finally {
-      await db.end();
-    }
-  };
+  const asOwner = <T>(work: (db: Client) => Promise<T>): Promise<T> =>
+    withClient(database.ownerUrl, work);
   const clients = () =>
     asOwner(async (db) =>
       (await db.query<{ name: string }>('SELECT name FROM seeded ORDER BY name')).rows.map(

@@ -1,8 +1,7 @@
 /* eslint-disable no-console -- the benchmark's own progress report */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import type { BenchDatabase } from './postgres';
+import { withClient, type BenchDatabase } from './postgres';
 
 /**
  * Raised whenever what the seed writes changes shape (tables, counts, figures), so a kept folder
@@ -64,19 +63,13 @@ export async function reuseOrEmpty(
   return undefined;
 }
 
-export async function lastMigration(ownerUrl: string): Promise<string | undefined> {
-  const db = new Client({ connectionString: ownerUrl });
-  await db.connect();
-  try {
-    const rows = (
-      await db.query<{ name: string }>(
-        'SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1',
-      )
-    ).rows;
+export function lastMigration(ownerUrl: string): Promise<string | undefined> {
+  return withClient(ownerUrl, async (db) => {
+    const { rows } = await db.query<{ name: string }>(
+      'SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1',
+    );
     return rows[0]?.name;
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 export function writeSeedMarker(keptDir: string, marker: SeedMarker): void {
