@@ -14,7 +14,8 @@ import {
 } from './dto/series-change.dto';
 import { SessionNotFoundError, SessionOverlapError } from './session-errors';
 import { SESSION_COLUMNS, toSessionView, type TherapySessionRow } from './therapy-session.row';
-import { assertTimes, TherapySessionsService } from './therapy-sessions.service';
+import { assertTimes } from './session-booking';
+import { TherapySessionsService } from './therapy-sessions.service';
 
 interface Planned {
   id: string;

@@ -12,7 +12,8 @@ import { assertClientInCase } from './case-sessions';
 import { ScheduleSeriesDto, SeriesView } from './dto/therapy-session.dto';
 import { SESSION_ERRORS, SessionOverlapError } from './session-errors';
 import { SESSION_COLUMNS, toSessionView, type TherapySessionRow } from './therapy-session.row';
-import { assertTimes, sessionIds, TherapySessionsService } from './therapy-sessions.service';
+import { assertTimes, SessionBooking } from './session-booking';
+import { sessionIds } from './therapy-sessions.service';
 
 const MAX_OCCURRENCES = 52;
 
@@ -33,7 +34,7 @@ export class SessionSeriesService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
     private readonly cases: CaseAccessService,
-    private readonly sessions: TherapySessionsService,
+    private readonly booking: SessionBooking,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookOutbox,
   ) {}
@@ -48,8 +49,8 @@ export class SessionSeriesService {
         [{ field: 'recurrence', message: 'needs count or until' }],
       );
     }
-    const staff = await this.sessions.bookedStaff(actor, dto);
-    return this.sessions.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
+    const staff = await this.booking.bookedStaff(actor, dto);
+    return this.booking.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
         if (dto.caseId) {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { SeriesChangesController } from './series-changes.controller';
 import { SeriesChangesService } from './series-changes.service';
+import { SessionBooking } from './session-booking';
 import { SessionSeriesService } from './session-series.service';
 import { TherapySessionsQueryService } from './therapy-sessions-query.service';
 import { TherapySessionsController } from './therapy-sessions.controller';
@@ -11,6 +12,7 @@ import { TherapySessionsService } from './therapy-sessions.service';
   imports: [ClientsModule],
   controllers: [TherapySessionsController, SeriesChangesController],
   providers: [
+    SessionBooking,
     TherapySessionsService,
     SessionSeriesService,
     SeriesChangesService,

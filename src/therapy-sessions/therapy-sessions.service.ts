@@ -8,7 +8,6 @@ import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { WebhookEventType } from '../webhooks/webhook-event-types';
 import { AuditService } from '../audit/audit.service';
 import { authorOf, type Caller, type StaffActor } from '../common/actor/actor';
-import { CareTeamService } from '../clients/care-team.service';
 import { touchActivity } from '../clients/client-writes';
 import { rowsOfManager } from '../common/sql/query-rows';
 import { SqlParams } from '../common/sql/sql-params';
@@ -23,19 +22,13 @@ import { practiceSettingSql } from '../practices/practice-settings';
 import { resolveParties } from '../parties/party';
 import { assertApiClientBooking } from './api-client-booking';
 import { assertClientInCase, recordCaseAttendance } from './case-sessions';
+import { assertTimes, SessionBooking } from './session-booking';
 import {
   CompleteSessionDto,
   RescheduleSessionDto,
   ScheduleSessionDto,
 } from './dto/therapy-session.dto';
-import {
-  isOverlapViolation,
-  SESSION_ERRORS,
-  SessionNotFoundError,
-  SessionOverlapError,
-  SessionStatusError,
-  SessionTimesError,
-} from './session-errors';
+import { SESSION_ERRORS, SessionNotFoundError, SessionStatusError } from './session-errors';
 import {
   SESSION_COLUMNS,
   toSessionView,
@@ -44,8 +37,6 @@ import {
 } from './therapy-session.row';
 
 export type VersionedSession = Versioned<TherapySessionView>;
-
-const MAX_DURATION_MS = 12 * 60 * 60 * 1000;
 
 /** Scheduling and the life of one therapy session. Access follows the session's client. */
 
@@ -65,7 +56,7 @@ export class TherapySessionsService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: ClientAccessService,
     private readonly cases: CaseAccessService,
-    private readonly careTeam: CareTeamService,
+    private readonly booking: SessionBooking,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookOutbox,
   ) {}
@@ -74,8 +65,8 @@ export class TherapySessionsService {
   async schedule(actor: Caller, dto: ScheduleSessionDto): Promise<VersionedSession> {
     assertTimes(dto.startsAt, dto.endsAt);
     assertApiClientBooking(actor, dto);
-    const staff = await this.bookedStaff(actor, dto);
-    return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
+    const staff = await this.booking.bookedStaff(actor, dto);
+    return this.booking.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         await this.access.require(actor, dto.clientId, 'writeClinical', { forUpdate: true });
         if (dto.caseId && actor.kind === 'staff') {
@@ -138,7 +129,7 @@ export class TherapySessionsService {
     const staff = [current.counselor_id, current.co_therapist_id].filter((id): id is string =>
       Boolean(id),
     );
-    return this.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
+    return this.booking.withOverlapAnswer(actor.practiceId, staff, dto.startsAt, dto.endsAt, () =>
       this.txHost.withTransaction(async () => {
         const session = await this.load(actor, sessionId, 'writeClinical', true);
         const expected = expectedVersion(ifMatch, sessionId, session.version) ?? session.version;
@@ -329,75 +320,8 @@ export class TherapySessionsService {
       [session.practice_id, session.id, session.client_id, parties],
     );
   }
-
-  /** The counselor (the caller, when a clinician schedules without naming one) and co-therapist. */
-  async bookedStaff(actor: Caller, dto: ScheduleSessionDto): Promise<string[]> {
-    const clinician = actor.role === 'counselor' || actor.role === 'supervisor';
-    const counselorId = dto.counselorId ?? (clinician ? actor.id : undefined);
-    if (!counselorId) {
-      throw new UnprocessableProblem(
-        SESSION_ERRORS.counselorRequired,
-        'Name the session’s counselor.',
-        [{ field: 'counselorId', message: 'is required' }],
-      );
-    }
-    await this.careTeam.assertClinician(actor.practiceId, counselorId, 'counselorId');
-    if (dto.coTherapistId) {
-      if (dto.coTherapistId === counselorId) {
-        throw new UnprocessableProblem(
-          SESSION_ERRORS.coTherapistIsCounselor,
-          'The co-therapist must be someone else.',
-          [{ field: 'coTherapistId', message: 'must differ from the counselor' }],
-        );
-      }
-      await this.careTeam.assertClinician(actor.practiceId, dto.coTherapistId, 'coTherapistId');
-    }
-    return dto.coTherapistId ? [counselorId, dto.coTherapistId] : [counselorId];
-  }
-
-  /**
-   * Runs a booking; when the exclusion constraint refuses it (someone was faster), answers 409
-   * naming the session in the way — looked up after the failed transaction has rolled back.
-   */
-  async withOverlapAnswer<T>(
-    practiceId: string,
-    staff: string[],
-    startsAt: string,
-    endsAt: string,
-    book: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await book();
-    } catch (error) {
-      if (!isOverlapViolation(error)) throw error;
-      throw new SessionOverlapError(
-        await this.conflictingSession(practiceId, staff, startsAt, endsAt),
-      );
-    }
-  }
-
-  async conflictingSession(
-    practiceId: string,
-    staff: string[],
-    startsAt: string,
-    endsAt: string,
-  ): Promise<string | null> {
-    const [row] = await this.txHost.tx.query<{ session_id: string }[]>(
-      `SELECT session_id FROM session_staff_bookings
-        WHERE practice_id = $1 AND staff_id = ANY($2) AND time_range && tstzrange($3, $4, '[)')
-        ORDER BY lower(time_range) LIMIT 1`,
-      [practiceId, staff, startsAt, endsAt],
-    );
-    return row?.session_id ?? null;
-  }
 }
 
 function versioned(row: TherapySessionRow): VersionedSession {
   return { view: toSessionView(row), etag: etagOf(row.id, row.version) };
-}
-
-export function assertTimes(startsAt: string, endsAt: string): void {
-  const duration = Date.parse(endsAt) - Date.parse(startsAt);
-  if (!(duration > 0)) throw new SessionTimesError('must be after startsAt');
-  if (duration > MAX_DURATION_MS) throw new SessionTimesError('a session lasts at most 12 hours');
 }
