@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { rowsOf } from '../src/common/sql/query-rows';
 import { refreshGoalFigures } from '../src/trust-goals/goal-figures';
+import { careTeamGoalsDrift, type Sql } from '../test/fixtures/care-team-goals-drift';
 import { asOwner } from '../test/setup/database-roles';
 import { isolatedDatabaseUrl } from '../test/setup/test-database';
 import { seedPractice, seedSize } from './seed';
@@ -42,5 +43,17 @@ describe('the benchmark seed', () => {
 
     await refreshGoalFigures(rowsOf(db), practiceId, 'all');
     expect((await db.query(FIGURES)).rows).toEqual(seeded);
+  });
+
+  it("leaves care_team_goals as the goals and care teams say, written by the tables' own triggers", async () => {
+    const [practice] = (
+      await db.query<{ id: string }>(`SELECT id FROM practices WHERE name = 'Benchmark Practice'`)
+    ).rows;
+    const sql: Sql = async (text, params) => (await db.query(text, params)).rows;
+    expect(await careTeamGoalsDrift(sql, practice!.id)).toEqual([]);
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM care_team_goals`,
+    );
+    expect(rows[0]!.n).toBe(100);
   });
 });

@@ -6,9 +6,11 @@ import { withClient, type BenchDatabase } from './postgres';
 /**
  * Raised whenever what the seed writes changes shape (tables, counts, figures), so a kept folder
  * seeded by an older bench is seeded again rather than measured as if it were today's. Format 3:
- * the seed is kept as a template and every run measures a fresh copy of it.
+ * the seed is kept as a template and every run measures a fresh copy of it. Format 4: it holds
+ * `care_team_goals`, written by its triggers and vacuumed with the rest (a migration applied to an
+ * older seed would leave it unvacuumed, and a dashboard would read its rows from the heap).
  */
-export const SEED_FORMAT = 3;
+export const SEED_FORMAT = 4;
 
 /** What a kept folder's seed was: written only once the seed has completed. */
 export interface SeedMarker {

@@ -26,6 +26,7 @@ import { LetCasesHoldGoalAndAgreementRecords1763714600000 } from './176371460000
 import { FollowCasesInChangeLog1763714650000 } from './1763714650000-follow-cases-in-change-log';
 import { CoverDashboardReads1763714700000 } from './1763714700000-cover-dashboard-reads';
 import { TimeOrderedAuditEventIds1763714800000 } from './1763714800000-time-ordered-audit-event-ids';
+import { KeepCareTeamGoals1763714900000 } from './1763714900000-keep-care-team-goals';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -60,4 +61,5 @@ export const migrations = [
   FollowCasesInChangeLog1763714650000,
   CoverDashboardReads1763714700000,
   TimeOrderedAuditEventIds1763714800000,
+  KeepCareTeamGoals1763714900000,
 ];

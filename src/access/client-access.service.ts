@@ -44,6 +44,24 @@ export type CaseloadCheck = 'set' | 'ids' | 'perRow';
  */
 export const PER_ROW_CASELOAD = 1000;
 
+/**
+ * Whose care teams make a clinician's caseload: their own and their supervisees', as one array,
+ * so that the care-team index is searched once per member.
+ */
+function caseloadTeams(practice: string, me: string): string {
+  return `ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me}) || ${me}::uuid`;
+}
+
+/** The clients a clinician's unexpired emergency grants reach, the rest of their caseload. */
+function grantedClients(practice: string, me: string): string {
+  return `SELECT g.client_id FROM emergency_access_grants g
+         WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now()`;
+}
+
+/** What `care_team_goals` copies of a goal: what says whether it needs attention. */
+const CARE_TEAM_GOAL_COLUMNS = `created_at, start_date, target_date, achievement_status, suggested_achievement_status,
+    last_check_in_at, recent_check_in_at, recent_kept_totals, recent_missed_totals`;
+
 /** Access granted to one client's record, for the use case that asked. */
 export interface ClientGrant {
   clientId: string;
@@ -198,8 +216,7 @@ export class ClientAccessService {
       `SELECT count(*)::int AS n FROM (
          SELECT 1 FROM care_team_members m
           WHERE m.practice_id = $1 AND m.removed_at IS NULL
-            AND m.staff_id = ANY (ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = $1 AND s.supervisor_id = $2)
-                                  || $2::uuid)
+            AND m.staff_id = ANY (${caseloadTeams('$1', '$2')})
           LIMIT $3) m`,
       [actor.practiceId, actor.id, PER_ROW_CASELOAD],
     );
@@ -218,11 +235,31 @@ export class ClientAccessService {
     return `c.practice_id = ${practice} AND c.id IN (
         SELECT m.client_id FROM care_team_members m
          WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
-           AND m.staff_id = ANY (ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me})
-                                 || ${me}::uuid)
+           AND m.staff_id = ANY (${caseloadTeams(practice, me)})
         UNION ALL
-        SELECT g.client_id FROM emergency_access_grants g
-         WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now())`;
+        ${grantedClients(practice, me)})`;
+  }
+
+  /**
+   * The active goals of the clients a clinician's caseload holds, as rows of `care_team_goals`'
+   * columns (`goal_id`, `client_id`, the goal's attention columns as the goal names them), or null
+   * for anyone whose scope is not a caseload. The care teams' goals are one range of that table's
+   * key per team member, side by side whatever the size of the practice; the emergency grants'
+   * come from the goals themselves. A goal reached two ways comes twice. The clients' own
+   * condition (listed or not) is the caller's, on the few rows it keeps.
+   */
+  caseloadGoals(actor: Caller, params: SqlParams): string | null {
+    if (actor.kind !== 'staff' || (actor.role !== 'counselor' && actor.role !== 'supervisor'))
+      return null;
+    const practice = params.add(actor.practiceId);
+    const me = params.add(actor.id);
+    const columns = `practice_id, client_id, ${CARE_TEAM_GOAL_COLUMNS}`;
+    return `SELECT t.goal_id, ${columns} FROM care_team_goals t
+         WHERE t.practice_id = ${practice} AND t.staff_id = ANY (${caseloadTeams(practice, me)})
+        UNION ALL
+        SELECT g.id, ${columns} FROM trust_goals g
+         WHERE g.practice_id = ${practice} AND g.lifecycle_status = 'active'
+           AND g.client_id IN (${grantedClients(practice, me)})`;
   }
 
   /**
@@ -273,8 +310,7 @@ export class ClientAccessService {
         SELECT m.client_id FROM staff s JOIN care_team_members m ON m.practice_id = s.practice_id AND m.staff_id = s.id
          WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me} AND m.removed_at IS NULL
         UNION ALL
-        SELECT g.client_id FROM emergency_access_grants g
-         WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now()))`;
+        ${grantedClients(practice, me)}))`;
   }
 
   /**
@@ -287,8 +323,7 @@ export class ClientAccessService {
     return `c.practice_id = ${practice} AND EXISTS (
         SELECT 1 FROM care_team_members m
          WHERE m.practice_id = c.practice_id AND m.client_id = c.id AND m.removed_at IS NULL
-           AND m.staff_id = ANY (ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me})
-                                 || ${me}::uuid)
+           AND m.staff_id = ANY (${caseloadTeams(practice, me)})
         UNION ALL
         SELECT 1 FROM emergency_access_grants g
          WHERE g.practice_id = c.practice_id AND g.client_id = c.id AND g.staff_id = ${me} AND g.expires_at > now()

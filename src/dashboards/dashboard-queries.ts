@@ -8,6 +8,7 @@ import { SqlParams } from '../common/sql/sql-params';
 import type { DashboardContext } from './dashboard-subject';
 import { goalAttentionJoin, type AttentionReason } from './goal-attention';
 import { queryPrepared } from '../common/sql/prepared';
+import { LISTED_CLIENT } from '../access/listed-client';
 
 const INITIALS = `upper(left(c.first_name, 1) || left(c.last_name, 1))`;
 /** Initials of the participating persons of a session's case `k` (never names, never the label). */
@@ -30,6 +31,8 @@ interface SectionScopes {
   cases: (need: ClientNeed) => string;
   scope: (need: ClientNeed) => string;
   viewer: (need: ClientNeed) => string;
+  /** The active goals of the subject's caseload (see ClientAccessService.caseloadGoals), or null. */
+  caseloadGoals: () => string | null;
 }
 
 export interface Row {
@@ -76,7 +79,8 @@ export class DashboardQueries {
       (ctx.viewer.id === ctx.subject.id
         ? ''
         : ` AND (${this.caseAccess.listScope(ctx.viewer, params, need)})`);
-    const sql = build(params, { listed, scope, viewer, cases });
+    const caseloadGoals = () => this.access.caseloadGoals(ctx.subject, params);
+    const sql = build(params, { listed, scope, viewer, cases, caseloadGoals });
     return queryPrepared<T>(this.txHost.tx, sql, params.values);
   }
 
@@ -162,29 +166,43 @@ export class DashboardQueries {
     }, ctx);
   }
 
-  /** The caseload's active goals that need attention, with the reasons (see goal-attention.ts). */
+  /**
+   * The caseload's active goals that need attention, with the reasons (see goal-attention.ts). A
+   * clinician's come from their care teams' rows of `care_team_goals`, one index range per team
+   * member; their clients are read only for the goals that need attention. Anyone else's caseload
+   * is not a set of care teams, and its goals are found through its clients.
+   */
   goalsNeedingAttention(ctx: DashboardContext) {
     return this.run<{
       id: string;
       client_id: string | null;
       case_id: string | null;
       reasons: AttentionReason[];
-    }>(
-      (p, { listed, cases }) => `
-        SELECT g.id, g.client_id, NULL::uuid AS case_id, a.reasons, c.client_number, g.created_at
-          FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
-          ${goalAttentionJoin(p, ctx, 'a')}
-         WHERE ${listed('readClinical')} AND g.lifecycle_status = 'active'
-           AND cardinality(a.reasons) > 0
-        UNION ALL
+    }>((p, { listed, cases, viewer, caseloadGoals }) => {
+      const goals = caseloadGoals();
+      const clientGoals = goals
+        ? `SELECT g.id, g.client_id, NULL::uuid AS case_id, g.reasons, c.client_number, g.created_at
+             FROM (SELECT g.goal_id AS id, g.practice_id, g.client_id, g.created_at, a.reasons
+                     FROM (${goals}) g ${goalAttentionJoin(p, ctx, 'a')}
+                    WHERE cardinality(a.reasons) > 0 OFFSET 0) g
+             JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
+            WHERE ${LISTED_CLIENT} AND ${viewer('readClinical')}`
+        : `SELECT g.id, g.client_id, NULL::uuid AS case_id, a.reasons, c.client_number, g.created_at
+             FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
+             ${goalAttentionJoin(p, ctx, 'a')}
+            WHERE ${listed('readClinical')} AND g.lifecycle_status = 'active'
+              AND cardinality(a.reasons) > 0`;
+      // UNION, not UNION ALL: a goal a clinician reaches two ways is listed once.
+      return `
+        ${clientGoals}
+        UNION
         SELECT g.id, NULL, g.case_id, a.reasons, NULL, g.created_at
           FROM trust_goals g JOIN cases k ON k.practice_id = g.practice_id AND k.id = g.case_id
           ${goalAttentionJoin(p, ctx, 'a')}
          WHERE ${cases('readClinical')} AND g.client_id IS NULL AND g.lifecycle_status = 'active'
            AND cardinality(a.reasons) > 0
-         ORDER BY client_number NULLS LAST, created_at, id`,
-      ctx,
-    );
+         ORDER BY client_number NULLS LAST, created_at, id`;
+    }, ctx);
   }
 
   /** Milestones reached and goals achieved in the last 14 days. */

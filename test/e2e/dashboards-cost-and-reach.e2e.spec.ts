@@ -1,4 +1,4 @@
-import { addFamilyMember, createClient } from '../factories/client.factory';
+import { addFamilyMember, createClient, grantEmergencyAccess } from '../factories/client.factory';
 import { createStaff, createTeam } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { countQueries } from '../setup/query-counter';
@@ -307,5 +307,54 @@ describe('dashboards: cost and reach', () => {
       .expect(200);
     expect(middle.body.goalsNeedingAttention).toEqual([]);
     expect(middle.body.caseload.total).toBe(0);
+  });
+
+  it("lists a clinician's goals once however they are reached, and none of a record entered in error", async () => {
+    const ds = fx.testApp.dataSource;
+    const team = await createTeam(ds);
+    const practiceId = team.practice.id;
+    const stalled = { checkIns: [{ daysAgo: 30, rating: 5 }] };
+    // On the supervisor's own care team and their supervisee's: one goal, listed once.
+    const shared = await createClient(ds, { practiceId, primaryCounselorId: team.counselor.id });
+    await ds.query(
+      `INSERT INTO care_team_members (practice_id, client_id, staff_id, role) VALUES ($1, $2, $3, 'supervisor')`,
+      [practiceId, shared.id, team.supervisor.id],
+    );
+    const twice = await goal(ds, shared, await addFamilyMember(ds, shared), stalled);
+    // Reached through an emergency grant only (another supervisor's counselor's client).
+    const other = await createStaff(ds, { practiceId, role: 'counselor' });
+    const granted = await createClient(ds, { practiceId, primaryCounselorId: other.id });
+    const byGrant = await goal(ds, granted, await addFamilyMember(ds, granted), stalled);
+    await grantEmergencyAccess(ds, granted, team.supervisor.id, 60);
+    // The supervisee's client entered in error: no list shows it.
+    const wrong = await createClient(ds, { practiceId, primaryCounselorId: team.trainee.id });
+    await goal(ds, wrong, await addFamilyMember(ds, wrong), stalled);
+    await ds.query(
+      `UPDATE clients SET status = 'entered_in_error', error_reason = 'duplicate record'
+        WHERE practice_id = $1 AND id = $2`,
+      [practiceId, wrong.id],
+    );
+
+    const view = await get(
+      '/api/v1/dashboard',
+      bearer(await tokenFor(fx.testApp.app, team.supervisor)),
+    );
+    const listed = (view.body.goalsNeedingAttention as { goalId: string; reasons: string[] }[]).map(
+      (g) => [g.goalId, g.reasons],
+    );
+    expect(listed.sort()).toEqual(
+      [
+        [twice, ['stalled']],
+        [byGrant, ['stalled']],
+      ].sort(),
+    );
+    // The counselor looking at their own: the shared client's goal; the other's client is not theirs.
+    const own = await get(
+      '/api/v1/dashboard',
+      bearer(await tokenFor(fx.testApp.app, team.counselor)),
+    );
+    expect(own.body.goalsNeedingAttention.map((g: { goalId: string }) => g.goalId)).toEqual([
+      twice,
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { APPLICATION_GRANTS } from '../../migrations/1763713300000-grant-applica
 import { WEBHOOK_AND_CHANGE_LOG_GRANTS } from '../../migrations/1763713700000-create-webhooks-and-change-log';
 import { CASE_GRANTS } from '../../migrations/1763714100000-create-family-cases';
 import { RETENTION_GRANTS } from '../../migrations/1763714400000-keep-integration-records-bounded';
+import { CARE_TEAM_GOALS_GRANTS } from '../../migrations/1763714900000-keep-care-team-goals';
 import { loadConfig } from '../../src/config/app-config';
 import { verifyApplicationRole, type DatabaseServer } from '../../src/database/database-server';
 import { assertApplicationRole, DatabaseRoleError } from '../../src/database/database-roles';
@@ -161,6 +162,7 @@ describe('database roles: the API connects as a role that owns nothing', () => {
       ...WEBHOOK_AND_CHANGE_LOG_GRANTS,
       ...CASE_GRANTS,
       ...RETENTION_GRANTS,
+      ...CARE_TEAM_GOALS_GRANTS,
     };
     const expected = { ...APPLICATION_GRANTS, ...later, schema_migrations: ['SELECT'] };
     expect(Object.fromEntries(rows.map((row) => [row.table_name, row.privileges]))).toEqual(

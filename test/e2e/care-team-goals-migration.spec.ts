@@ -1,0 +1,117 @@
+import { DataSource } from 'typeorm';
+import { migrations } from '../../migrations';
+import { KeepCareTeamGoals1763714900000 } from '../../migrations/1763714900000-keep-care-team-goals';
+import { loadConfig } from '../../src/config/app-config';
+import { APP_ROLE_SETTING } from '../../src/database/application-grants';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { runMigrations } from '../../src/database/migrate';
+import { addFamilyMember, createClient } from '../factories/client.factory';
+import { createTeam } from '../factories/staff.factory';
+import { createGoal, weeklyCheckIns } from '../factories/trust-goal.factory';
+import { careTeamGoalsDrift, type Sql } from '../fixtures/care-team-goals-drift';
+import { TEST_APP_ROLE } from '../setup/database-roles';
+import { createEmptyDatabase } from '../setup/test-database';
+
+const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) }).database;
+
+/**
+ * Issue 19's `care_team_goals` over data written by the schema before it: every active care-team
+ * member gets a row for each active goal of their client, with the goal's figures as they stand;
+ * removed members, inactive goals and the goals of another practice get none. `down` drops it.
+ */
+describe(KeepCareTeamGoals1763714900000.name, () => {
+  let dataSource: DataSource;
+  let sql: Sql;
+
+  beforeAll(async () => {
+    const url = await createEmptyDatabase('care_team_goals');
+    await runMigrations(config, url, TEST_APP_ROLE.name);
+    dataSource = new DataSource(dataSourceOptions(config, url));
+    await dataSource.initialize();
+    sql = (text, params = []) => dataSource.query(text, params);
+    const later = migrations.length - migrations.indexOf(KeepCareTeamGoals1763714900000);
+    for (let i = 0; i < later; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+  });
+
+  async function migrate(direction: 'up' | 'down'): Promise<void> {
+    const runner = dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query(`SELECT set_config($1, $2, true)`, [APP_ROLE_SETTING, TEST_APP_ROLE.name]);
+      await new KeepCareTeamGoals1763714900000()[direction](runner);
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  it('copies every active member × active goal of before, and nothing else', async () => {
+    const teams = [await createTeam(dataSource), await createTeam(dataSource)];
+    const goals: Record<string, string> = {};
+    for (const [n, team] of teams.entries()) {
+      const practiceId = team.practice.id;
+      const client = await createClient(dataSource, {
+        practiceId,
+        primaryCounselorId: team.counselor.id,
+      });
+      const mother = await addFamilyMember(dataSource, client);
+      goals[`active ${n}`] = (
+        await createGoal(dataSource, client, mother, { checkIns: weeklyCheckIns([3, 4, 6]) })
+      ).id;
+      goals[`on hold ${n}`] = (
+        await createGoal(dataSource, client, mother, { lifecycleStatus: 'on_hold' })
+      ).id;
+      await sql(
+        `INSERT INTO care_team_members (practice_id, client_id, staff_id, role, removed_at)
+         VALUES ($1, $2, $3, 'supervisor', NULL), ($1, $2, $4, 'co_therapist', now())`,
+        [practiceId, client.id, team.supervisor.id, team.trainee.id],
+      );
+      // A client without a care team: its goal has nobody to be listed for.
+      const alone = await createClient(dataSource, { practiceId });
+      goals[`alone ${n}`] = (
+        await createGoal(dataSource, alone, await addFamilyMember(dataSource, alone))
+      ).id;
+    }
+
+    await migrate('up');
+
+    const rows = await sql<{ practice_id: string; staff_id: string; goal_id: string }>(
+      `SELECT practice_id, staff_id, goal_id FROM care_team_goals ORDER BY practice_id, staff_id`,
+    );
+    const expected = teams.flatMap((team, n) =>
+      [team.counselor.id, team.supervisor.id].map((staffId) => ({
+        practice_id: team.practice.id,
+        staff_id: staffId,
+        goal_id: goals[`active ${n}`]!,
+      })),
+    );
+    const order = (list: typeof rows) =>
+      [...list].sort((a, b) => (a.practice_id + a.staff_id < b.practice_id + b.staff_id ? -1 : 1));
+    expect(order(rows)).toEqual(order(expected));
+    for (const team of teams) expect(await careTeamGoalsDrift(sql, team.practice.id)).toEqual([]);
+
+    // The copied figures are the goal's (its check-ins' latest instant, its running totals).
+    const [copy] = await sql<{ same: boolean }>(
+      `SELECT bool_and(t.last_check_in_at = g.last_check_in_at AND t.recent_kept_totals = g.recent_kept_totals
+                       AND cardinality(t.recent_check_in_at) = 3) AS same
+         FROM care_team_goals t JOIN trust_goals g ON g.practice_id = t.practice_id AND g.id = t.goal_id`,
+    );
+    expect(copy!.same).toBe(true);
+
+    await migrate('down');
+    const [table] = await sql<{ exists: boolean }>(
+      `SELECT to_regclass('care_team_goals') IS NOT NULL AS exists`,
+    );
+    expect(table!.exists).toBe(false);
+    const [functions] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_proc WHERE proname LIKE '%care_team_goals%'`,
+    );
+    expect(functions!.n).toBe(0);
+  });
+});
