@@ -153,14 +153,10 @@ export class KeepCareTeamGoals1763714900000 implements MigrationInterface {
           REFERENCING ${referencing}
           FOR EACH STATEMENT EXECUTE FUNCTION care_team_goals_follow_members()`);
     }
-    const role = await applicationRole(queryRunner);
-    for (const fn of [
-      'refresh_care_team_goals(uuid[], uuid[])',
-      'care_team_goals_follow_goals()',
-      'care_team_goals_follow_members()',
-    ]) {
-      await queryRunner.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${role}`);
-    }
+    // The trigger functions fire without EXECUTE; what they call runs as the writing role.
+    await queryRunner.query(
+      `GRANT EXECUTE ON FUNCTION refresh_care_team_goals(uuid[], uuid[]) TO ${await applicationRole(queryRunner)}`,
+    );
     for (const [table, privileges] of Object.entries(CARE_TEAM_GOALS_GRANTS))
       await grantToApplication(queryRunner, table, privileges);
     // Every client's rows as they stand.
