@@ -27,6 +27,7 @@ import { FollowCasesInChangeLog1763714650000 } from './1763714650000-follow-case
 import { CoverDashboardReads1763714700000 } from './1763714700000-cover-dashboard-reads';
 import { TimeOrderedAuditEventIds1763714800000 } from './1763714800000-time-ordered-audit-event-ids';
 import { KeepCareTeamGoals1763714900000 } from './1763714900000-keep-care-team-goals';
+import { CopyClientStatusToCareTeams1763715000000 } from './1763715000000-copy-client-status-to-care-teams';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -62,4 +63,5 @@ export const migrations = [
   CoverDashboardReads1763714700000,
   TimeOrderedAuditEventIds1763714800000,
   KeepCareTeamGoals1763714900000,
+  CopyClientStatusToCareTeams1763715000000,
 ];

@@ -241,6 +241,27 @@ export class ClientAccessService {
   }
 
   /**
+   * The clients of a clinician's caseload, once each, as rows of `client_id`, `status`,
+   * `created_at` and `discharged_on`, or null for anyone whose scope is not a caseload. The care
+   * teams' clients come from the care-team rows, which carry those columns of their client
+   * (`ix_care_team_members_caseload`: one index range per team member); the emergency grants'
+   * from the clients themselves. Records entered in error are kept: the caller lists or not.
+   */
+  caseloadClients(actor: Caller, params: SqlParams): string | null {
+    if (actor.kind !== 'staff' || (actor.role !== 'counselor' && actor.role !== 'supervisor'))
+      return null;
+    const practice = params.add(actor.practiceId);
+    const me = params.add(actor.id);
+    return `SELECT m.client_id, m.client_status AS status, m.client_created_at AS created_at,
+               m.client_discharged_on AS discharged_on
+          FROM care_team_members m
+         WHERE m.practice_id = ${practice} AND m.removed_at IS NULL AND m.staff_id = ANY (${caseloadTeams(practice, me)})
+        UNION
+        SELECT c.id, c.status, c.created_at, c.discharged_on FROM clients c
+         WHERE c.practice_id = ${practice} AND c.id IN (${grantedClients(practice, me)})`;
+  }
+
+  /**
    * The active goals of the clients a clinician's caseload holds, as rows of `care_team_goals`'
    * columns (`goal_id`, `client_id`, the goal's attention columns as the goal names them), or null
    * for anyone whose scope is not a caseload. The care teams' goals are one range of that table's

@@ -33,6 +33,8 @@ interface SectionScopes {
   viewer: (need: ClientNeed) => string;
   /** The active goals of the subject's caseload (see ClientAccessService.caseloadGoals), or null. */
   caseloadGoals: () => string | null;
+  /** The clients of the subject's caseload (see ClientAccessService.caseloadClients), or null. */
+  caseloadClients: () => string | null;
 }
 
 export interface Row {
@@ -80,7 +82,8 @@ export class DashboardQueries {
         ? ''
         : ` AND (${this.caseAccess.listScope(ctx.viewer, params, need)})`);
     const caseloadGoals = () => this.access.caseloadGoals(ctx.subject, params);
-    const sql = build(params, { listed, scope, viewer, cases, caseloadGoals });
+    const caseloadClients = () => this.access.caseloadClients(ctx.subject, params);
+    const sql = build(params, { listed, scope, viewer, cases, caseloadGoals, caseloadClients });
     return queryPrepared<T>(this.txHost.tx, sql, params.values);
   }
 
@@ -95,15 +98,21 @@ export class DashboardQueries {
       n: number;
       new_this_month: number;
       discharged_this_month: number;
-    }>(
-      (p, { listed }) => `
+    }>((p, { listed, caseloadClients }) => {
+      // A clinician's own dashboard counts the copies of their clients' columns on the care-team
+      // rows, one index range per team member; anyone else's, or one viewed by someone else (what
+      // the viewer reaches is a condition on each client), reads the clients.
+      const own = ctx.viewer.id === ctx.subject.id ? caseloadClients() : null;
+      const clients = own
+        ? `(${own}) c WHERE ${LISTED_CLIENT}`
+        : `clients c WHERE ${listed('read')}`;
+      return `
         SELECT c.status, count(*)::int AS n,
                count(*) FILTER (WHERE c.created_at >= (SELECT ${p.add(ctx.monthStart)}::date::timestamp AT TIME ZONE ${p.add(ctx.timeZone)}))::int AS new_this_month,
                count(*) FILTER (WHERE c.status = 'discharged' AND c.discharged_on >= ${p.add(ctx.monthStart)}::date)::int AS discharged_this_month
-          FROM clients c WHERE ${listed('read')}
-         GROUP BY c.status`,
-      ctx,
-    );
+          FROM ${clients}
+         GROUP BY c.status`;
+    }, ctx);
   }
 
   /** The subject's sessions from today to today + 7 (practice time zone), cancelled ones left out. */

@@ -100,7 +100,9 @@ export class TeamDashboardService {
     // of both read back from the table. Each day bound is computed once (an InitPlan).
     const weekFrom = `(SELECT (${week}::date)::timestamp AT TIME ZONE ${tz})`;
     const weekTo = `(SELECT (${week}::date + 7)::timestamp AT TIME ZONE ${tz})`;
-    // Each figure is a subquery per member over that member's own index range, so the statement
+    // Each figure is a subquery per member over that member's own index range (the care-team rows
+    // carry their client's status, and care_team_goals the goals' attention columns, so a
+    // member's clients and goals are side by side), so the statement
     // costs the same per member whatever the practice's size. The members are found first, by the
     // supervisor index: ordered by name straight from the staff table, PostgreSQL walked the whole
     // practice's staff by the name index to keep the two dozen of one supervisor (issue 19).
@@ -110,9 +112,9 @@ export class TeamDashboardService {
          SELECT s.practice_id, s.id, s.first_name, s.last_name, s.role FROM staff s
           WHERE s.practice_id = ${practice} AND s.active AND ${team})
        SELECT s.id AS "counselorId", s.first_name || ' ' || s.last_name AS name, s.role,
-              (SELECT count(DISTINCT m.client_id)::int FROM care_team_members m
-                 JOIN clients c ON c.practice_id = m.practice_id AND c.id = m.client_id AND c.status = 'active'
-                WHERE m.practice_id = s.practice_id AND m.staff_id = s.id AND m.removed_at IS NULL) AS "activeCaseload",
+              (SELECT count(*)::int FROM care_team_members m
+                WHERE m.practice_id = s.practice_id AND m.staff_id = s.id AND m.removed_at IS NULL
+                  AND m.client_status = 'active') AS "activeCaseload",
               (SELECT count(*)::int FROM therapy_sessions t
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id
                   AND t.status NOT IN ('cancelled', 'late_cancel')
@@ -129,13 +131,11 @@ export class TeamDashboardService {
                  FROM therapy_sessions t
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id AND t.status IN ('completed', 'no_show')
                   AND t.starts_at >= ${now} - interval '30 days' AND t.starts_at < ${now}) AS "noShowRate",
-              (SELECT count(*)::int FROM trust_goals g
-                 JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id AND ${LISTED_CLIENT}
-                 ${attention}
-                WHERE g.practice_id = s.practice_id AND g.lifecycle_status = 'active'
-                  AND g.client_id IN (SELECT m.client_id FROM care_team_members m
-                                       WHERE m.practice_id = s.practice_id AND m.staff_id = s.id AND m.removed_at IS NULL)
-                  AND cardinality(a.reasons) > 0)
+              (SELECT count(*)::int FROM (
+                  SELECT g.practice_id, g.client_id FROM care_team_goals g ${attention}
+                   WHERE g.practice_id = s.practice_id AND g.staff_id = s.id AND cardinality(a.reasons) > 0
+                  OFFSET 0) g
+                 JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id AND ${LISTED_CLIENT})
               + (SELECT count(*)::int FROM trust_goals g
                    JOIN cases k ON k.practice_id = g.practice_id AND k.id = g.case_id AND k.status <> 'entered_in_error'
                    ${attention}

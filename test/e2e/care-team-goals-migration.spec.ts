@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 import { KeepCareTeamGoals1763714900000 } from '../../migrations/1763714900000-keep-care-team-goals';
+import { CopyClientStatusToCareTeams1763715000000 } from '../../migrations/1763715000000-copy-client-status-to-care-teams';
 import { loadConfig } from '../../src/config/app-config';
 import { APP_ROLE_SETTING } from '../../src/database/application-grants';
 import { dataSourceOptions } from '../../src/database/data-source-options';
@@ -8,18 +9,20 @@ import { runMigrations } from '../../src/database/migrate';
 import { addFamilyMember, createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { createGoal, weeklyCheckIns } from '../factories/trust-goal.factory';
-import { careTeamGoalsDrift, type Sql } from '../fixtures/care-team-goals-drift';
+import { careTeamGoalsDrift, clientCopiesDrift, type Sql } from '../fixtures/care-team-goals-drift';
 import { TEST_APP_ROLE } from '../setup/database-roles';
 import { createEmptyDatabase } from '../setup/test-database';
 
 const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) }).database;
 
 /**
- * Issue 19's `care_team_goals` over data written by the schema before it: every active care-team
- * member gets a row for each active goal of their client, with the goal's figures as they stand;
- * removed members, inactive goals and the goals of another practice get none. `down` drops it.
+ * Issue 19's two migrations over data written by the schema before them. `care_team_goals`: every
+ * active care-team member gets a row for each active goal of their client, with the goal's figures
+ * as they stand; removed members, inactive goals and the goals of another practice get none. Then
+ * every care-team row, removed or not, gets its client's status, creation and discharge. `down`
+ * takes both away.
  */
-describe(KeepCareTeamGoals1763714900000.name, () => {
+describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTeams1763715000000.name}`, () => {
   let dataSource: DataSource;
   let sql: Sql;
 
@@ -36,12 +39,15 @@ describe(KeepCareTeamGoals1763714900000.name, () => {
     await dataSource?.destroy();
   });
 
-  async function migrate(direction: 'up' | 'down'): Promise<void> {
+  async function migrate(
+    direction: 'up' | 'down',
+    migration: KeepCareTeamGoals1763714900000 | CopyClientStatusToCareTeams1763715000000,
+  ): Promise<void> {
     const runner = dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
       await runner.query(`SELECT set_config($1, $2, true)`, [APP_ROLE_SETTING, TEST_APP_ROLE.name]);
-      await new KeepCareTeamGoals1763714900000()[direction](runner);
+      await migration[direction](runner);
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction();
@@ -79,7 +85,7 @@ describe(KeepCareTeamGoals1763714900000.name, () => {
       ).id;
     }
 
-    await migrate('up');
+    await migrate('up', new KeepCareTeamGoals1763714900000());
 
     const rows = await sql<{ practice_id: string; staff_id: string; goal_id: string }>(
       `SELECT practice_id, staff_id, goal_id FROM care_team_goals ORDER BY practice_id, staff_id`,
@@ -104,7 +110,32 @@ describe(KeepCareTeamGoals1763714900000.name, () => {
     );
     expect(copy!.same).toBe(true);
 
-    await migrate('down');
+    // A discharged client: its care-team rows copy the discharge.
+    await sql(
+      `UPDATE clients SET status = 'discharged', discharge_reason = 'completed', discharged_on = '2026-01-15'
+        WHERE practice_id = $1 AND status = 'active'`,
+      [teams[1]!.practice.id],
+    );
+    await migrate('up', new CopyClientStatusToCareTeams1763715000000());
+    for (const team of teams) expect(await clientCopiesDrift(sql, team.practice.id)).toEqual([]);
+    const copies = await sql<{ status: string; n: number }>(
+      `SELECT client_status AS status, count(*)::int AS n FROM care_team_members
+        WHERE client_discharged_on IS NOT DISTINCT FROM (CASE client_status WHEN 'discharged' THEN date '2026-01-15' END)
+        GROUP BY 1 ORDER BY 1`,
+    );
+    // Three rows per practice (counselor, supervisor, the removed trainee), one practice discharged.
+    expect(copies).toEqual([
+      { status: 'active', n: 3 },
+      { status: 'discharged', n: 3 },
+    ]);
+
+    await migrate('down', new CopyClientStatusToCareTeams1763715000000());
+    const [columns] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.columns
+        WHERE table_name = 'care_team_members' AND column_name LIKE 'client\\_%' AND column_name <> 'client_id'`,
+    );
+    expect(columns!.n).toBe(0);
+    await migrate('down', new KeepCareTeamGoals1763714900000());
     const [table] = await sql<{ exists: boolean }>(
       `SELECT to_regclass('care_team_goals') IS NOT NULL AS exists`,
     );

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { addFamilyMember, createClient, type TestClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { addCheckIn, createGoal } from '../factories/trust-goal.factory';
-import { careTeamGoalsDrift, type Sql } from '../fixtures/care-team-goals-drift';
+import { careTeamGoalsDrift, clientCopiesDrift, type Sql } from '../fixtures/care-team-goals-drift';
 import { ownerQuery } from '../setup/database-roles';
 import { workerDatabaseUrl } from '../setup/test-database';
 import { mediumHarness } from './medium-harness';
@@ -92,6 +92,31 @@ describe('care_team_goals (kept by triggers on goals and care teams)', () => {
     expect(await careTeamGoalsDrift(sql, practiceId)).toEqual([]);
   });
 
+  it("copies the client's status, creation and discharge onto every care-team row, and follows them", async () => {
+    const { team, client } = await setup();
+    const practiceId = team.practice.id;
+    await sql(
+      `INSERT INTO care_team_members (practice_id, client_id, staff_id, role) VALUES ($1, $2, $3, 'supervisor')`,
+      [practiceId, client.id, team.supervisor.id],
+    );
+    const statuses = async () =>
+      (
+        await sql<{ s: string }>(
+          `SELECT client_status || ':' || coalesce(client_discharged_on::text, '-') AS s FROM care_team_members
+            WHERE practice_id = $1 AND client_id = $2 ORDER BY 1`,
+          [practiceId, client.id],
+        )
+      ).map((row) => row.s);
+    expect(await statuses()).toEqual(['active:-', 'active:-']);
+    await sql(
+      `UPDATE clients SET status = 'discharged', discharge_reason = 'completed', discharged_on = '2026-02-01'
+        WHERE practice_id = $1 AND id = $2`,
+      [practiceId, client.id],
+    );
+    expect(await statuses()).toEqual(['discharged:2026-02-01', 'discharged:2026-02-01']);
+    expect(await clientCopiesDrift(sql, practiceId)).toEqual([]);
+  });
+
   describe('under concurrent writes on one client', () => {
     let first: Client;
     let second: Client;
@@ -123,6 +148,8 @@ describe('care_team_goals (kept by triggers on goals and care teams)', () => {
       ['a member added', "a goal's figures changed"],
       ["a goal's figures changed", 'a member added'],
       ['a goal created', 'a member removed'],
+      ["the client's status changed", 'a member added'],
+      ['a member added', "the client's status changed"],
     ])('%s, then %s meanwhile: the second waits, and both show', async (one, two) => {
       const { team, client, mother } = await setup();
       const practiceId = team.practice.id;
@@ -140,6 +167,8 @@ describe('care_team_goals (kept by triggers on goals and care teams)', () => {
                                                     lifecycle_status, baseline_rating, target_rating, start_date)
                            VALUES ('${practiceId}', '${client.id}', '${mother}', 'consistency_and_reliability', 'Calls',
                                    'active', 3, 8, current_date - 30)`,
+        "the client's status changed": `UPDATE clients SET status = 'on_hold'
+                                         WHERE practice_id = '${practiceId}' AND id = '${client.id}'`,
         "a goal's figures changed": `UPDATE trust_goals SET last_check_in_at = now(), suggested_achievement_status = 'worsening'
                                       WHERE practice_id = '${practiceId}' AND id = '${goal.id}'`,
       };
@@ -153,6 +182,7 @@ describe('care_team_goals (kept by triggers on goals and care teams)', () => {
       await pending;
       await second.query('COMMIT');
       expect(await careTeamGoalsDrift(sql, practiceId)).toEqual([]);
+      expect(await clientCopiesDrift(sql, practiceId)).toEqual([]);
       const [{ n }] = (await sql<{ n: number }>(
         `SELECT count(*)::int AS n FROM care_team_goals WHERE practice_id = $1`,
         [practiceId],
