@@ -100,10 +100,10 @@ export class TeamDashboardService {
     // of both read back from the table. Each day bound is computed once (an InitPlan).
     const weekFrom = `(SELECT (${week}::date)::timestamp AT TIME ZONE ${tz})`;
     const weekTo = `(SELECT (${week}::date + 7)::timestamp AT TIME ZONE ${tz})`;
-    // Each figure is a subquery per member over that member's own index range (the care-team rows
-    // carry their client's status, and care_team_goals the goals' attention columns, so a
-    // member's clients and goals are side by side), so the statement
-    // costs the same per member whatever the practice's size. The members are found first, by the
+    // Each figure is a subquery per member over that member's own index range, so the statement
+    // costs the same per member whatever the practice's size: the care-team rows carry their
+    // client's status and care_team_goals the goals' attention columns, so a member's clients and
+    // goals are side by side, not one probe per client. The members are found first, by the
     // supervisor index: ordered by name straight from the staff table, PostgreSQL walked the whole
     // practice's staff by the name index to keep the two dozen of one supervisor (issue 19).
     const members = await queryPrepared<TeamMemberView>(
