@@ -46,6 +46,10 @@ const GOAL_TRANSITIONS = TRANSITIONS('goals').filter(([event]) => event !== 'DEL
  * care-team change, a goal's creation) lose nothing; a goal's own write locks the goal, then the
  * client, the order its check-in's foreign keys already take.
  *
+ * The refresh keeps one plan per statement (a generic plan): given the client arrays' values, the
+ * planner judged a custom plan cheaper every time and planned the three statements on every call,
+ * which cost a goal's creation or a check-in about half a millisecond more than the statements ran.
+ *
  * Derived rows, without foreign keys: checking one would lock the goal or the staff row
  * (`FOR KEY SHARE`) while the client's is held, against the goal-then-client order above. Goals
  * are never deleted; a deleted care-team member is followed by its trigger.
@@ -80,7 +84,7 @@ export class KeepCareTeamGoals1763714900000 implements MigrationInterface {
     );
     await queryRunner.query(`
       CREATE FUNCTION refresh_care_team_goals(practice_ids uuid[], client_ids uuid[]) RETURNS void
-      LANGUAGE plpgsql AS $$
+      LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
       BEGIN
         PERFORM 1 FROM clients c
           JOIN unnest(practice_ids, client_ids) AS k (practice_id, client_id)
