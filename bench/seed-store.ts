@@ -9,9 +9,10 @@ import { withClient, type BenchDatabase } from './postgres';
  * the seed is kept as a template and every run measures a fresh copy of it. Format 4: it holds
  * `care_team_goals`, written by its triggers and vacuumed with the rest (a migration applied to an
  * older seed would leave it unvacuumed, and a dashboard would read its rows from the heap).
- * Format 5: care-team rows carry their client's status, likewise.
+ * Format 5: care-team rows carry their client's status, likewise. Format 6: the seed writes the
+ * care-team goals itself, and the refresh function keeps one plan.
  */
-export const SEED_FORMAT = 5;
+export const SEED_FORMAT = 6;
 
 /** What a kept folder's seed was: written only once the seed has completed. */
 export interface SeedMarker {

@@ -112,6 +112,7 @@ async function seedRows(db: Client, size: SeedSize, passwordHash: string): Promi
     await seedSessions(db, practiceId, size);
     await db.query('ANALYZE therapy_sessions, session_staff_bookings, session_notes');
     await seedGoals(db, practiceId);
+    await timed('care-team goals', () => seedCareTeamGoals(db, practiceId));
     await timed('change log', () => seedChangeLog(db, practiceId));
     await timed('indexes and constraints set aside, built again', restore);
   });
@@ -119,12 +120,14 @@ async function seedRows(db: Client, size: SeedSize, passwordHash: string): Promi
 }
 
 /**
- * Per-row triggers whose work the seed does itself, set-based, in the same transaction: each
- * client's and family member's person, the change log of clients, family members, sessions and
- * notes, the staff bookings of each session, each session's note status, and the guard that a
- * rating's party is one of the goal's two (true by construction here). Fired row by row they took
- * about a quarter of the seed's time. Disabled by name, only inside the benchmark's own database and
- * only until that transaction ends (a trigger added later and not listed here still fires).
+ * Triggers whose work the seed does itself, set-based, in the same transaction: each client's and
+ * family member's person, the change log of clients, family members, sessions and notes, the staff
+ * bookings of each session, each session's note status, the guard that a rating's party is one of
+ * the goal's two (true by construction here), and the care-team goals. Fired row by row they took
+ * about a quarter of the seed's time; the care-team goals' refresh, planned for a few clients, joins
+ * a whole practice's goals and care teams by nested loops while their indexes are set aside.
+ * Disabled by name, only inside the benchmark's own database and only until that transaction ends
+ * (a trigger added later and not listed here still fires).
  */
 const SET_BASED_TRIGGERS = [
   ['clients', 'tr_clients_person'],
@@ -136,6 +139,8 @@ const SET_BASED_TRIGGERS = [
   ['session_notes', 'tg_session_notes_note_status'],
   ['session_notes', 'trg_session_notes_change_log'],
   ['goal_check_in_ratings', 'tg_goal_check_in_ratings_party'],
+  ['trust_goals', 'trg_trust_goals_care_team_goals_insert'],
+  ['care_team_members', 'trg_care_team_members_care_team_goals_insert'],
 ] as const;
 
 /** The tables the seed fills. */
@@ -236,6 +241,26 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
     [practiceId],
   );
   await db.query('ANALYZE persons, family_members');
+}
+
+/**
+ * What the care-team-goals triggers would have written: a row per care-team member and active goal
+ * of their client (the goals' figures follow when `finishGoalFigures` updates them, by trigger).
+ * One hash join; the triggers' own refresh keeps one plan made for a few clients.
+ */
+async function seedCareTeamGoals(db: Client, practiceId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO care_team_goals (practice_id, staff_id, goal_id, client_id, created_at, start_date, target_date,
+                                  achievement_status, suggested_achievement_status, last_check_in_at,
+                                  recent_check_in_at, recent_kept_totals, recent_missed_totals)
+     SELECT g.practice_id, m.staff_id, g.id, g.client_id, g.created_at, g.start_date, g.target_date,
+            g.achievement_status, g.suggested_achievement_status, g.last_check_in_at,
+            g.recent_check_in_at, g.recent_kept_totals, g.recent_missed_totals
+       FROM trust_goals g
+       JOIN care_team_members m ON m.practice_id = g.practice_id AND m.client_id = g.client_id AND m.removed_at IS NULL
+      WHERE g.practice_id = $1 AND g.lifecycle_status = 'active'`,
+    [practiceId],
+  );
 }
 
 /** What the change-log triggers would have written for every row seeded, one row each. */
