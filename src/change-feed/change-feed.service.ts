@@ -133,9 +133,27 @@ export class ChangeFeedService {
       })),
       nextCursor: last
         ? encodeCursor([last.tx_id, last.id])
-        : encodeCursor([String(txId), String(entryId)]),
+        : encodeCursor(
+            query.cursor
+              ? [String(txId), String(entryId)]
+              : await this.purgedThrough(actor.practiceId),
+          ),
       hasMore: rows.length > limit,
     };
+  }
+
+  /**
+   * Where a fresh start that found nothing yet goes on from: after the last purge, not the origin.
+   * Its page is empty when every kept entry is newer than the oldest transaction still running
+   * (anywhere on the server); handing out the origin then would answer the next page 410.
+   */
+  private async purgedThrough(practiceId: string): Promise<string[]> {
+    const [row] = await this.txHost.tx.query<{ tx_id: string; id: string }[]>(
+      `SELECT h.through_tx_id::text AS tx_id, h.through_id::text AS id FROM change_log_purges h
+        WHERE h.practice_id = $1 ORDER BY h.through_tx_id DESC, h.through_id DESC LIMIT 1`,
+      [practiceId],
+    );
+    return row ? [row.tx_id, row.id] : ORIGIN;
   }
 
   /** 410 when housekeeping deleted an entry after the cursor: the caller may have missed it. */

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { encodeCursor } from '../../src/common/pagination/cursor';
 import { HousekeepingService } from '../../src/housekeeping/housekeeping.service';
@@ -59,5 +60,35 @@ describe('change feed retention', () => {
     // Starting afresh gives what is kept; its cursor then goes on as usual.
     const fresh = await feed().expect(200);
     await feed(fresh.body.nextCursor as string).expect(200);
+  });
+
+  it('starts a fresh reader after the purge even when a running transaction hides every kept change', async () => {
+    // A transaction elsewhere on the server, begun before the changes: the feed hands out only
+    // changes older than the oldest running transaction, so a fresh start finds none yet.
+    const elsewhere = new Client({ connectionString: await isolatedDatabaseUrl('held_xmin') });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()');
+      const team = await createTeam(testApp.dataSource);
+      await seedIntegrationRows(testApp.dataSource, team.practice.id, team.admin.id);
+      await testApp.app.get(HousekeepingService).run();
+      const token = bearer(await tokenFor(testApp.app, team.admin));
+      const feed = (cursor?: string) =>
+        request(testApp.app.getHttpServer())
+          .get('/api/v1/changes')
+          .query(cursor ? { cursor } : {})
+          .set('Authorization', token);
+
+      const fresh = await feed().expect(200);
+      expect(fresh.body.data).toEqual([]);
+      // Its cursor is after the purge, so the next page is no 410 but what is kept.
+      await feed(fresh.body.nextCursor as string).expect(200);
+      await elsewhere.query('COMMIT');
+      const next = await feed(fresh.body.nextCursor as string).expect(200);
+      expect(next.body.data.length).toBeGreaterThan(0);
+    } finally {
+      await elsewhere.end();
+    }
   });
 });
