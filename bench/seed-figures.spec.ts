@@ -45,7 +45,7 @@ describe('the benchmark seed', () => {
     expect((await db.query(FIGURES)).rows).toEqual(seeded);
   });
 
-  it("leaves care_team_goals as the goals and care teams say, written by the tables' own triggers", async () => {
+  it('leaves care_team_goals as the goals and care teams say: written by the seed, its figures by trigger', async () => {
     const [practice] = (
       await db.query<{ id: string }>(`SELECT id FROM practices WHERE name = 'Benchmark Practice'`)
     ).rows;
