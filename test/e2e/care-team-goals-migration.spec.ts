@@ -1,19 +1,10 @@
-import { DataSource } from 'typeorm';
-import { migrations } from '../../migrations';
 import { KeepCareTeamGoals1763714900000 } from '../../migrations/1763714900000-keep-care-team-goals';
 import { CopyClientStatusToCareTeams1763715000000 } from '../../migrations/1763715000000-copy-client-status-to-care-teams';
-import { loadConfig } from '../../src/config/app-config';
-import { APP_ROLE_SETTING } from '../../src/database/application-grants';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrations } from '../../src/database/migrate';
 import { addFamilyMember, createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { createGoal, weeklyCheckIns } from '../factories/trust-goal.factory';
-import { careTeamGoalsDrift, clientCopiesDrift, type Sql } from '../fixtures/care-team-goals-drift';
-import { TEST_APP_ROLE } from '../setup/database-roles';
-import { createEmptyDatabase } from '../setup/test-database';
-
-const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) }).database;
+import { careTeamGoalsDrift, clientCopiesDrift } from '../fixtures/care-team-goals-drift';
+import { schemaBefore } from '../setup/schema-before';
 
 /**
  * Issue 19's two migrations over data written by the schema before them. `care_team_goals`: every
@@ -23,55 +14,24 @@ const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) }).data
  * takes both away.
  */
 describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTeams1763715000000.name}`, () => {
-  let dataSource: DataSource;
-  let sql: Sql;
-
-  beforeAll(async () => {
-    const url = await createEmptyDatabase('care_team_goals');
-    await runMigrations(config, url, TEST_APP_ROLE.name);
-    dataSource = new DataSource(dataSourceOptions(config, url));
-    await dataSource.initialize();
-    sql = (text, params = []) => dataSource.query(text, params);
-    const later = migrations.length - migrations.indexOf(KeepCareTeamGoals1763714900000);
-    for (let i = 0; i < later; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-  });
-
-  async function migrate(
-    direction: 'up' | 'down',
-    migration: KeepCareTeamGoals1763714900000 | CopyClientStatusToCareTeams1763715000000,
-  ): Promise<void> {
-    const runner = dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await runner.query(`SELECT set_config($1, $2, true)`, [APP_ROLE_SETTING, TEST_APP_ROLE.name]);
-      await migration[direction](runner);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  }
+  const db = schemaBefore('care_team_goals', KeepCareTeamGoals1763714900000);
+  const { sql } = db;
 
   it('copies every active member × active goal of before, and nothing else', async () => {
-    const teams = [await createTeam(dataSource), await createTeam(dataSource)];
+    const teams = [await createTeam(db.dataSource), await createTeam(db.dataSource)];
     const goals: Record<string, string> = {};
     for (const [n, team] of teams.entries()) {
       const practiceId = team.practice.id;
-      const client = await createClient(dataSource, {
+      const client = await createClient(db.dataSource, {
         practiceId,
         primaryCounselorId: team.counselor.id,
       });
-      const mother = await addFamilyMember(dataSource, client);
+      const mother = await addFamilyMember(db.dataSource, client);
       goals[`active ${n}`] = (
-        await createGoal(dataSource, client, mother, { checkIns: weeklyCheckIns([3, 4, 6]) })
+        await createGoal(db.dataSource, client, mother, { checkIns: weeklyCheckIns([3, 4, 6]) })
       ).id;
       goals[`on hold ${n}`] = (
-        await createGoal(dataSource, client, mother, { lifecycleStatus: 'on_hold' })
+        await createGoal(db.dataSource, client, mother, { lifecycleStatus: 'on_hold' })
       ).id;
       await sql(
         `INSERT INTO care_team_members (practice_id, client_id, staff_id, role, removed_at)
@@ -79,13 +39,13 @@ describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTea
         [practiceId, client.id, team.supervisor.id, team.trainee.id],
       );
       // A client without a care team: its goal has nobody to be listed for.
-      const alone = await createClient(dataSource, { practiceId });
+      const alone = await createClient(db.dataSource, { practiceId });
       goals[`alone ${n}`] = (
-        await createGoal(dataSource, alone, await addFamilyMember(dataSource, alone))
+        await createGoal(db.dataSource, alone, await addFamilyMember(db.dataSource, alone))
       ).id;
     }
 
-    await migrate('up', new KeepCareTeamGoals1763714900000());
+    await db.migrate(new KeepCareTeamGoals1763714900000(), 'up');
 
     const rows = await sql<{ practice_id: string; staff_id: string; goal_id: string }>(
       `SELECT practice_id, staff_id, goal_id FROM care_team_goals ORDER BY practice_id, staff_id`,
@@ -116,7 +76,7 @@ describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTea
         WHERE practice_id = $1 AND status = 'active'`,
       [teams[1]!.practice.id],
     );
-    await migrate('up', new CopyClientStatusToCareTeams1763715000000());
+    await db.migrate(new CopyClientStatusToCareTeams1763715000000(), 'up');
     for (const team of teams) expect(await clientCopiesDrift(sql, team.practice.id)).toEqual([]);
     const copies = await sql<{ status: string; n: number }>(
       `SELECT client_status AS status, count(*)::int AS n FROM care_team_members
@@ -129,13 +89,13 @@ describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTea
       { status: 'discharged', n: 3 },
     ]);
 
-    await migrate('down', new CopyClientStatusToCareTeams1763715000000());
+    await db.migrate(new CopyClientStatusToCareTeams1763715000000(), 'down');
     const [columns] = await sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM information_schema.columns
         WHERE table_name = 'care_team_members' AND column_name LIKE 'client\\_%' AND column_name <> 'client_id'`,
     );
     expect(columns!.n).toBe(0);
-    await migrate('down', new KeepCareTeamGoals1763714900000());
+    await db.migrate(new KeepCareTeamGoals1763714900000(), 'down');
     const [table] = await sql<{ exists: boolean }>(
       `SELECT to_regclass('care_team_goals') IS NOT NULL AS exists`,
     );

@@ -1,16 +1,7 @@
-import { DataSource } from 'typeorm';
-import { migrations } from '../../migrations';
 import { CreateFamilyCases1763714100000 } from '../../migrations/1763714100000-create-family-cases';
-import { loadConfig } from '../../src/config/app-config';
-import { APP_ROLE_SETTING } from '../../src/database/application-grants';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrations } from '../../src/database/migrate';
 import { fillPracticeBeforeTenantKeys, type Sql } from '../fixtures/previous-schema-practice';
-import { TEST_APP_ROLE } from '../setup/database-roles';
-import { createEmptyDatabase } from '../setup/test-database';
+import { schemaBefore } from '../setup/schema-before';
 import { tenantKeyBreaches } from '../setup/tenant-keys-catalog';
-
-const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) }).database;
 
 /** The tables this migration adds columns to, each digested without those columns. */
 const CHANGED = {
@@ -45,36 +36,8 @@ async function digests(sql: Sql): Promise<Record<string, string>> {
  * changed, and `down` brings the previous schema back with the same rows.
  */
 describe(CreateFamilyCases1763714100000.name, () => {
-  let dataSource: DataSource;
-  let sql: Sql;
-
-  beforeAll(async () => {
-    const url = await createEmptyDatabase('family_cases');
-    await runMigrations(config, url, TEST_APP_ROLE.name);
-    dataSource = new DataSource(dataSourceOptions(config, url));
-    await dataSource.initialize();
-    sql = (text, params = []) => dataSource.query(text, params);
-    const later = migrations.length - migrations.indexOf(CreateFamilyCases1763714100000);
-    for (let i = 0; i < later; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-  });
-
-  async function migrate(direction: 'up' | 'down'): Promise<void> {
-    const runner = dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await runner.query(`SELECT set_config($1, $2, true)`, [APP_ROLE_SETTING, TEST_APP_ROLE.name]);
-      await new CreateFamilyCases1763714100000()[direction](runner);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  }
+  const db = schemaBefore('family_cases', CreateFamilyCases1763714100000);
+  const { sql } = db;
 
   it('gives every client an individual case with its family, team and records, losing nothing', async () => {
     const practices = [
@@ -90,7 +53,7 @@ describe(CreateFamilyCases1763714100000.name, () => {
     );
     const before = await digests(sql);
 
-    await migrate('up');
+    await db.migrate(new CreateFamilyCases1763714100000(), 'up');
 
     const query = async <T>(text: string, params: unknown[]) => sql<T>(text, params);
     expect(await tenantKeyBreaches(query)).toEqual([]);
@@ -167,7 +130,7 @@ describe(CreateFamilyCases1763714100000.name, () => {
     );
     await sql(`DELETE FROM clients WHERE client_number = 3 AND practice_id = $1`, [practices[1]]);
 
-    await migrate('down');
+    await db.migrate(new CreateFamilyCases1763714100000(), 'down');
     expect(await digests(sql)).toEqual(before);
   });
 });

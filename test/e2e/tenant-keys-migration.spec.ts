@@ -1,21 +1,13 @@
-import { DataSource } from 'typeorm';
-import { migrations } from '../../migrations';
 import { LeadTenantKeysWithPractice1763713400000 } from '../../migrations/1763713400000-lead-tenant-keys-with-practice';
 import { checkChainAgainstCheckpoint } from '../../src/audit/audit-checkpoint';
-import { loadConfig } from '../../src/config/app-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrations } from '../../src/database/migrate';
 import { PLATFORM_PRACTICE_ID } from '../../src/practices/platform-practice';
 import {
   fillPracticeBeforeTenantKeys,
   sealFirstLinksBeforeTenantKeys,
   type Sql,
 } from '../fixtures/previous-schema-practice';
-import { TEST_APP_ROLE } from '../setup/database-roles';
-import { createEmptyDatabase } from '../setup/test-database';
+import { schemaBefore } from '../setup/schema-before';
 import { tenantKeyBreaches, tenantTables } from '../setup/tenant-keys-catalog';
-
-const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(48) }).database;
 
 /** Per table: rows per practice, and a digest of every row without its practice column. */
 type Census = Record<string, { perPractice: Record<string, number>; digest: string }>;
@@ -58,36 +50,8 @@ async function census(sql: Sql, tables: string[]): Promise<Census> {
  * come through, the chains must still verify, and `down` must bring the same data back.
  */
 describe(LeadTenantKeysWithPractice1763713400000.name, () => {
-  let dataSource: DataSource;
-  let sql: Sql;
-
-  beforeAll(async () => {
-    const url = await createEmptyDatabase('tenant_keys');
-    await runMigrations(config, url, TEST_APP_ROLE.name);
-    dataSource = new DataSource(dataSourceOptions(config, url));
-    await dataSource.initialize();
-    sql = (text, params = []) => dataSource.query(text, params);
-    const later = migrations.length - migrations.indexOf(LeadTenantKeysWithPractice1763713400000);
-    for (let i = 0; i < later; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-  });
-
-  /** This migration alone (not those after it, which may change the tables compared), in one transaction. */
-  async function migrate(direction: 'up' | 'down'): Promise<void> {
-    const runner = dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      await new LeadTenantKeysWithPractice1763713400000()[direction](runner);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  }
+  const db = schemaBefore('tenant_keys', LeadTenantKeysWithPractice1763713400000);
+  const { sql } = db;
 
   it('keeps every row and reference of two practices, and the chains still verify', async () => {
     const practices = [
@@ -113,7 +77,7 @@ describe(LeadTenantKeysWithPractice1763713400000.name, () => {
       ]),
     );
 
-    await migrate('up');
+    await db.migrate(new LeadTenantKeysWithPractice1763713400000(), 'up');
 
     expect(await tenantKeyBreaches(query)).toEqual([]);
     const after = await census(sql, tables);
@@ -160,7 +124,7 @@ describe(LeadTenantKeysWithPractice1763713400000.name, () => {
     }
 
     // And back: down restores the previous keys with the same rows.
-    await migrate('down');
+    await db.migrate(new LeadTenantKeysWithPractice1763713400000(), 'down');
     expect(await census(sql, tables)).toEqual(before);
     const [nullable] = await sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_events WHERE practice_id IS NULL`,
