@@ -28,17 +28,19 @@ describe('change feed retention', () => {
     return encodeCursor([row!.tx_id, row!.id]);
   };
 
+  /** The feed's page after `cursor` (from the start without one), as the bearer of `token`. */
+  const feedOf = (token: string) => (cursor?: string) =>
+    request(testApp.app.getHttpServer())
+      .get('/api/v1/changes')
+      .query(cursor ? { cursor } : {})
+      .set('Authorization', token);
+
   it('answers 410 to a cursor behind a purged change, and carries on from one after it', async () => {
     const team = await createTeam(testApp.dataSource);
     const ids = await seedIntegrationRows(testApp.dataSource, team.practice.id, team.admin.id);
     const behind = await positionOf(ids.changeOldest!);
     const caughtUp = await positionOf(ids.changeOld!);
-    const token = bearer(await tokenFor(testApp.app, team.admin));
-    const feed = (cursor?: string) =>
-      request(testApp.app.getHttpServer())
-        .get('/api/v1/changes')
-        .query(cursor ? { cursor } : {})
-        .set('Authorization', token);
+    const feed = feedOf(bearer(await tokenFor(testApp.app, team.admin)));
 
     // Before the purge both cursors are fine.
     await feed(behind).expect(200);
@@ -73,12 +75,7 @@ describe('change feed retention', () => {
       const team = await createTeam(testApp.dataSource);
       await seedIntegrationRows(testApp.dataSource, team.practice.id, team.admin.id);
       await testApp.app.get(HousekeepingService).run();
-      const token = bearer(await tokenFor(testApp.app, team.admin));
-      const feed = (cursor?: string) =>
-        request(testApp.app.getHttpServer())
-          .get('/api/v1/changes')
-          .query(cursor ? { cursor } : {})
-          .set('Authorization', token);
+      const feed = feedOf(bearer(await tokenFor(testApp.app, team.admin)));
 
       const fresh = await feed().expect(200);
       expect(fresh.body.data).toEqual([]);
