@@ -100,7 +100,8 @@ export class KeepCareTeamGoals1763714900000 implements MigrationInterface {
           JOIN care_team_members m ON m.practice_id = k.practice_id AND m.client_id = k.client_id AND m.removed_at IS NULL;
       END $$`);
     // A goal's rows change when it is created active, or its lifecycle or copied columns change.
-    const changed = ['lifecycle_status', 'client_id', ...COPIED];
+    // Its holder never changes (`trust_goals_guard`), so an update refreshes its own client.
+    const changed = ['lifecycle_status', ...COPIED];
     await queryRunner.query(`
       CREATE FUNCTION care_team_goals_follow_goals() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -111,10 +112,9 @@ export class KeepCareTeamGoals1763714900000 implements MigrationInterface {
           SELECT array_agg(n.practice_id), array_agg(n.client_id) INTO practice_ids, client_ids
             FROM new_goals n WHERE n.client_id IS NOT NULL AND n.lifecycle_status = 'active';
         ELSE
-          SELECT array_agg(k.practice_id), array_agg(k.client_id) INTO practice_ids, client_ids
+          SELECT array_agg(n.practice_id), array_agg(n.client_id) INTO practice_ids, client_ids
             FROM new_goals n JOIN old_goals o ON o.practice_id = n.practice_id AND o.id = n.id
-           CROSS JOIN LATERAL (VALUES (n.practice_id, n.client_id), (o.practice_id, o.client_id)) AS k (practice_id, client_id)
-           WHERE k.client_id IS NOT NULL AND 'active' IN (n.lifecycle_status, o.lifecycle_status)
+           WHERE n.client_id IS NOT NULL AND 'active' IN (n.lifecycle_status, o.lifecycle_status)
              AND (${changed.map((c) => `n.${c}`).join(', ')}) IS DISTINCT FROM (${changed.map((c) => `o.${c}`).join(', ')});
         END IF;
         IF practice_ids IS NOT NULL THEN
