@@ -6,6 +6,7 @@ import type { StaffActor } from '../common/actor/actor';
 import { NotFoundProblem } from '../common/problem/problem';
 import { queryPrepared } from '../common/sql/prepared';
 import { SqlParams } from '../common/sql/sql-params';
+import { caseloadTeams } from './caseload-teams';
 // Like the client check, the case check reads (and locks) the case row in the same statement.
 import { CASE_COLUMNS, type CaseRow } from '../cases/case.row';
 import { practiceSettingSql } from '../practices/practice-settings';
@@ -127,8 +128,7 @@ export class CaseAccessService {
         return `${base} AND k.id IN (
           SELECT m.case_id FROM case_care_team_members m
            WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
-             AND m.staff_id = ANY (ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me})
-                                   || ${me}::uuid)
+             AND m.staff_id = ANY (${caseloadTeams(practice, me)})
           UNION ALL
           SELECT g.case_id FROM emergency_access_grants g
            WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.case_id IS NOT NULL

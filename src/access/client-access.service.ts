@@ -18,6 +18,7 @@ import {
 } from './client-access';
 import { queryPrepared } from '../common/sql/prepared';
 import { LISTED_CLIENT } from './listed-client';
+import { caseloadTeams, supervisees } from './caseload-teams';
 
 /** A list statement being assembled: its parameters, its WHERE conditions and its page size. */
 export interface ListQuery {
@@ -43,14 +44,6 @@ export type CaseloadCheck = 'set' | 'ids' | 'perRow';
  * practice reads about 20 / f candidates, against the caseload's size for the set.
  */
 export const PER_ROW_CASELOAD = 1000;
-
-/**
- * Whose care teams make a clinician's caseload: their own and their supervisees', as one array,
- * so that the care-team index is searched once per member.
- */
-function caseloadTeams(practice: string, me: string): string {
-  return `ARRAY(SELECT s.id FROM staff s WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me}) || ${me}::uuid`;
-}
 
 /** The clients a clinician's unexpired emergency grants reach, the rest of their caseload. */
 function grantedClients(practice: string, me: string): string {
@@ -320,16 +313,17 @@ export class ClientAccessService {
 
   /**
    * The same caseload gathered first, its clients then read by key. The clinician's own care teams
-   * are apart from their supervisees', so each is a range of the staff index the planner sizes
-   * from the statistics (an array of ids it cannot see into makes it guess, and scan).
+   * are apart from their supervisees', so that range of the staff index is sized from the
+   * statistics; the supervisees are sized alike for everyone (see `supervisees`).
    */
   private caseloadIds(practice: string, me: string): string {
     return `c.practice_id = ${practice} AND c.id = ANY (ARRAY(
         SELECT m.client_id FROM care_team_members m
          WHERE m.practice_id = ${practice} AND m.staff_id = ${me} AND m.removed_at IS NULL
         UNION ALL
-        SELECT m.client_id FROM staff s JOIN care_team_members m ON m.practice_id = s.practice_id AND m.staff_id = s.id
-         WHERE s.practice_id = ${practice} AND s.supervisor_id = ${me} AND m.removed_at IS NULL
+        SELECT m.client_id FROM care_team_members m
+         WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
+           AND m.staff_id = ANY (${supervisees(practice, me)})
         UNION ALL
         ${grantedClients(practice, me)}))`;
   }

@@ -1,10 +1,11 @@
 import { Client } from 'pg';
 import { ACTOR_RATE_LIMIT_SQL_TAG } from '../../src/common/rate-limit/actor-rate-limiter';
 
-/** A statement as sent to PostgreSQL: its text and its values. */
+/** A statement as sent to PostgreSQL: its text, its values, and whether it was named (prepared). */
 export interface SentStatement {
   sql: string;
   values: unknown[];
+  prepared: boolean;
 }
 
 /**
@@ -17,9 +18,17 @@ export async function catchStatements<T>(
   const original = Client.prototype.query;
   const sent: SentStatement[] = [];
   Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const [first, values] = args as [string | { text?: string; values?: unknown[] }, unknown[]];
-    if (typeof first === 'string') sent.push({ sql: first, values: values ?? [] });
-    else sent.push({ sql: first?.text ?? '', values: first?.values ?? [] });
+    const [first, values] = args as [
+      string | { text?: string; values?: unknown[]; name?: string },
+      unknown[],
+    ];
+    if (typeof first === 'string') sent.push({ sql: first, values: values ?? [], prepared: false });
+    else
+      sent.push({
+        sql: first?.text ?? '',
+        values: first?.values ?? [],
+        prepared: Boolean(first?.name),
+      });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof Client.prototype.query;
   try {
