@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const pages = await findSearchPages(api.port, fixture);
     const all = workloads(fixture, oneCall, pages);
     if (options.profile) {
-      await profileRead(api, apiTarget, all, shape, profileDir);
+      await profileWorkload(api, apiTarget, profiled(all, options.only), shape, profileDir);
       return;
     }
     const floor = await startServer(
@@ -184,32 +184,46 @@ async function runMix(
 }
 
 /**
- * Loads the API (started with --cpu-prof) with the read, stops it, and prints the functions with
- * the most self time while the load was measured (start-up and warm-up left out).
+ * The workload `--profile` loads the API with: the first API workload `--only` names (the mix
+ * cannot be profiled this way), else the read.
  */
-async function profileRead(
+function profiled(all: Workload[], only: string[]): Workload {
+  const named = only.length
+    ? all.find((w) => w.server === 'api' && only.some((part) => w.name.includes(part)))
+    : all.find((w) => w.name === 'read client');
+  if (!named) throw new Error(`--profile: no API workload's name contains ${only.join(' or ')}`);
+  return named;
+}
+
+/**
+ * Loads the API (started with --cpu-prof) with one workload, stops it, and prints the functions
+ * with the most self time while the load was measured (start-up and warm-up left out).
+ */
+async function profileWorkload(
   api: ServerProcess,
   target: Target,
-  all: Workload[],
+  workload: Workload,
   shape: LoadShape,
   profileDir: string,
 ): Promise<void> {
-  const read = all.find((w) => w.name === 'read client')!;
-  await measure(target, read, { ...shape, seconds: shape.warmupSeconds, warmupSeconds: 0 });
+  await measure(target, workload, { ...shape, seconds: shape.warmupSeconds, warmupSeconds: 0 });
   const started = Date.now();
-  const result = await measure(target, read, { ...shape, warmupSeconds: 0 });
+  const result = await measure(target, workload, { ...shape, warmupSeconds: 0 });
   const ended = Date.now();
-  console.log(`read under --cpu-prof: ${result.rps.toFixed(0)} req/s (slower than unprofiled)`);
+  console.log(
+    `${workload.name} under --cpu-prof: ${result.rps.toFixed(0)} req/s (slower than unprofiled)`,
+  );
   await api.stop();
   const exited = Date.now();
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${profileDir}:\n${api.output()}`);
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
-  const kept = join(REPO_ROOT, 'bench/results/read.cpuprofile');
+  const slug = workload.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const kept = join(REPO_ROOT, `bench/results/${slug}.cpuprofile`);
   writeFileSync(kept, readFileSync(join(profileDir, file)));
   const profile = JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile;
   const window = { fromEndUs: (exited - started) * 1000, toEndUs: (exited - ended) * 1000 };
-  console.log(`\nTop self time under the read load (whole profile: ${kept}):\n`);
+  console.log(`\nTop self time under the ${workload.name} load (whole profile: ${kept}):\n`);
   for (const frame of topSelfTime(profile, REPO_ROOT, window)) {
     console.log(
       `${(frame.share * 100).toFixed(1).padStart(5)}%  ${frame.ms.toFixed(0).padStart(7)} ms  ${frame.name}  ${frame.where}`,
