@@ -218,7 +218,10 @@ async function profileWorkload(
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${profileDir}:\n${api.output()}`);
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
-  const slug = workload.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const slug = workload.name
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
   const kept = join(REPO_ROOT, `bench/results/${slug}.cpuprofile`);
   writeFileSync(kept, readFileSync(join(profileDir, file)));
   const profile = JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile;
