@@ -10,9 +10,10 @@ import { withClient, type BenchDatabase } from './postgres';
  * `care_team_goals`, written by its triggers and vacuumed with the rest (a migration applied to an
  * older seed would leave it unvacuumed, and a dashboard would read its rows from the heap).
  * Format 5: care-team rows carry their client's status, likewise. Format 6: the seed writes the
- * care-team goals itself, and the refresh function keeps one plan.
+ * care-team goals itself, and the refresh function keeps one plan. Format 7: care-team goals carry
+ * their client's number and status.
  */
-export const SEED_FORMAT = 6;
+export const SEED_FORMAT = 7;
 
 /** What a kept folder's seed was: written only once the seed has completed. */
 export interface SeedMarker {

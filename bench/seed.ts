@@ -245,18 +245,20 @@ async function seedPeople(db: Client, practiceId: string, size: SeedSize): Promi
 
 /**
  * What the care-team-goals triggers would have written: a row per care-team member and active goal
- * of their client (the goals' figures follow when `finishGoalFigures` updates them, by trigger).
- * One hash join; the triggers' own refresh keeps one plan made for a few clients.
+ * of their client, with the client's number and status (the goals' figures follow when
+ * `finishGoalFigures` updates them, by trigger). One hash join; the triggers' own refresh keeps one
+ * plan made for a few clients.
  */
 async function seedCareTeamGoals(db: Client, practiceId: string): Promise<void> {
   await db.query(
-    `INSERT INTO care_team_goals (practice_id, staff_id, goal_id, client_id, created_at, start_date, target_date,
-                                  achievement_status, suggested_achievement_status, last_check_in_at,
-                                  recent_check_in_at, recent_kept_totals, recent_missed_totals)
-     SELECT g.practice_id, m.staff_id, g.id, g.client_id, g.created_at, g.start_date, g.target_date,
-            g.achievement_status, g.suggested_achievement_status, g.last_check_in_at,
-            g.recent_check_in_at, g.recent_kept_totals, g.recent_missed_totals
+    `INSERT INTO care_team_goals (practice_id, staff_id, goal_id, client_id, client_number, client_status, created_at,
+                                  start_date, target_date, achievement_status, suggested_achievement_status,
+                                  last_check_in_at, recent_check_in_at, recent_kept_totals, recent_missed_totals)
+     SELECT g.practice_id, m.staff_id, g.id, g.client_id, c.client_number, c.status, g.created_at,
+            g.start_date, g.target_date, g.achievement_status, g.suggested_achievement_status,
+            g.last_check_in_at, g.recent_check_in_at, g.recent_kept_totals, g.recent_missed_totals
        FROM trust_goals g
+       JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
        JOIN care_team_members m ON m.practice_id = g.practice_id AND m.client_id = g.client_id AND m.removed_at IS NULL
       WHERE g.practice_id = $1 AND g.lifecycle_status = 'active'`,
     [practiceId],

@@ -7,7 +7,7 @@ export const CARE_TEAM_GOALS_GRANTS: Record<string, readonly TablePrivilege[]> =
 };
 
 /** The columns of a goal that say whether it needs attention (see goal-attention.ts), copied. */
-const COPIED = [
+export const COPIED_GOAL_COLUMNS = [
   'created_at',
   'start_date',
   'target_date',
@@ -18,6 +18,27 @@ const COPIED = [
   'recent_kept_totals',
   'recent_missed_totals',
 ] as const;
+
+/**
+ * The refresh as this migration made it (a later one replaces it, and restores this one going down).
+ */
+export const REFRESH_CARE_TEAM_GOALS = `
+      CREATE OR REPLACE FUNCTION refresh_care_team_goals(practice_ids uuid[], client_ids uuid[]) RETURNS void
+      LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+      BEGIN
+        PERFORM 1 FROM clients c
+          JOIN unnest(practice_ids, client_ids) AS k (practice_id, client_id)
+            ON c.practice_id = k.practice_id AND c.id = k.client_id
+         ORDER BY c.practice_id, c.id
+           FOR NO KEY UPDATE OF c;
+        DELETE FROM care_team_goals t USING unnest(practice_ids, client_ids) AS k (practice_id, client_id)
+         WHERE t.practice_id = k.practice_id AND t.client_id = k.client_id;
+        INSERT INTO care_team_goals (practice_id, staff_id, goal_id, client_id, ${COPIED_GOAL_COLUMNS.join(', ')})
+        SELECT g.practice_id, m.staff_id, g.id, g.client_id, ${COPIED_GOAL_COLUMNS.map((c) => `g.${c}`).join(', ')}
+          FROM (SELECT DISTINCT practice_id, client_id FROM unnest(practice_ids, client_ids) AS k (practice_id, client_id)) k
+          JOIN trust_goals g ON g.practice_id = k.practice_id AND g.client_id = k.client_id AND g.lifecycle_status = 'active'
+          JOIN care_team_members m ON m.practice_id = k.practice_id AND m.client_id = k.client_id AND m.removed_at IS NULL;
+      END $$`;
 
 /** The statement triggers of a table, each with the transition tables (`old_x`, `new_x`) it sees. */
 const TRANSITIONS = (rows: string) =>
@@ -77,31 +98,15 @@ export class KeepCareTeamGoals1763714900000 implements MigrationInterface {
         recent_kept_totals int[] NOT NULL,
         recent_missed_totals int[] NOT NULL,
         CONSTRAINT pk_care_team_goals PRIMARY KEY (practice_id, staff_id, goal_id)
-          INCLUDE (client_id, ${COPIED.join(', ')})
+          INCLUDE (client_id, ${COPIED_GOAL_COLUMNS.join(', ')})
       )`);
     await queryRunner.query(
       `CREATE INDEX ix_care_team_goals_client ON care_team_goals (practice_id, client_id)`,
     );
-    await queryRunner.query(`
-      CREATE FUNCTION refresh_care_team_goals(practice_ids uuid[], client_ids uuid[]) RETURNS void
-      LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
-      BEGIN
-        PERFORM 1 FROM clients c
-          JOIN unnest(practice_ids, client_ids) AS k (practice_id, client_id)
-            ON c.practice_id = k.practice_id AND c.id = k.client_id
-         ORDER BY c.practice_id, c.id
-           FOR NO KEY UPDATE OF c;
-        DELETE FROM care_team_goals t USING unnest(practice_ids, client_ids) AS k (practice_id, client_id)
-         WHERE t.practice_id = k.practice_id AND t.client_id = k.client_id;
-        INSERT INTO care_team_goals (practice_id, staff_id, goal_id, client_id, ${COPIED.join(', ')})
-        SELECT g.practice_id, m.staff_id, g.id, g.client_id, ${COPIED.map((c) => `g.${c}`).join(', ')}
-          FROM (SELECT DISTINCT practice_id, client_id FROM unnest(practice_ids, client_ids) AS k (practice_id, client_id)) k
-          JOIN trust_goals g ON g.practice_id = k.practice_id AND g.client_id = k.client_id AND g.lifecycle_status = 'active'
-          JOIN care_team_members m ON m.practice_id = k.practice_id AND m.client_id = k.client_id AND m.removed_at IS NULL;
-      END $$`);
+    await queryRunner.query(REFRESH_CARE_TEAM_GOALS);
     // A goal's rows change when it is created active, or its lifecycle or copied columns change.
     // Its holder never changes (`trust_goals_guard`), so an update refreshes its own client.
-    const changed = ['lifecycle_status', ...COPIED];
+    const changed = ['lifecycle_status', ...COPIED_GOAL_COLUMNS];
     await queryRunner.query(`
       CREATE FUNCTION care_team_goals_follow_goals() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -165,8 +170,8 @@ export class KeepCareTeamGoals1763714900000 implements MigrationInterface {
       await grantToApplication(queryRunner, table, privileges);
     // Every client's rows as they stand.
     await queryRunner.query(`
-      INSERT INTO care_team_goals (practice_id, staff_id, goal_id, client_id, ${COPIED.join(', ')})
-      SELECT g.practice_id, m.staff_id, g.id, g.client_id, ${COPIED.map((c) => `g.${c}`).join(', ')}
+      INSERT INTO care_team_goals (practice_id, staff_id, goal_id, client_id, ${COPIED_GOAL_COLUMNS.join(', ')})
+      SELECT g.practice_id, m.staff_id, g.id, g.client_id, ${COPIED_GOAL_COLUMNS.map((c) => `g.${c}`).join(', ')}
         FROM trust_goals g
         JOIN care_team_members m ON m.practice_id = g.practice_id AND m.client_id = g.client_id AND m.removed_at IS NULL
        WHERE g.lifecycle_status = 'active'`);

@@ -28,6 +28,7 @@ import { CoverDashboardReads1763714700000 } from './1763714700000-cover-dashboar
 import { TimeOrderedAuditEventIds1763714800000 } from './1763714800000-time-ordered-audit-event-ids';
 import { KeepCareTeamGoals1763714900000 } from './1763714900000-keep-care-team-goals';
 import { CopyClientStatusToCareTeams1763715000000 } from './1763715000000-copy-client-status-to-care-teams';
+import { CopyClientNumberToCareTeamGoals1763715100000 } from './1763715100000-copy-client-number-to-care-team-goals';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled API, the migration CLI
@@ -64,4 +65,5 @@ export const migrations = [
   TimeOrderedAuditEventIds1763714800000,
   KeepCareTeamGoals1763714900000,
   CopyClientStatusToCareTeams1763715000000,
+  CopyClientNumberToCareTeamGoals1763715100000,
 ];

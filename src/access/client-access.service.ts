@@ -51,9 +51,25 @@ function grantedClients(practice: string, me: string): string {
          WHERE g.practice_id = ${practice} AND g.staff_id = ${me} AND g.expires_at > now()`;
 }
 
-/** What `care_team_goals` copies of a goal: what says whether it needs attention. */
-const CARE_TEAM_GOAL_COLUMNS = `created_at, start_date, target_date, achievement_status, suggested_achievement_status,
-    last_check_in_at, recent_check_in_at, recent_kept_totals, recent_missed_totals`;
+/**
+ * What `care_team_goals` copies of a goal and its client: whose goal it is, and what says whether
+ * it needs attention.
+ */
+const CARE_TEAM_GOAL_COLUMNS = [
+  'practice_id',
+  'client_id',
+  'created_at',
+  'start_date',
+  'target_date',
+  'achievement_status',
+  'suggested_achievement_status',
+  'last_check_in_at',
+  'recent_check_in_at',
+  'recent_kept_totals',
+  'recent_missed_totals',
+];
+const careTeamGoalColumns = (alias: string) =>
+  CARE_TEAM_GOAL_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
 
 /** Access granted to one client's record, for the use case that asked. */
 export interface ClientGrant {
@@ -256,10 +272,11 @@ export class ClientAccessService {
 
   /**
    * The active goals of the clients a clinician's caseload holds, as rows of `care_team_goals`'
-   * columns (`goal_id`, `client_id`, the goal's attention columns as the goal names them), or null
-   * for anyone whose scope is not a caseload. The care teams' goals are one range of that table's
-   * key per team member, side by side whatever the size of the practice; the emergency grants'
-   * come from the goals themselves. A goal reached two ways comes twice. The clients' own
+   * columns (`goal_id`, `client_number`, `client_status`, `practice_id`, `client_id`, the goal's
+   * attention columns as the goal names them), or null for anyone whose scope is not a caseload.
+   * The care teams' goals are one range of that table's key per team member, side by side whatever
+   * the size of the practice, their client's number and status included; the emergency grants'
+   * come from the goals and their clients. A goal reached two ways comes twice. The clients' own
    * condition (listed or not) is the caller's, on the few rows it keeps.
    */
   caseloadGoals(actor: Caller, params: SqlParams): string | null {
@@ -267,11 +284,12 @@ export class ClientAccessService {
       return null;
     const practice = params.add(actor.practiceId);
     const me = params.add(actor.id);
-    const columns = `practice_id, client_id, ${CARE_TEAM_GOAL_COLUMNS}`;
-    return `SELECT t.goal_id, ${columns} FROM care_team_goals t
+    return `SELECT t.goal_id, t.client_number, t.client_status, ${careTeamGoalColumns('t')}
+          FROM care_team_goals t
          WHERE t.practice_id = ${practice} AND t.staff_id = ANY (${caseloadTeams(practice, me)})
         UNION ALL
-        SELECT g.id, ${columns} FROM trust_goals g
+        SELECT g.id, c.client_number, c.status, ${careTeamGoalColumns('g')}
+          FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
          WHERE g.practice_id = ${practice} AND g.lifecycle_status = 'active'
            AND g.client_id IN (${grantedClients(practice, me)})`;
   }

@@ -8,7 +8,7 @@ import { SqlParams } from '../common/sql/sql-params';
 import type { DashboardContext } from './dashboard-subject';
 import { goalAttentionJoin, type AttentionReason } from './goal-attention';
 import { queryPrepared } from '../common/sql/prepared';
-import { LISTED_CLIENT } from '../access/listed-client';
+import { LISTED_CLIENT, listedClientStatus } from '../access/listed-client';
 
 const INITIALS = `upper(left(c.first_name, 1) || left(c.last_name, 1))`;
 /** Initials of the participating persons of a session's case `k` (never names, never the label). */
@@ -178,8 +178,9 @@ export class DashboardQueries {
   /**
    * The caseload's active goals that need attention, with the reasons (see goal-attention.ts). A
    * clinician's come from their care teams' rows of `care_team_goals`, one index range per team
-   * member; their clients are read only for the goals that need attention. Anyone else's caseload
-   * is not a set of care teams, and its goals are found through its clients.
+   * member, their client's number and status included; their clients are read only when someone
+   * else is looking, for what the viewer reaches, and then only for the goals that need attention.
+   * Anyone else's caseload is not a set of care teams, and its goals are found through its clients.
    */
   goalsNeedingAttention(ctx: DashboardContext) {
     return this.run<{
@@ -189,13 +190,17 @@ export class DashboardQueries {
       reasons: AttentionReason[];
     }>((p, { listed, cases, viewer, caseloadGoals }) => {
       const goals = caseloadGoals();
+      const viewersClients =
+        ctx.viewer.id === ctx.subject.id
+          ? ''
+          : `JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
+            WHERE ${viewer('readClinical')}`;
       const clientGoals = goals
-        ? `SELECT g.id, g.client_id, NULL::uuid AS case_id, g.reasons, c.client_number, g.created_at
-             FROM (SELECT g.goal_id AS id, g.practice_id, g.client_id, g.created_at, a.reasons
+        ? `SELECT g.id, g.client_id, NULL::uuid AS case_id, g.reasons, g.client_number, g.created_at
+             FROM (SELECT g.goal_id AS id, g.practice_id, g.client_id, g.client_number, g.created_at, a.reasons
                      FROM (${goals}) g ${goalAttentionJoin(p, ctx, 'a')}
-                    WHERE cardinality(a.reasons) > 0 OFFSET 0) g
-             JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
-            WHERE ${LISTED_CLIENT} AND ${viewer('readClinical')}`
+                    WHERE ${listedClientStatus('g.client_status')} AND cardinality(a.reasons) > 0 OFFSET 0) g
+             ${viewersClients}`
         : `SELECT g.id, g.client_id, NULL::uuid AS case_id, a.reasons, c.client_number, g.created_at
              FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
              ${goalAttentionJoin(p, ctx, 'a')}

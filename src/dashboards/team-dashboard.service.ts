@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { LISTED_CLIENT } from '../access/listed-client';
+import { listedClientStatus } from '../access/listed-client';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import type { StaffActor } from '../common/actor/actor';
@@ -102,8 +102,8 @@ export class TeamDashboardService {
     const weekTo = `(SELECT (${week}::date + 7)::timestamp AT TIME ZONE ${tz})`;
     // Each figure is a subquery per member over that member's own index range, so the statement
     // costs the same per member whatever the practice's size: the care-team rows carry their
-    // client's status and care_team_goals the goals' attention columns, so a member's clients and
-    // goals are side by side, not one probe per client. The members are found first, by the
+    // client's status and care_team_goals the goals' attention columns and their client's status,
+    // so a member's clients and goals are side by side, not one probe per client. The members are found first, by the
     // supervisor index: ordered by name straight from the staff table, PostgreSQL walked the whole
     // practice's staff by the name index to keep the two dozen of one supervisor (issue 19).
     const members = await queryPrepared<TeamMemberView>(
@@ -131,11 +131,9 @@ export class TeamDashboardService {
                  FROM therapy_sessions t
                 WHERE t.practice_id = s.practice_id AND t.counselor_id = s.id AND t.status IN ('completed', 'no_show')
                   AND t.starts_at >= ${now} - interval '30 days' AND t.starts_at < ${now}) AS "noShowRate",
-              (SELECT count(*)::int FROM (
-                  SELECT g.practice_id, g.client_id FROM care_team_goals g ${attention}
-                   WHERE g.practice_id = s.practice_id AND g.staff_id = s.id AND cardinality(a.reasons) > 0
-                  OFFSET 0) g
-                 JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id AND ${LISTED_CLIENT})
+              (SELECT count(*)::int FROM care_team_goals g ${attention}
+                WHERE g.practice_id = s.practice_id AND g.staff_id = s.id
+                  AND ${listedClientStatus('g.client_status')} AND cardinality(a.reasons) > 0)
               + (SELECT count(*)::int FROM trust_goals g
                    JOIN cases k ON k.practice_id = g.practice_id AND k.id = g.case_id AND k.status <> 'entered_in_error'
                    ${attention}

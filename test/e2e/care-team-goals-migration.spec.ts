@@ -1,5 +1,6 @@
 import { KeepCareTeamGoals1763714900000 } from '../../migrations/1763714900000-keep-care-team-goals';
 import { CopyClientStatusToCareTeams1763715000000 } from '../../migrations/1763715000000-copy-client-status-to-care-teams';
+import { CopyClientNumberToCareTeamGoals1763715100000 } from '../../migrations/1763715100000-copy-client-number-to-care-team-goals';
 import { addFamilyMember, createClient } from '../factories/client.factory';
 import { createTeam } from '../factories/staff.factory';
 import { createGoal, weeklyCheckIns } from '../factories/trust-goal.factory';
@@ -7,13 +8,14 @@ import { careTeamGoalsDrift, clientCopiesDrift } from '../fixtures/care-team-goa
 import { schemaBefore } from '../setup/schema-before';
 
 /**
- * Issue 19's two migrations over data written by the schema before them. `care_team_goals`: every
- * active care-team member gets a row for each active goal of their client, with the goal's figures
- * as they stand; removed members, inactive goals and the goals of another practice get none. Then
- * every care-team row, removed or not, gets its client's status, creation and discharge. `down`
- * takes both away.
+ * Issue 19's three migrations over data written by the schema before them. `care_team_goals`:
+ * every active care-team member gets a row for each active goal of their client, with the goal's
+ * figures as they stand; removed members, inactive goals and the goals of another practice get
+ * none. Then every care-team row, removed or not, gets its client's status, creation and
+ * discharge; then every `care_team_goals` row its client's number and status. `down` takes all
+ * three away, and what is left is kept as before.
  */
-describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTeams1763715000000.name}`, () => {
+describe(`${KeepCareTeamGoals1763714900000.name}, ${CopyClientStatusToCareTeams1763715000000.name} and ${CopyClientNumberToCareTeamGoals1763715100000.name}`, () => {
   const db = schemaBefore('care_team_goals', KeepCareTeamGoals1763714900000);
   const { sql } = db;
 
@@ -60,7 +62,8 @@ describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTea
     const order = (list: typeof rows) =>
       [...list].sort((a, b) => (a.practice_id + a.staff_id < b.practice_id + b.staff_id ? -1 : 1));
     expect(order(rows)).toEqual(order(expected));
-    for (const team of teams) expect(await careTeamGoalsDrift(sql, team.practice.id)).toEqual([]);
+    for (const team of teams)
+      expect(await careTeamGoalsDrift(sql, team.practice.id, { clientCopies: false })).toEqual([]);
 
     // The copied figures are the goal's (its check-ins' latest instant, its running totals).
     const [copy] = await sql<{ same: boolean }>(
@@ -89,6 +92,31 @@ describe(`${KeepCareTeamGoals1763714900000.name} and ${CopyClientStatusToCareTea
       { status: 'discharged', n: 3 },
     ]);
 
+    // The goals' rows: their client's number, and the discharge.
+    await db.migrate(new CopyClientNumberToCareTeamGoals1763715100000(), 'up');
+    for (const team of teams) expect(await careTeamGoalsDrift(sql, team.practice.id)).toEqual([]);
+    const goalCopies = await sql<{ status: string; numbered: boolean; n: number }>(
+      `SELECT t.client_status AS status, bool_and(t.client_number = c.client_number) AS numbered, count(*)::int AS n
+         FROM care_team_goals t JOIN clients c ON c.practice_id = t.practice_id AND c.id = t.client_id
+        GROUP BY 1 ORDER BY 1`,
+    );
+    expect(goalCopies).toEqual([
+      { status: 'active', numbered: true, n: 2 },
+      { status: 'discharged', numbered: true, n: 2 },
+    ]);
+
+    // Down, the copies go and the table is kept as before: a goal's new check-in still reaches it.
+    await db.migrate(new CopyClientNumberToCareTeamGoals1763715100000(), 'down');
+    const [copyColumns] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.columns
+        WHERE table_name = 'care_team_goals' AND column_name IN ('client_number', 'client_status')`,
+    );
+    expect(copyColumns!.n).toBe(0);
+    await sql(`UPDATE trust_goals SET last_check_in_at = now() - interval '1 hour' WHERE id = $1`, [
+      goals['active 0'],
+    ]);
+    for (const team of teams)
+      expect(await careTeamGoalsDrift(sql, team.practice.id, { clientCopies: false })).toEqual([]);
     await db.migrate(new CopyClientStatusToCareTeams1763715000000(), 'down');
     const [columns] = await sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM information_schema.columns

@@ -93,8 +93,9 @@ describe('care_team_goals (kept by triggers on goals and care teams)', () => {
   });
 
   it("copies the client's status, creation and discharge onto every care-team row, and follows them", async () => {
-    const { team, client } = await setup();
+    const { team, client, mother } = await setup();
     const practiceId = team.practice.id;
+    await createGoal(h.dataSource, client, mother);
     await sql(
       `INSERT INTO care_team_members (practice_id, client_id, staff_id, role) VALUES ($1, $2, $3, 'supervisor')`,
       [practiceId, client.id, team.supervisor.id],
@@ -115,6 +116,15 @@ describe('care_team_goals (kept by triggers on goals and care teams)', () => {
     );
     expect(await statuses()).toEqual(['discharged:2026-02-01', 'discharged:2026-02-01']);
     expect(await clientCopiesDrift(sql, practiceId)).toEqual([]);
+    // The goal's rows, one per member, follow the status too, and carry the client's number.
+    const goalCopies = await sql<{ status: string; numbered: boolean; n: number }>(
+      `SELECT t.client_status AS status, bool_and(t.client_number = c.client_number) AS numbered, count(*)::int AS n
+         FROM care_team_goals t JOIN clients c ON c.practice_id = t.practice_id AND c.id = t.client_id
+        WHERE t.practice_id = $1 GROUP BY 1`,
+      [practiceId],
+    );
+    expect(goalCopies).toEqual([{ status: 'discharged', numbered: true, n: 2 }]);
+    expect(await careTeamGoalsDrift(sql, practiceId)).toEqual([]);
   });
 
   describe('under concurrent writes on one client', () => {
@@ -150,6 +160,8 @@ describe('care_team_goals (kept by triggers on goals and care teams)', () => {
       ['a goal created', 'a member removed'],
       ["the client's status changed", 'a member added'],
       ['a member added', "the client's status changed"],
+      ["the client's status changed", "a goal's figures changed"],
+      ["a goal's figures changed", "the client's status changed"],
     ])('%s, then %s meanwhile: the second waits, and both show', async (one, two) => {
       const { team, client, mother } = await setup();
       const practiceId = team.practice.id;
