@@ -119,13 +119,15 @@ export class CaseAccessService {
    */
   scope(actor: StaffActor, params: SqlParams, need: ClientNeed): string {
     const clinical = need === 'readClinical' || need === 'writeClinical';
-    const practice = params.add(actor.practiceId);
-    const base = `k.practice_id = ${practice}`;
+    // Parameters are added only where the condition names them: a statement whose parameter is
+    // never named cannot be prepared (PostgreSQL cannot type it).
+    const base = () => `k.practice_id = ${params.add(actor.practiceId)}`;
     switch (actor.role) {
       case 'counselor':
       case 'supervisor': {
+        const practice = params.add(actor.practiceId);
         const me = params.add(actor.id);
-        return `${base} AND k.id IN (
+        return `k.practice_id = ${practice} AND k.id IN (
           SELECT m.case_id FROM case_care_team_members m
            WHERE m.practice_id = ${practice} AND m.removed_at IS NULL
              AND m.staff_id = ANY (${caseloadTeams(practice, me)})
@@ -135,11 +137,11 @@ export class CaseAccessService {
              AND g.expires_at > now())`;
       }
       case 'intake_coordinator':
-        return clinical ? 'false' : base;
+        return clinical ? 'false' : base();
       case 'admin':
-        if (!clinical) return base;
+        if (!clinical) return base();
         if (need === 'writeClinical') return 'false';
-        return `${base} AND EXISTS (SELECT 1 FROM practices p
+        return `${base()} AND EXISTS (SELECT 1 FROM practices p
                   WHERE p.id = k.practice_id AND ${practiceSettingSql('adminClinicalAccess')})`;
     }
   }

@@ -178,8 +178,9 @@ export class DashboardQueries {
   /**
    * The caseload's active goals that need attention, with the reasons (see goal-attention.ts). A
    * clinician's come from their care teams' rows of `care_team_goals`, one index range per team
-   * member, their client's number and status included; their clients are read only when someone
-   * else is looking, for what the viewer reaches, and then only for the goals that need attention.
+   * member, their client's number and status included (an emergency grant's come with their
+   * client's row); their care teams' clients are read only when someone else is looking, for what
+   * the viewer reaches, and then only for the goals that need attention.
    * Anyone else's caseload is not a set of care teams, and its goals are found through its clients.
    */
   goalsNeedingAttention(ctx: DashboardContext) {
@@ -190,7 +191,9 @@ export class DashboardQueries {
       reasons: AttentionReason[];
     }>((p, { listed, cases, viewer, caseloadGoals }) => {
       const goals = caseloadGoals();
-      const viewersClients =
+      // Built only where it is used: each condition adds its parameters, and a parameter the
+      // statement never names cannot be typed.
+      const viewersClients = () =>
         ctx.viewer.id === ctx.subject.id
           ? ''
           : `JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
@@ -200,7 +203,7 @@ export class DashboardQueries {
              FROM (SELECT g.goal_id AS id, g.practice_id, g.client_id, g.client_number, g.created_at, a.reasons
                      FROM (${goals}) g ${goalAttentionJoin(p, ctx, 'a')}
                     WHERE ${listedClientStatus('g.client_status')} AND cardinality(a.reasons) > 0 OFFSET 0) g
-             ${viewersClients}`
+             ${viewersClients()}`
         : `SELECT g.id, g.client_id, NULL::uuid AS case_id, a.reasons, c.client_number, g.created_at
              FROM trust_goals g JOIN clients c ON c.practice_id = g.practice_id AND c.id = g.client_id
              ${goalAttentionJoin(p, ctx, 'a')}

@@ -1,5 +1,5 @@
 import { addFamilyMember, createClient, grantEmergencyAccess } from '../factories/client.factory';
-import { createStaff, createTeam } from '../factories/staff.factory';
+import { createStaff, createTeam, type TestStaff } from '../factories/staff.factory';
 import { bearer, tokenFor } from '../setup/auth';
 import { countQueries } from '../setup/query-counter';
 import { dashboardsFixture, goal, note, session } from './dashboards-fixture';
@@ -326,6 +326,15 @@ describe('dashboards: cost and reach', () => {
     const granted = await createClient(ds, { practiceId, primaryCounselorId: other.id });
     const byGrant = await goal(ds, granted, await addFamilyMember(ds, granted), stalled);
     await grantEmergencyAccess(ds, granted, team.supervisor.id, 60);
+    // Reached through a grant only, and entered in error: not listed either.
+    const grantedWrong = await createClient(ds, { practiceId, primaryCounselorId: other.id });
+    await goal(ds, grantedWrong, await addFamilyMember(ds, grantedWrong), stalled);
+    await grantEmergencyAccess(ds, grantedWrong, team.supervisor.id, 60);
+    await ds.query(
+      `UPDATE clients SET status = 'entered_in_error', error_reason = 'wrong chart'
+        WHERE practice_id = $1 AND id = $2`,
+      [practiceId, grantedWrong.id],
+    );
     // The supervisee's client entered in error: no list shows it.
     const wrong = await createClient(ds, { practiceId, primaryCounselorId: team.trainee.id });
     await goal(ds, wrong, await addFamilyMember(ds, wrong), stalled);
@@ -355,6 +364,48 @@ describe('dashboards: cost and reach', () => {
     );
     expect(own.body.goalsNeedingAttention.map((g: { goalId: string }) => g.goalId)).toEqual([
       twice,
+    ]);
+    // The team dashboard counts alike: the trainee's one goal is of a client entered in error.
+    const teamView = await get(
+      '/api/v1/dashboard/team',
+      bearer(await tokenFor(fx.testApp.app, team.supervisor)),
+    );
+    const counts = Object.fromEntries(
+      (teamView.body.team as { counselorId: string; goalsNeedingAttention: number }[]).map((m) => [
+        m.counselorId,
+        m.goalsNeedingAttention,
+      ]),
+    );
+    expect([counts[team.counselor.id], counts[team.trainee.id]]).toEqual([1, 0]);
+  });
+
+  it('opens the dashboard of every role, its own and as an admin sees it', async () => {
+    const ds = fx.testApp.dataSource;
+    const team = await createTeam(ds);
+    const otherAdmin = await createStaff(ds, { practiceId: team.practice.id, role: 'admin' });
+    const opened: string[] = [];
+    const open = async (viewer: TestStaff, subject: TestStaff) => {
+      const request = http()
+        .get('/api/v1/dashboard')
+        .set('Authorization', bearer(await tokenFor(fx.testApp.app, viewer)));
+      const response = await (viewer === subject
+        ? request
+        : request.query({ counselorId: subject.id }));
+      opened.push(`${viewer.role} → ${subject.role}: ${response.status}`);
+    };
+    for (const who of [team.admin, team.intake, team.supervisor, team.counselor])
+      await open(who, who);
+    for (const subject of [otherAdmin, team.intake, team.supervisor, team.counselor])
+      await open(team.admin, subject);
+    expect(opened).toEqual([
+      'admin → admin: 200',
+      'intake_coordinator → intake_coordinator: 200',
+      'supervisor → supervisor: 200',
+      'counselor → counselor: 200',
+      'admin → admin: 200',
+      'admin → intake_coordinator: 200',
+      'admin → supervisor: 200',
+      'admin → counselor: 200',
     ]);
   });
 });
