@@ -24,18 +24,23 @@ export class CopyClientNumberToCareTeamGoals1763715100000 implements MigrationIn
   name = 'CopyClientNumberToCareTeamGoals1763715100000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // The trigger on clients first: creating it waits for every open write on clients and holds
+    // them off until this migration commits, so no change of a client's status can fall between
+    // the copy below and the trigger (on an API still serving while a new one migrates). Then
+    // care_team_goals, locked after clients as a client's creation locks them.
+    await queryRunner.query(`
+      CREATE FUNCTION care_team_goals_follow_clients() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM refresh_care_team_goals(ARRAY[NEW.practice_id], ARRAY[NEW.id]);
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER trg_clients_care_team_goals AFTER UPDATE OF status, client_number ON clients
+        FOR EACH ROW
+        WHEN ((NEW.status, NEW.client_number) IS DISTINCT FROM (OLD.status, OLD.client_number))
+        EXECUTE FUNCTION care_team_goals_follow_clients()`);
     await queryRunner.query(`
       ALTER TABLE care_team_goals ADD COLUMN client_number integer, ADD COLUMN client_status text`);
-    await queryRunner.query(`
-      UPDATE care_team_goals t SET client_number = c.client_number, client_status = c.status
-        FROM clients c WHERE c.practice_id = t.practice_id AND c.id = t.client_id`);
-    await queryRunner.query(`
-      ALTER TABLE care_team_goals
-        ALTER COLUMN client_number SET NOT NULL,
-        ALTER COLUMN client_status SET NOT NULL,
-        DROP CONSTRAINT pk_care_team_goals,
-        ADD CONSTRAINT pk_care_team_goals PRIMARY KEY (practice_id, staff_id, goal_id)
-          INCLUDE (${covered(['client_number', 'client_status'])})`);
     await queryRunner.query(`
       CREATE OR REPLACE FUNCTION refresh_care_team_goals(practice_ids uuid[], client_ids uuid[]) RETURNS void
       LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
@@ -56,17 +61,18 @@ export class CopyClientNumberToCareTeamGoals1763715100000 implements MigrationIn
           JOIN trust_goals g ON g.practice_id = k.practice_id AND g.client_id = k.client_id AND g.lifecycle_status = 'active'
           JOIN care_team_members m ON m.practice_id = k.practice_id AND m.client_id = k.client_id AND m.removed_at IS NULL;
       END $$`);
+    // Every row is rewritten, so the table's pages are no longer all-visible and a dashboard reads
+    // its rows from the heap too until autovacuum (or a `VACUUM care_team_goals`) has passed.
     await queryRunner.query(`
-      CREATE FUNCTION care_team_goals_follow_clients() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM refresh_care_team_goals(ARRAY[NEW.practice_id], ARRAY[NEW.id]);
-        RETURN NULL;
-      END $$`);
+      UPDATE care_team_goals t SET client_number = c.client_number, client_status = c.status
+        FROM clients c WHERE c.practice_id = t.practice_id AND c.id = t.client_id`);
     await queryRunner.query(`
-      CREATE TRIGGER trg_clients_care_team_goals AFTER UPDATE OF status, client_number ON clients
-        FOR EACH ROW
-        WHEN ((NEW.status, NEW.client_number) IS DISTINCT FROM (OLD.status, OLD.client_number))
-        EXECUTE FUNCTION care_team_goals_follow_clients()`);
+      ALTER TABLE care_team_goals
+        ALTER COLUMN client_number SET NOT NULL,
+        ALTER COLUMN client_status SET NOT NULL,
+        DROP CONSTRAINT pk_care_team_goals,
+        ADD CONSTRAINT pk_care_team_goals PRIMARY KEY (practice_id, staff_id, goal_id)
+          INCLUDE (${covered(['client_number', 'client_status'])})`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

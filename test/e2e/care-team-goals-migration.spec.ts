@@ -92,8 +92,19 @@ describe(`${KeepCareTeamGoals1763714900000.name}, ${CopyClientStatusToCareTeams1
       { status: 'discharged', n: 3 },
     ]);
 
+    // The key and what it covers, as the dashboards read it index-only.
+    const key = async () => {
+      const [row] = await sql<{ def: string }>(
+        `SELECT pg_get_indexdef('pk_care_team_goals'::regclass) AS def`,
+      );
+      return row!.def.replace(/^.*\(practice_id, staff_id, goal_id\)/, '');
+    };
+    const goalColumns = `created_at, start_date, target_date, achievement_status, suggested_achievement_status, last_check_in_at, recent_check_in_at, recent_kept_totals, recent_missed_totals`;
+    expect(await key()).toBe(` INCLUDE (client_id, ${goalColumns})`);
+
     // The goals' rows: their client's number, and the discharge.
     await db.migrate(new CopyClientNumberToCareTeamGoals1763715100000(), 'up');
+    expect(await key()).toBe(` INCLUDE (client_id, client_number, client_status, ${goalColumns})`);
     for (const team of teams) expect(await careTeamGoalsDrift(sql, team.practice.id)).toEqual([]);
     const goalCopies = await sql<{ status: string; numbered: boolean; n: number }>(
       `SELECT t.client_status AS status, bool_and(t.client_number = c.client_number) AS numbered, count(*)::int AS n
@@ -112,6 +123,7 @@ describe(`${KeepCareTeamGoals1763714900000.name}, ${CopyClientStatusToCareTeams1
         WHERE table_name = 'care_team_goals' AND column_name IN ('client_number', 'client_status')`,
     );
     expect(copyColumns!.n).toBe(0);
+    expect(await key()).toBe(` INCLUDE (client_id, ${goalColumns})`);
     await sql(`UPDATE trust_goals SET last_check_in_at = now() - interval '1 hour' WHERE id = $1`, [
       goals['active 0'],
     ]);

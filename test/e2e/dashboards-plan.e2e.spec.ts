@@ -104,7 +104,8 @@ describe('dashboards: what their plans read', () => {
     // The reads that found rows, of the tables a caseload's count and goals come from (the goals a
     // case holds have their own small index, probed once per member here and empty): each
     // index-only, by the index that keeps a staff member's rows side by side. Neither clients nor
-    // goals are read at all: the care-team rows carry their client's number and status.
+    // goals are read at all (no emergency grant here): the care-team rows carry their client's
+    // number and status.
     const TABLES = ['clients', 'trust_goals', 'care_team_members', 'care_team_goals'];
     const reads = (nodes: PlanNode[]) =>
       nodes.filter((n) => TABLES.includes(n['Relation Name'] ?? '') && (n['Actual Rows'] ?? 0) > 0);
