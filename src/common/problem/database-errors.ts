@@ -73,11 +73,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!pg) return false;
   const code = pg.code ?? '';
   if (CONNECTION_CODES.has(code)) return true;
-  // 08: connection exception; 53: insufficient resources; 57P01-57P05: shutdown, cannot connect now;
-  // 57014: statement cancelled (our statement_timeout); 40001/40P01 still failing after the retries
-  // at the transaction boundary (database/retrying-transactional-adapter.ts); 55P03: lock wait.
+  // 08: connection exception, but for 08P01 (protocol violation: a statement bound with more
+  // values than it names, our own mistake and no outage, so a 500 and not a "retry"); 53:
+  // insufficient resources; 57P01-57P05: shutdown, cannot connect now; 57014: statement cancelled
+  // (our statement_timeout); 40001/40P01 still failing after the retries at the transaction
+  // boundary (database/retrying-transactional-adapter.ts); 55P03: lock wait.
   if (
-    /^(08|53)/.test(code) ||
+    (/^08/.test(code) && code !== '08P01') ||
+    /^53/.test(code) ||
     /^57P0/.test(code) ||
     ['57014', '40001', '40P01', '55P03'].includes(code)
   ) {
