@@ -103,9 +103,10 @@ export class TeamDashboardService {
     // Each figure is a subquery per member over that member's own index range, so the statement
     // costs the same per member whatever the practice's size: the care-team rows carry their
     // client's status and care_team_goals the goals' attention columns and their client's status,
-    // so a member's clients and goals are side by side, not one probe per client. The members are found first, by the
-    // supervisor index: ordered by name straight from the staff table, PostgreSQL walked the whole
-    // practice's staff by the name index to keep the two dozen of one supervisor (issue 19).
+    // so a member's clients and goals are side by side, not one probe per client. The members are
+    // found first, by the supervisor index: ordered by name straight from the staff table,
+    // PostgreSQL walked the whole practice's staff by the name index to keep the two dozen of one
+    // supervisor (issue 19).
     const members = await queryPrepared<TeamMemberView>(
       this.txHost.tx,
       `WITH members AS MATERIALIZED (
